@@ -1,0 +1,170 @@
+"""Build everything from Settings and run it: the store, the vendors, Telegram, the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from types import TracebackType
+from typing import Any
+
+import httpx
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.config import Settings
+from bot.logs import quiet_secret_carrying_loggers
+from bot.services.alerts import OperatorAlerts
+from bot.services.drafts import DraftService
+from bot.services.jobs import JobPolicy, JobService
+from bot.services.ports import Clock
+from bot.store.database import Database
+from bot.store.drafts import DraftStore
+from bot.store.jobs import JobStore
+from bot.telegram.context import BotData, Services
+from bot.telegram.handlers import publish_commands, register
+from bot.telegram.notifier import TelegramNotifier
+from bot.vendors.registry import build_vendors
+from bot.worker import Worker
+
+log = logging.getLogger(__name__)
+
+TelegramApp = Application[Any, Any, Any, Any, BotData, Any]
+
+
+def build_telegram(settings: Settings) -> TelegramApp:
+    root = settings.telegram_api_root
+    context_types = ContextTypes(bot_data=BotData)
+    return (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .local_mode(settings.telegram_local_mode)
+        .context_types(context_types)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(8)
+        .get_updates_read_timeout(settings.telegram_poll_timeout_seconds + 10)
+        .build()
+    )
+
+
+class BotRuntime:
+    """One running bot: `async with BotRuntime(settings):` starts it and stops it cleanly."""
+
+    def __init__(self, settings: Settings, *, clock: Clock = time.time) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._db: Database | None = None
+        self._http: httpx.AsyncClient | None = None
+        self._telegram: TelegramApp | None = None
+        self._worker: Worker | None = None
+
+    async def start(self) -> None:
+        quiet_secret_carrying_loggers()
+        settings = self.settings
+        self._db = await Database.open(settings.database_path)
+        self._http = httpx.AsyncClient()
+        vendors = build_vendors(settings, self._http)
+        primary = vendors[settings.vendor[0]]
+        telegram = build_telegram(settings)
+        self._telegram = telegram
+        notifier = TelegramNotifier(
+            telegram.bot,
+            primary.capabilities,
+            job_timeout_minutes=settings.job_timeout_minutes,
+            admin_chat_id=settings.admin_chat_id,
+        )
+        jobs = JobService(
+            JobStore(self._db),
+            vendors,
+            notifier,
+            OperatorAlerts(notifier, self.clock),
+            JobPolicy(
+                job_timeout_seconds=settings.job_timeout_minutes * 60,
+                upload_limit_bytes=settings.upload_limit_bytes,
+                media_dir=settings.media_dir,
+                poll_interval_override=settings.poll_interval_seconds,
+            ),
+            self.clock,
+        )
+        self._worker = Worker(
+            jobs, concurrency=settings.max_concurrent_vendor_calls, clock=self.clock
+        )
+        drafts = DraftService(
+            DraftStore(self._db),
+            JobStore(self._db),
+            primary.capabilities,
+            vendor=primary.name,
+            job_timeout_seconds=settings.job_timeout_minutes * 60,
+            clock=self.clock,
+            on_job_created=self._worker.wake,
+        )
+        telegram.bot_data.services = Services(
+            drafts=drafts,
+            jobs=jobs,
+            notifier=notifier,
+            capabilities=primary.capabilities,
+            job_timeout_minutes=settings.job_timeout_minutes,
+        )
+        register(telegram)
+        await telegram.initialize()
+        await self._publish_commands()
+        await telegram.start()
+        assert telegram.updater is not None
+        await telegram.updater.start_polling(
+            timeout=settings.telegram_poll_timeout_seconds,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
+        await self._worker.start()
+        log.info("bot @%s is running with vendor %s", telegram.bot.username, primary.name)
+
+    async def _publish_commands(self) -> None:
+        assert self._telegram is not None
+        try:
+            await publish_commands(self._telegram)
+        except Exception:
+            log.warning("could not publish the command menu", exc_info=True)
+
+    async def stop(self) -> None:
+        if self._worker is not None:
+            await self._worker.stop()
+        telegram = self._telegram
+        if telegram is not None:
+            if telegram.updater is not None and telegram.updater.running:
+                await telegram.updater.stop()
+            if telegram.running:
+                await telegram.stop()
+            await telegram.shutdown()
+        if self._http is not None:
+            await self._http.aclose()
+        if self._db is not None:
+            await self._db.close()
+        log.info("bot stopped")
+
+    async def __aenter__(self) -> BotRuntime:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+async def run_until_signalled(settings: Settings) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with BotRuntime(settings):
+        await stop.wait()

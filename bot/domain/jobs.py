@@ -1,0 +1,115 @@
+"""Jobs and drafts: a request on its way to a video, and a request still being written."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.domain.options import AspectRatio, Mode, Resolution, Tier
+from bot.domain.request import GenerationRequest
+from bot.domain.status import FailureKind
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    SUBMITTING = "submitting"
+    RUNNING = "running"
+    FETCHING = "fetching"
+    DELIVERING = "delivering"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATES
+
+
+TERMINAL_STATES = frozenset(
+    {JobState.DELIVERED, JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED}
+)
+
+
+class ChatPlace(BaseModel):
+    """Where a conversation happens: the chat and, in a forum, its topic."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chat_id: int
+    thread_id: int | None = None
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    user_id: int
+    place: ChatPlace
+    language: str
+    request_message_id: int | None
+    status_message_id: int | None
+    state: JobState
+    vendor: str
+    request: GenerationRequest
+    vendor_task_id: str | None
+    video_url: str | None
+    video_path: str | None
+    file_id: str | None
+    progress: int | None
+    failure_kind: FailureKind | None
+    failure_detail: str | None
+    attempts: int
+    next_action_at: float
+    deadline_at: float
+    created_at: float
+    updated_at: float
+
+
+class DraftStep(StrEnum):
+    PROMPT = "prompt"
+    OPTIONS = "options"
+
+
+class DraftOptions(BaseModel):
+    """The card's current choices."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: Mode = Mode.TEXT
+    tier: Tier = Tier.FAST
+    resolution: Resolution = Resolution.P720
+    aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
+    duration_seconds: int = 8
+    sound: bool = True
+
+
+class Draft(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    user_id: int
+    place: ChatPlace
+    language: str
+    step: DraftStep
+    prompt: str | None
+    options: DraftOptions
+    card_message_id: int | None
+    request_message_id: int | None
+    updated_at: float
+
+    def to_request(self) -> GenerationRequest:
+        return request_from(self.options, self.prompt or "")
+
+
+def request_from(options: DraftOptions, prompt: str) -> GenerationRequest:
+    return GenerationRequest(
+        mode=options.mode,
+        prompt=prompt.strip(),
+        tier=options.tier,
+        resolution=options.resolution,
+        aspect_ratio=options.aspect_ratio,
+        duration_seconds=options.duration_seconds,
+        sound=options.sound,
+    )

@@ -1,0 +1,41 @@
+"""The vendor-neutral vocabulary of a video request: modes, tiers and the option values."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Mode(StrEnum):
+    TEXT = "text"
+    IMAGE = "image"
+    FRAMES = "frames"
+    REFERENCE = "reference"
+    EXTEND = "extend"
+
+
+class Tier(StrEnum):
+    FAST = "fast"
+    QUALITY = "quality"
+    LITE = "lite"
+
+
+class Resolution(StrEnum):
+    P720 = "720p"
+    P1080 = "1080p"
+    K4 = "4k"
+
+
+class AspectRatio(StrEnum):
+    LANDSCAPE = "16:9"
+    PORTRAIT = "9:16"
+    AUTO = "auto"
+
+
+class Option(StrEnum):
+    """The options a person can set on the card; each vendor declares which it has."""
+
+    TIER = "tier"
+    RESOLUTION = "resolution"
+    ASPECT_RATIO = "ratio"
+    DURATION = "duration"
+    SOUND = "sound"

@@ -1,0 +1,50 @@
+"""VendorStatus: one vendor answer about a task, folded into four cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FailureKind(StrEnum):
+    """Why a job ended without a video; each kind has its own message and handling."""
+
+    REJECTED = (
+        "rejected"  # the vendor refused the request or the content: final, the person is told why
+    )
+    AUTH = "auth"  # the vendor refused our key: final, the operator is alerted
+    BALANCE = "balance"  # the vendor account is out of money: final, the operator is alerted
+    RATE_LIMITED = "rate_limited"  # transient
+    UNAVAILABLE = "unavailable"  # transient: 5xx, maintenance, timeouts, garbage answers
+    GENERATION = "generation"  # the vendor accepted the task but reports it failed
+    NO_VIDEO = "no_video"  # reported complete without a usable video
+    INTERRUPTED = "interrupted"  # a restart caught the job mid-submit: never submitted twice
+    UNKNOWN_OUTCOME = (
+        "unknown_outcome"  # the submit timed out: it may or may not have been accepted
+    )
+    TOO_LARGE = "too_large"  # the finished file is bigger than the bot may download
+    DELIVERY = "delivery"  # Telegram refused the finished video
+
+
+@dataclass(frozen=True)
+class Queued:
+    pass
+
+
+@dataclass(frozen=True)
+class Running:
+    progress: int | None = None
+
+
+@dataclass(frozen=True)
+class Succeeded:
+    video_url: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    reason: str
+    kind: FailureKind = FailureKind.GENERATION
+
+
+VendorStatus = Queued | Running | Succeeded | Failed

@@ -1,0 +1,123 @@
+"""SQL for drafts: the wizard's state, one per person per chat."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.domain.jobs import ChatPlace, Draft, DraftOptions, DraftStep
+from bot.store.database import Database
+
+_COLUMNS = (
+    "id, chat_id, thread_id, user_id, language, step, prompt, options_json, card_message_id, "
+    "request_message_id, updated_at"
+)
+
+
+def _draft(row: sqlite3.Row) -> Draft:
+    return Draft(
+        id=row["id"],
+        user_id=row["user_id"],
+        place=ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"]),
+        language=row["language"],
+        step=DraftStep(row["step"]),
+        prompt=row["prompt"],
+        options=DraftOptions.model_validate_json(row["options_json"]),
+        card_message_id=row["card_message_id"],
+        request_message_id=row["request_message_id"],
+        updated_at=row["updated_at"],
+    )
+
+
+class DraftStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def replace(
+        self,
+        *,
+        user_id: int,
+        place: ChatPlace,
+        language: str,
+        step: DraftStep,
+        prompt: str | None,
+        options: DraftOptions,
+        request_message_id: int | None,
+        now: float,
+    ) -> Draft:
+        """Start a new draft for this person in this chat, dropping any earlier one."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM drafts WHERE chat_id = ? AND user_id = ?", (place.chat_id, user_id)
+            )
+            cursor = await conn.execute(
+                "INSERT INTO drafts (chat_id, thread_id, user_id, language, step, prompt, "
+                "options_json, request_message_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + _COLUMNS,
+                (
+                    place.chat_id,
+                    place.thread_id,
+                    user_id,
+                    language,
+                    step,
+                    prompt,
+                    options.model_dump_json(),
+                    request_message_id,
+                    now,
+                    now,
+                ),
+            )
+            row = await cursor.fetchone()
+            assert row is not None
+            return _draft(row)
+
+    async def get(self, draft_id: int) -> Draft | None:
+        async with self._db.read() as conn:
+            cursor = await conn.execute(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
+            row = await cursor.fetchone()
+        return _draft(row) if row else None
+
+    async def find(self, chat_id: int, user_id: int) -> Draft | None:
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM drafts WHERE chat_id = ? AND user_id = ?",
+                (chat_id, user_id),
+            )
+            row = await cursor.fetchone()
+        return _draft(row) if row else None
+
+    async def update(
+        self,
+        draft_id: int,
+        *,
+        now: float,
+        step: DraftStep | None = None,
+        prompt: str | None = None,
+        options: DraftOptions | None = None,
+        card_message_id: int | None = None,
+        request_message_id: int | None = None,
+    ) -> Draft | None:
+        """Change the given fields; None leaves a field as it is. None when the draft is gone."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE drafts SET step = COALESCE(?, step), prompt = COALESCE(?, prompt), "
+                "options_json = COALESCE(?, options_json), "
+                "card_message_id = COALESCE(?, card_message_id), "
+                "request_message_id = COALESCE(?, request_message_id), updated_at = ? "
+                f"WHERE id = ? RETURNING {_COLUMNS}",
+                (
+                    step,
+                    prompt,
+                    options.model_dump_json() if options else None,
+                    card_message_id,
+                    request_message_id,
+                    now,
+                    draft_id,
+                ),
+            )
+            row = await cursor.fetchone()
+        return _draft(row) if row else None
+
+    async def delete(self, draft_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+            return cursor.rowcount > 0

@@ -1,0 +1,221 @@
+"""SQL for jobs: the durable queue that the worker moves forward with guarded updates."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from bot.domain.jobs import TERMINAL_STATES, ChatPlace, Job, JobState
+from bot.domain.request import GenerationRequest
+from bot.domain.status import FailureKind
+from bot.store.database import Database
+
+_COLUMNS = (
+    "id, chat_id, thread_id, user_id, language, request_message_id, status_message_id, state, "
+    "vendor, request_json, vendor_task_id, video_url, video_path, file_id, progress, "
+    "failure_kind, failure_detail, attempts, next_action_at, deadline_at, created_at, updated_at"
+)
+
+# Columns a state change may set besides the state itself.
+_UPDATABLE = frozenset(
+    {
+        "vendor",
+        "vendor_task_id",
+        "video_url",
+        "video_path",
+        "file_id",
+        "progress",
+        "failure_kind",
+        "failure_detail",
+        "attempts",
+        "next_action_at",
+        "status_message_id",
+    }
+)
+
+ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.FETCHING, JobState.DELIVERING)
+
+
+def _job(row: sqlite3.Row) -> Job:
+    return Job(
+        id=row["id"],
+        user_id=row["user_id"],
+        place=ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"]),
+        language=row["language"],
+        request_message_id=row["request_message_id"],
+        status_message_id=row["status_message_id"],
+        state=JobState(row["state"]),
+        vendor=row["vendor"],
+        request=GenerationRequest.model_validate_json(row["request_json"]),
+        vendor_task_id=row["vendor_task_id"],
+        video_url=row["video_url"],
+        video_path=row["video_path"],
+        file_id=row["file_id"],
+        progress=row["progress"],
+        failure_kind=FailureKind(row["failure_kind"]) if row["failure_kind"] else None,
+        failure_detail=row["failure_detail"],
+        attempts=row["attempts"],
+        next_action_at=row["next_action_at"],
+        deadline_at=row["deadline_at"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _placeholders(values: Iterable[object]) -> str:
+    return ", ".join("?" for _ in values)
+
+
+class JobStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create_from_draft(
+        self,
+        *,
+        draft_id: int,
+        user_id: int,
+        vendor: str,
+        request: GenerationRequest,
+        now: float,
+        deadline_at: float,
+    ) -> Job | None:
+        """Turn a draft into a queued job in one transaction; None when the draft is gone.
+
+        The draft id is the job's idempotency key: a second confirm finds no draft and the
+        UNIQUE column stops any race.
+        """
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT chat_id, thread_id, language, card_message_id, request_message_id "
+                "FROM drafts WHERE id = ? AND user_id = ?",
+                (draft_id, user_id),
+            )
+            draft = await cursor.fetchone()
+            if draft is None:
+                return None
+            cursor = await conn.execute(
+                "INSERT INTO jobs (draft_id, chat_id, thread_id, user_id, language, "
+                "request_message_id, status_message_id, state, vendor, request_json, "
+                "next_action_at, deadline_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT (draft_id) DO NOTHING RETURNING {_COLUMNS}",
+                (
+                    draft_id,
+                    draft["chat_id"],
+                    draft["thread_id"],
+                    user_id,
+                    draft["language"],
+                    draft["request_message_id"],
+                    draft["card_message_id"],
+                    vendor,
+                    request.model_dump_json(),
+                    now,
+                    deadline_at,
+                    now,
+                    now,
+                ),
+            )
+            row = await cursor.fetchone()
+            await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        return _job(row) if row else None
+
+    async def get(self, job_id: int) -> Job | None:
+        async with self._db.read() as conn:
+            cursor = await conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
+            row = await cursor.fetchone()
+        return _job(row) if row else None
+
+    async def due(self, now: float, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
+        """Active jobs whose next action is due, oldest first."""
+        skip = list(exclude)
+        query = (
+            f"SELECT {_COLUMNS} FROM jobs WHERE state IN ({_placeholders(ACTIVE_STATES)}) "
+            "AND next_action_at <= ?"
+        )
+        if skip:
+            query += f" AND id NOT IN ({_placeholders(skip)})"
+        query += " ORDER BY next_action_at LIMIT ?"
+        async with self._db.read() as conn:
+            cursor = await conn.execute(query, (*ACTIVE_STATES, now, *skip, limit))
+            rows = await cursor.fetchall()
+        return [_job(row) for row in rows]
+
+    async def next_action_at(self, *, exclude: Iterable[int] = ()) -> float | None:
+        skip = list(exclude)
+        query = (
+            f"SELECT MIN(next_action_at) FROM jobs WHERE state IN ({_placeholders(ACTIVE_STATES)})"
+        )
+        if skip:
+            query += f" AND id NOT IN ({_placeholders(skip)})"
+        async with self._db.read() as conn:
+            cursor = await conn.execute(query, (*ACTIVE_STATES, *skip))
+            row = await cursor.fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    async def in_states(self, states: Iterable[JobState]) -> list[Job]:
+        wanted = list(states)
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM jobs "
+                f"WHERE state IN ({_placeholders(wanted)}) ORDER BY id",
+                wanted,
+            )
+            rows = await cursor.fetchall()
+        return [_job(row) for row in rows]
+
+    async def overdue(self, now: float, states: Iterable[JobState]) -> list[Job]:
+        wanted = list(states)
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE state IN ({_placeholders(wanted)}) "
+                "AND deadline_at <= ? ORDER BY id",
+                (*wanted, now),
+            )
+            rows = await cursor.fetchall()
+        return [_job(row) for row in rows]
+
+    async def latest_for(
+        self, chat_id: int, user_id: int, states: Iterable[JobState]
+    ) -> Job | None:
+        wanted = list(states)
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE chat_id = ? AND user_id = ? "
+                f"AND state IN ({_placeholders(wanted)}) ORDER BY id DESC LIMIT 1",
+                (chat_id, user_id, *wanted),
+            )
+            row = await cursor.fetchone()
+        return _job(row) if row else None
+
+    async def transition(
+        self,
+        job_id: int,
+        expected: JobState | Iterable[JobState],
+        new_state: JobState,
+        *,
+        now: float,
+        **fields: Any,
+    ) -> Job | None:
+        """Move a job from an expected state; None when it was not in that state any more."""
+        unknown = set(fields) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not an updatable job column: {sorted(unknown)}")
+        expected_states = [expected] if isinstance(expected, JobState) else list(expected)
+        assignments = ["state = ?", "updated_at = ?"]
+        values: list[Any] = [new_state, now]
+        if new_state in TERMINAL_STATES:
+            assignments.append("finished_at = ?")
+            values.append(now)
+        for column, value in fields.items():
+            assignments.append(f"{column} = ?")
+            values.append(value)
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE jobs SET {', '.join(assignments)} WHERE id = ? "
+                f"AND state IN ({_placeholders(expected_states)}) RETURNING {_COLUMNS}",
+                (*values, job_id, *expected_states),
+            )
+            row = await cursor.fetchone()
+        return _job(row) if row else None

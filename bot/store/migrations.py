@@ -1,0 +1,87 @@
+"""Append-only schema migrations, tracked with PRAGMA user_version."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+MIGRATIONS: list[str] = [
+    # 1: drafts (the wizard) and jobs (the queue)
+    """
+    CREATE TABLE drafts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id INTEGER NOT NULL,
+        thread_id INTEGER,
+        user_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        step TEXT NOT NULL,
+        prompt TEXT,
+        options_json TEXT NOT NULL,
+        card_message_id INTEGER,
+        request_message_id INTEGER,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        UNIQUE (chat_id, user_id)
+    );
+    CREATE TABLE jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        draft_id INTEGER UNIQUE,
+        chat_id INTEGER NOT NULL,
+        thread_id INTEGER,
+        user_id INTEGER NOT NULL,
+        language TEXT NOT NULL,
+        request_message_id INTEGER,
+        status_message_id INTEGER,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'submitting', 'running', 'fetching',
+            'delivering', 'delivered', 'failed', 'expired', 'cancelled')),
+        vendor TEXT NOT NULL,
+        request_json TEXT NOT NULL,
+        vendor_task_id TEXT,
+        video_url TEXT,
+        video_path TEXT,
+        file_id TEXT,
+        progress INTEGER,
+        failure_kind TEXT,
+        failure_detail TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_action_at REAL NOT NULL,
+        deadline_at REAL NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        finished_at REAL
+    );
+    CREATE INDEX jobs_due ON jobs (state, next_action_at);
+    CREATE INDEX jobs_by_user ON jobs (user_id, created_at);
+    """,
+]
+
+
+class SchemaTooNewError(RuntimeError):
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"the database is at schema version {found}, newer than this code knows ({known}); "
+            "run a newer version of the bot or restore a backup"
+        )
+
+
+async def schema_version(connection: aiosqlite.Connection) -> int:
+    async with connection.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(connection: aiosqlite.Connection) -> None:
+    """Apply every migration the database lacks, each in its own transaction."""
+    current = await schema_version(connection)
+    if current > len(MIGRATIONS):
+        raise SchemaTooNewError(current, len(MIGRATIONS))
+    for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
+        statements = [s for s in script.split(";") if s.strip()]
+        await connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                await connection.execute(statement)
+            await connection.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            await connection.rollback()
+            raise
+        await connection.commit()

@@ -1,0 +1,74 @@
+"""Inline button presses: options, create, discard, cancel job."""
+
+from __future__ import annotations
+
+from telegram import CallbackQuery, Update
+
+from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
+from bot.telegram.callbacks import CancelJob, ChooseOption, CreateJob, DiscardDraft, decode
+from bot.telegram.context import BotContext, Services, language_of, services
+from bot.telegram.i18n import t
+from bot.telegram.render import card_keyboard, card_text, invalid_request_text
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    lang = language_of(query.from_user)
+    button = decode(query.data)
+    found = services(context)
+    try:
+        if isinstance(button, ChooseOption):
+            await _choose(query, found, button)
+        elif isinstance(button, CreateJob):
+            await _create(query, found, button)
+        elif isinstance(button, DiscardDraft):
+            await _discard(query, found, button, lang)
+        elif isinstance(button, CancelJob):
+            await _cancel_job(query, found, button, lang)
+        else:
+            raise StaleButtonError
+    except StaleButtonError:
+        await query.answer(t(lang, "button.expired"), show_alert=True)
+    except NotYourPanelError:
+        await query.answer(t(lang, "button.not_yours"), show_alert=True)
+    except InvalidRequestError as exc:
+        await query.answer(invalid_request_text(lang, exc, found.capabilities), show_alert=True)
+
+
+async def _choose(query: CallbackQuery, found: Services, button: ChooseOption) -> None:
+    draft, changed = await found.drafts.choose(
+        button.draft_id, query.from_user.id, button.option, button.value
+    )
+    await query.answer()
+    if changed:
+        await query.edit_message_text(
+            card_text(draft, found.capabilities),
+            reply_markup=card_keyboard(draft, found.capabilities),
+        )
+
+
+async def _create(query: CallbackQuery, found: Services, button: CreateJob) -> None:
+    job = await found.drafts.confirm(button.draft_id, query.from_user.id)
+    await query.answer()
+    await found.notifier.job_changed(job)
+
+
+async def _discard(query: CallbackQuery, found: Services, button: DiscardDraft, lang: str) -> None:
+    draft = await found.drafts.owned(button.draft_id, query.from_user.id)
+    await found.drafts.discard(draft)
+    await query.answer()
+    await query.edit_message_text(t(lang, "draft.discarded"))
+
+
+async def _cancel_job(query: CallbackQuery, found: Services, button: CancelJob, lang: str) -> None:
+    job = await found.jobs.get(button.job_id)
+    if job is None:
+        raise StaleButtonError
+    if job.user_id != query.from_user.id:
+        raise NotYourPanelError
+    if await found.jobs.cancel(job) is None:
+        await query.answer(t(lang, "job.cannot_cancel", id=job.id), show_alert=True)
+        return
+    await query.answer(t(lang, "job.cancelled", id=job.id))

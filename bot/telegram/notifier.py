@@ -1,0 +1,181 @@
+"""Everything the worker says in Telegram: status edits, the video, the link, operator alerts."""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.domain.capabilities import Capabilities
+from bot.domain.errors import DeliveryRefusedError, DeliveryRetryableError, DeliveryTooLargeError
+from bot.domain.jobs import Job
+from bot.services.ports import VideoMeta
+from bot.telegram.i18n import t
+from bot.telegram.render import caption, status_keyboard, status_text
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EDIT_INTERVAL_PRIVATE = 3.0
+PROGRESS_EDIT_INTERVAL_GROUP = 12.0
+UPLOAD_TIMEOUT_SECONDS = 600.0
+
+
+class TelegramNotifier:
+    def __init__(
+        self,
+        bot: Bot,
+        capabilities: Capabilities,
+        *,
+        job_timeout_minutes: float,
+        admin_chat_id: int | None,
+    ) -> None:
+        self._bot = bot
+        self._capabilities = capabilities
+        self._job_timeout_minutes = job_timeout_minutes
+        self._admin_chat_id = admin_chat_id
+        self._shown: dict[int, tuple[str, float, str]] = {}
+
+    async def job_changed(self, job: Job) -> None:
+        text = status_text(job, self._capabilities, self._job_timeout_minutes)
+        shown = self._shown.get(job.id)
+        if shown is not None:
+            last_text, last_at, last_state = shown
+            if last_text == text:
+                return
+            interval = (
+                PROGRESS_EDIT_INTERVAL_PRIVATE
+                if job.place.chat_id > 0
+                else PROGRESS_EDIT_INTERVAL_GROUP
+            )
+            if last_state == job.state and time.monotonic() - last_at < interval:
+                return
+        await self._show(job, text, status_keyboard(job))
+        if job.state.is_terminal:
+            self._shown.pop(job.id, None)
+        else:
+            self._shown[job.id] = (text, time.monotonic(), job.state)
+
+    async def _show(self, job: Job, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+        if job.status_message_id is None:
+            await self._send_text(job, text, keyboard)
+            return
+        try:
+            await self._bot.edit_message_text(
+                text,
+                chat_id=job.place.chat_id,
+                message_id=job.status_message_id,
+                reply_markup=keyboard,
+            )
+        except BadRequest as exc:
+            if "not modified" in exc.message:
+                return
+            if "not found" in exc.message:
+                await self._send_text(job, text, keyboard)
+                return
+            raise
+
+    async def _send_text(
+        self, job: Job, text: str, keyboard: InlineKeyboardMarkup | None = None
+    ) -> Message:
+        try:
+            return await self._bot.send_message(
+                job.place.chat_id,
+                text,
+                message_thread_id=job.place.thread_id,
+                reply_markup=keyboard,
+                reply_parameters=self._reply_to(job),
+            )
+        except BadRequest as exc:
+            if job.place.thread_id is None or "thread not found" not in exc.message:
+                raise
+            return await self._bot.send_message(
+                job.place.chat_id,
+                text,
+                reply_markup=keyboard,
+                reply_parameters=self._reply_to(job),
+            )
+
+    async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> str:
+        try:
+            message = await self._upload(job, video, meta, job.place.thread_id)
+        except BadRequest as exc:
+            if job.place.thread_id is None or "thread not found" not in exc.message:
+                raise _delivery_error(exc) from exc
+            try:
+                message = await self._upload(job, video, meta, None)
+            except TelegramError as retry_exc:
+                raise _delivery_error(retry_exc) from retry_exc
+        except TelegramError as exc:
+            raise _delivery_error(exc) from exc
+        if message.video is None:
+            raise DeliveryRefusedError("Telegram answered without a video")
+        return message.video.file_id
+
+    async def _upload(
+        self, job: Job, video: Path, meta: VideoMeta, thread_id: int | None
+    ) -> Message:
+        with video.open("rb") as source:
+            return await self._bot.send_video(
+                job.place.chat_id,
+                source,
+                caption=caption(job, self._capabilities),
+                supports_streaming=True,
+                width=meta.width,
+                height=meta.height,
+                duration=meta.duration_seconds,
+                message_thread_id=thread_id,
+                reply_parameters=self._reply_to(job),
+                filename=f"veo-{job.id}.mp4",
+                read_timeout=UPLOAD_TIMEOUT_SECONDS,
+                write_timeout=UPLOAD_TIMEOUT_SECONDS,
+            )
+
+    async def send_link(self, job: Job, limit_bytes: int) -> None:
+        text = t(
+            job.language,
+            "too_large",
+            id=job.id,
+            limit=limit_bytes // (1024 * 1024),
+            url=job.video_url or "",
+        )
+        try:
+            await self._send_text(job, text)
+        except TelegramError as exc:
+            raise _delivery_error(exc) from exc
+
+    async def send_alert(self, text: str) -> None:
+        if self._admin_chat_id is not None:
+            await self._bot.send_message(self._admin_chat_id, text)
+
+    @staticmethod
+    def _reply_to(job: Job) -> ReplyParameters | None:
+        if job.request_message_id is None:
+            return None
+        return ReplyParameters(job.request_message_id, allow_sending_without_reply=True)
+
+
+def _delivery_error(exc: TelegramError) -> Exception:
+    if isinstance(exc, RetryAfter):
+        return DeliveryRetryableError(exc.message, _retry_after_seconds(exc))
+    if isinstance(exc, Forbidden):
+        return DeliveryRefusedError(exc.message)
+    if isinstance(exc, BadRequest):
+        if "too large" in exc.message.lower() or "too big" in exc.message.lower():
+            return DeliveryTooLargeError(exc.message)
+        return DeliveryRefusedError(exc.message)
+    if isinstance(exc, NetworkError) and "too large" in exc.message.lower():
+        return DeliveryTooLargeError(exc.message)
+    return DeliveryRetryableError(exc.message)
+
+
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB warns about the int/timedelta migration on every read of retry_after.
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

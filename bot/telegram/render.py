@@ -1,0 +1,151 @@
+"""Texts and keyboards for cards and status messages, from domain objects."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.capabilities import Capabilities
+from bot.domain.errors import InvalidRequestError
+from bot.domain.jobs import Draft, DraftOptions, Job, JobState
+from bot.domain.options import Option
+from bot.domain.request import GenerationRequest
+from bot.domain.status import FailureKind
+from bot.telegram.callbacks import CancelJob, ChooseOption, CreateJob, DiscardDraft, encode
+from bot.telegram.i18n import t
+
+CARD_PROMPT_CHARS = 600
+MAX_CAPTION = 1024
+_ELLIPSIS = "…"
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - len(_ELLIPSIS)] + _ELLIPSIS
+
+
+def settings_line(lang: str, request: GenerationRequest | DraftOptions, caps: Capabilities) -> str:
+    sound = ("sound.on" if request.sound else "sound.off") if caps.sound else None
+    return t(
+        lang,
+        "settings",
+        tier=t(lang, f"tier.{request.tier.value}"),
+        resolution=request.resolution.value.upper()
+        if request.resolution.value == "4k"
+        else request.resolution.value,
+        ratio=request.aspect_ratio.value,
+        duration=request.duration_seconds,
+        sound=t(lang, sound) if sound else "",
+    ).rstrip(" ·")
+
+
+def card_text(draft: Draft, caps: Capabilities) -> str:
+    return t(
+        draft.language,
+        "card",
+        prompt=shorten(draft.prompt or "", CARD_PROMPT_CHARS),
+        settings=settings_line(draft.language, draft.options, caps),
+    )
+
+
+def _option_label(lang: str, option: Option, value: str) -> str:
+    if option is Option.TIER:
+        return t(lang, f"tier.{value}")
+    if option is Option.DURATION:
+        return f"{value} s"
+    if option is Option.SOUND:
+        return t(lang, f"sound.{value}")
+    if option is Option.ASPECT_RATIO:
+        return t(lang, f"ratio.{value}")
+    return value.upper() if value == "4k" else value
+
+
+def _current_value(options: DraftOptions, option: Option) -> str:
+    if option is Option.TIER:
+        return options.tier.value
+    if option is Option.RESOLUTION:
+        return options.resolution.value
+    if option is Option.ASPECT_RATIO:
+        return options.aspect_ratio.value
+    if option is Option.DURATION:
+        return str(options.duration_seconds)
+    return "on" if options.sound else "off"
+
+
+def card_keyboard(draft: Draft, caps: Capabilities) -> InlineKeyboardMarkup:
+    rows: list[list[InlineKeyboardButton]] = []
+    for option in Option:
+        values = caps.choices(option, draft.options.tier)
+        if len(values) < 2:
+            continue
+        current = _current_value(draft.options, option)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    ("✅ " if value == current else "")
+                    + _option_label(draft.language, option, value),
+                    callback_data=encode(ChooseOption(draft.id, option, value)),
+                )
+                for value in values
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t(draft.language, "button.discard"), callback_data=encode(DiscardDraft(draft.id))
+            ),
+            InlineKeyboardButton(
+                t(draft.language, "button.create"), callback_data=encode(CreateJob(draft.id))
+            ),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def invalid_request_text(lang: str, error: InvalidRequestError, caps: Capabilities) -> str:
+    return t(lang, error.key, vendor=caps.display_name, **error.params)
+
+
+def failure_reason(job: Job, caps: Capabilities) -> str:
+    kind = job.failure_kind or FailureKind.GENERATION
+    return t(
+        job.language,
+        f"failure.{kind.value}",
+        vendor=caps.display_name,
+        detail=job.failure_detail or "?",
+    )
+
+
+def status_text(job: Job, caps: Capabilities, job_timeout_minutes: float) -> str:
+    lang = job.language
+    summary = shorten(job.request.prompt, 300) + "\n⚙️ " + settings_line(lang, job.request, caps)
+    params: dict[str, object] = {"id": job.id, "summary": summary, "vendor": caps.display_name}
+    if job.state is JobState.RUNNING:
+        params["progress"] = (
+            t(lang, "status.progress", progress=job.progress) if job.progress else ""
+        )
+    elif job.state is JobState.FAILED:
+        params["reason"] = failure_reason(job, caps)
+    elif job.state is JobState.EXPIRED:
+        params["minutes"] = f"{job_timeout_minutes:g}"
+    return t(lang, f"status.{job.state.value}", **params)
+
+
+def status_keyboard(job: Job) -> InlineKeyboardMarkup | None:
+    if job.state is not JobState.QUEUED:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(job.language, "button.cancel_job"), callback_data=encode(CancelJob(job.id))
+                )
+            ]
+        ]
+    )
+
+
+def caption(job: Job, caps: Capabilities) -> str:
+    """The prompt and the settings, the prompt cut so the whole fits Telegram's 1024."""
+    settings = settings_line(job.language, job.request, caps)
+    frame = t(job.language, "caption", prompt="", settings=settings)
+    room = MAX_CAPTION - len(frame)
+    return t(job.language, "caption", prompt=shorten(job.request.prompt, room), settings=settings)

@@ -1,0 +1,84 @@
+"""The one loop that moves jobs forward; SQLite is the queue, this only ticks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from bot.services.jobs import JobService
+from bot.services.ports import Clock
+
+log = logging.getLogger(__name__)
+
+IDLE_TICK_SECONDS = 1.0
+
+
+class Worker:
+    def __init__(self, jobs: JobService, *, concurrency: int, clock: Clock) -> None:
+        self._jobs = jobs
+        self._concurrency = concurrency
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._loop_task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Look for work now (a new job was queued)."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        await self._jobs.recover_after_restart()
+        self._loop_task = asyncio.create_task(self._run(), name="job-worker")
+
+    async def stop(self) -> None:
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._loop_task
+        steps = list(self._in_flight.values())
+        for step in steps:
+            step.cancel()
+        await asyncio.gather(*steps, return_exceptions=True)
+
+    @property
+    def healthy(self) -> bool:
+        return self._loop_task is not None and not self._loop_task.done()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._tick()
+            except Exception:
+                log.exception("worker tick failed; continuing")
+            await self._sleep_until_due()
+
+    async def _tick(self) -> None:
+        await self._jobs.expire_overdue()
+        free = self._concurrency - len(self._in_flight)
+        if free <= 0:
+            return
+        for job in await self._jobs.due(limit=free, exclude=set(self._in_flight)):
+            task = asyncio.create_task(self._advance(job.id), name=f"job-{job.id}")
+            self._in_flight[job.id] = task
+
+    async def _advance(self, job_id: int) -> None:
+        try:
+            job = await self._jobs.get(job_id)
+            if job is not None:
+                await self._jobs.advance(job)
+        except Exception:
+            log.exception("job %s: step failed", job_id)
+        finally:
+            self._in_flight.pop(job_id, None)
+            self._wake.set()
+
+    async def _sleep_until_due(self) -> None:
+        self._wake.clear()
+        timeout = IDLE_TICK_SECONDS
+        if len(self._in_flight) < self._concurrency:
+            next_at = await self._jobs.next_action_at(exclude=set(self._in_flight))
+            if next_at is not None:
+                timeout = min(timeout, max(0.0, next_at - self._clock()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
