@@ -23,8 +23,6 @@ from bot.domain.errors import (
 
 log = logging.getLogger(__name__)
 
-SUBMIT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-STATUS_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 DOWNLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _MAX_MESSAGE = 300
 _BALANCE_WORDS = re.compile(r"insufficient|balance|quota|credit|余额|额度", re.IGNORECASE)
@@ -96,9 +94,10 @@ def _describe_body(response: httpx.Response) -> str:
 class VendorHttp:
     """The only place adapters touch the network."""
 
-    def __init__(self, client: httpx.AsyncClient, vendor: str) -> None:
+    def __init__(self, client: httpx.AsyncClient, vendor: str, *, timeout_seconds: float) -> None:
         self._client = client
         self._vendor = vendor
+        self._timeout = httpx.Timeout(timeout_seconds, connect=min(10.0, timeout_seconds))
 
     async def call(
         self,
@@ -106,7 +105,6 @@ class VendorHttp:
         url: str,
         *,
         headers: dict[str, str],
-        limits: httpx.Timeout,
         json_body: Any = None,
         params: dict[str, str] | None = None,
     ) -> Any:
@@ -117,7 +115,7 @@ class VendorHttp:
         """
         try:
             response = await self._client.request(
-                method, url, headers=headers, json=json_body, params=params, timeout=limits
+                method, url, headers=headers, json=json_body, params=params, timeout=self._timeout
             )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise VendorUnavailableError(

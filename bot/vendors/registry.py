@@ -17,7 +17,7 @@ def build_vendors(settings: Settings, client: httpx.AsyncClient) -> dict[str, Vi
         if name == UNIALL:
             assert settings.vendor_base_url is not None
             vendors[name] = UniAllVendor(
-                VendorHttp(client, name),
+                VendorHttp(client, name, timeout_seconds=settings.vendor_timeout_seconds),
                 str(settings.vendor_base_url),
                 settings.vendor_api_key.get_secret_value(),
             )

@@ -18,7 +18,7 @@ from bot.domain.errors import VendorUnavailableError
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
-from bot.vendors.http import STATUS_TIMEOUT, SUBMIT_TIMEOUT, VendorHttp, error_message
+from bot.vendors.http import VendorHttp, error_message
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,6 @@ class UniAllVendor:
             f"{self._base_url}/v1/video/generations",
             headers=self._headers,
             json_body=build_submit_body(request),
-            limits=SUBMIT_TIMEOUT,
         )
         return parse_task_id(payload)
 
@@ -188,7 +187,6 @@ class UniAllVendor:
             "GET",
             f"{self._base_url}/v1/videos/{quote(task_id, safe='')}",
             headers=self._headers,
-            limits=STATUS_TIMEOUT,
         )
         return parse_status(payload)
 

@@ -1,0 +1,95 @@
+"""Shared pieces of the end-to-end tests: settings for the fakes, a movable clock, a person."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+VENDOR_KEY = "sk-uniall-test-key-0123456789abcdef"
+
+
+@dataclass
+class OffsetClock:
+    """Real time plus an offset a test can push forward (deadlines, days)."""
+
+    offset: float = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+def make_settings(
+    telegram: FakeTelegram, vendor_base_url: str, database_path: Path, **overrides: Any
+) -> Settings:
+    values: dict[str, Any] = {
+        "telegram_bot_token": TOKEN,
+        "telegram_api_url": telegram.api_url,
+        "telegram_poll_timeout_seconds": 1,
+        "vendor": "uniall",
+        "vendor_api_key": VENDOR_KEY,
+        "vendor_base_url": vendor_base_url,
+        "database_path": database_path,
+        "poll_interval_seconds": 0.05,
+        "vendor_timeout_seconds": 2.0,
+        "job_timeout_minutes": 5,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class Person:
+    """A Telegram user in one chat, driving the real bot through the fake Bot API."""
+
+    telegram: FakeTelegram
+    user: TgUser
+    chat: TgChat
+    thread_id: int | None = None
+    last_sent_id: int = field(default=0)
+
+    async def say(self, text: str, *, reply_to: int | None = None) -> SentMessage:
+        """Send a text and return the bot's next new message in this chat."""
+        before = len(self.telegram.messages(self.chat.id))
+        self.last_sent_id = self.send(text, reply_to=reply_to)
+        return await self.next_message(before)
+
+    def send(self, text: str, *, reply_to: int | None = None) -> int:
+        return self.telegram.send_text(
+            self.user, self.chat, text, reply_to=reply_to, thread_id=self.thread_id
+        )
+
+    async def next_message(self, before: int) -> SentMessage:
+        def newer() -> SentMessage | None:
+            sent = self.telegram.messages(self.chat.id)
+            return sent[before] if len(sent) > before else None
+
+        return await self.telegram.wait_for(newer)
+
+    async def press(self, message: SentMessage, text_contains: str) -> dict[str, Any]:
+        """Press a button by its label and return the bot's answer to the callback."""
+        data = self.telegram.message(self.chat.id, message.message_id).button_data(text_contains)
+        return await self.press_data(message.message_id, data)
+
+    async def press_data(self, message_id: int, data: str) -> dict[str, Any]:
+        query_id = self.telegram.press_button(self.user, self.chat, message_id, data)
+        return await self.telegram.wait_for(lambda: self.telegram.callback_answer(query_id))
+
+    def current(self, message: SentMessage) -> SentMessage:
+        return self.telegram.message(self.chat.id, message.message_id)
+
+
+def job_rows(database_path: Path) -> list[dict[str, Any]]:
+    """The jobs table as the bot left it, read with plain sqlite3."""
+    with sqlite3.connect(database_path) as connection:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute("SELECT * FROM jobs ORDER BY id")]
