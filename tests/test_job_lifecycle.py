@@ -1,0 +1,201 @@
+"""Jobs over HTTP when vendors misbehave, when the bot restarts, and when time runs out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.app import BotRuntime
+from bot.config import Settings
+from tests.fakes.media import sample_mp4_bytes
+from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.fakes.uniall import (
+    FakeUniAll,
+    completed,
+    delay,
+    failed,
+    garbage,
+    html,
+    http_error,
+    in_progress,
+    queued,
+    status,
+)
+from tests.support.harness import OffsetClock, Person, job_rows
+
+PROMPT = "A lighthouse in a storm, waves crashing"
+
+
+async def start_job(alice: Person) -> SentMessage:
+    """Open a card with the prompt and press Create; return the card (now the status)."""
+    card = await alice.say(f"/video {PROMPT}")
+    await alice.press(card, "Create video")
+    return card
+
+
+async def status_containing(alice: Person, card: SentMessage, text: str) -> str:
+    def shown() -> str | None:
+        current = alice.current(card).text or ""
+        return current if text in current else None
+
+    return await alice.telegram.wait_for(shown)
+
+
+async def test_vendor_failure_reaches_the_person_in_words(
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
+    card = await start_job(alice)
+
+    text = await status_containing(alice, card, "failed")
+
+    assert text.startswith(
+        "❌ Job #1 failed: UniAll could not make this video: "
+        "Your prompt was flagged by the content policy"
+    )
+    assert telegram.calls_to("sendVideo") == []
+    assert job_rows(database_path)[0]["state"] == "failed"
+
+
+async def test_transient_vendor_errors_are_retried_then_delivered(
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    uniall.submit_faults = [http_error(500), html(502)]
+    uniall.script = [
+        queued(),
+        http_error(500),
+        html(502),
+        delay(5.0),  # longer than VENDOR_TIMEOUT_SECONDS: the status call times out
+        garbage(),
+        http_error(429, retry_after=0.1),
+        in_progress(60),
+        completed(),
+    ]
+    await start_job(alice)
+
+    video = await telegram.wait_for_message(
+        alice.chat.id, lambda m: m.kind == "video", timeout=20
+    )
+
+    assert video.video_bytes == sample_mp4_bytes()
+    assert uniall.submit_attempts == 3
+    assert len(uniall.submissions) == 1
+    assert len(telegram.calls_to("sendVideo")) == 1
+    assert job_rows(database_path)[0]["state"] == "delivered"
+
+
+async def test_a_vendor_that_never_recovers_fails_the_job_cleanly(
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    uniall.submit_faults = [http_error(503) for _ in range(10)]
+    card = await start_job(alice)
+
+    text = await status_containing(alice, card, "failed")
+
+    assert "UniAll is not responding. Please try again later." in text
+    assert uniall.submit_attempts == 5
+    assert uniall.submissions == []
+    [job] = job_rows(database_path)
+    assert (job["state"], job["failure_kind"]) == ("failed", "unavailable")
+    assert await alice.say("/help")  # still answering
+
+
+async def test_a_final_vendor_refusal_is_not_retried(
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    uniall.submit_faults = [http_error(402)]
+    card = await start_job(alice)
+
+    text = await status_containing(alice, card, "failed")
+
+    assert "UniAll is not available right now. The operator has been told" in text
+    assert uniall.submit_attempts == 1
+    assert job_rows(database_path)[0]["failure_kind"] == "balance"
+
+
+async def test_completed_without_a_video_is_a_failure(
+    bot: BotRuntime, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    uniall.script = [queued(), completed(video_url=None)]
+    card = await start_job(alice)
+
+    text = await status_containing(alice, card, "failed")
+
+    assert "UniAll said the video was finished but sent no video." in text
+    assert job_rows(database_path)[0]["failure_kind"] == "no_video"
+
+
+async def test_an_unknown_status_keeps_the_job_running_and_is_logged(
+    bot: BotRuntime,
+    uniall: FakeUniAll,
+    telegram: FakeTelegram,
+    alice: Person,
+    caplog: object,
+) -> None:
+    uniall.script = [status("thinking_hard"), status("thinking_hard"), completed()]
+    await start_job(alice)
+
+    await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+
+    assert "unknown task status 'thinking_hard'" in caplog.text  # type: ignore[attr-defined]
+
+
+async def test_job_past_its_deadline_expires(
+    bot: BotRuntime, uniall: FakeUniAll, alice: Person, clock: OffsetClock, database_path: Path
+) -> None:
+    uniall.script = [queued(), in_progress(10)]
+    card = await start_job(alice)
+    await alice.telegram.wait_for(lambda: len(uniall.polls) >= 2)
+
+    clock.advance(6 * 60)
+
+    text = await status_containing(alice, card, "took longer")
+    assert text.startswith("⌛ Job #1 took longer than 5 minutes and was stopped.")
+    assert job_rows(database_path)[0]["state"] == "expired"
+
+
+async def test_restart_while_running_delivers_exactly_once(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    uniall.script = [queued(), *[in_progress(20) for _ in range(3)], completed()]
+    async with BotRuntime(settings_for(poll_interval_seconds=0.3), clock=clock):
+        await start_job(alice)
+        await telegram.wait_for(lambda: len(uniall.polls) >= 1)
+        assert job_rows(database_path)[0]["state"] == "running"
+
+    assert telegram.calls_to("sendVideo") == []
+    async with BotRuntime(settings_for(), clock=clock):
+        video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+        assert video.video_bytes == sample_mp4_bytes()
+        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+
+    assert len(telegram.calls_to("sendVideo")) == 1
+    assert len(uniall.submissions) == 1
+
+
+async def test_restart_with_a_job_in_submitting_fails_it_without_resubmitting(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    uniall.submit_faults = [delay(30.0)]
+    async with BotRuntime(settings_for(vendor_timeout_seconds=60), clock=clock):
+        card = await start_job(alice)
+        await telegram.wait_for(lambda: uniall.submit_attempts == 1)
+        assert job_rows(database_path)[0]["state"] == "submitting"
+
+    async with BotRuntime(settings_for(), clock=clock):
+        text = await status_containing(alice, card, "failed")
+
+    assert "the bot restarted while sending your request" in text
+    assert uniall.submit_attempts == 1
+    [job] = job_rows(database_path)
+    assert (job["state"], job["failure_kind"]) == ("failed", "interrupted")
