@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
-from bot.logs import quiet_secret_carrying_loggers
+from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
 from bot.services.drafts import DraftService
 from bot.services.jobs import JobPolicy, JobService
@@ -62,8 +62,9 @@ class BotRuntime:
         self._worker: Worker | None = None
 
     async def start(self) -> None:
-        quiet_secret_carrying_loggers()
         settings = self.settings
+        quiet_secret_carrying_loggers()
+        redact_secrets(settings.secrets())
         self._db = await Database.open(settings.database_path)
         self._http = httpx.AsyncClient()
         vendors = build_vendors(settings, self._http)

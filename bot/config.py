@@ -83,6 +83,13 @@ class Settings(BaseSettings):
             )
         return self
 
+    def secrets(self) -> list[str]:
+        """Every secret value, for log redaction."""
+        return [
+            self.telegram_bot_token.get_secret_value(),
+            self.vendor_api_key.get_secret_value(),
+        ]
+
     @property
     def telegram_api_root(self) -> str:
         return str(self.telegram_api_url).rstrip("/")

@@ -8,12 +8,9 @@ import pytest
 
 from bot.app import BotRuntime
 from bot.config import Settings
-from tests.fakes.telegram import FakeTelegram, TgChat, TgUser
+from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import TOKEN, VENDOR_KEY, OffsetClock, Person, make_settings
-
-ALICE = TgUser(id=1001, first_name="Alice", language_code="en")
-BOB = TgUser(id=1002, first_name="Bob", language_code="en")
+from tests.support.harness import ALICE, TOKEN, VENDOR_KEY, OffsetClock, Person, make_settings
 
 
 @pytest.fixture

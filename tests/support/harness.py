@@ -12,6 +12,8 @@ from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+ALICE = TgUser(id=1001, first_name="Alice", language_code="en")
+BOB = TgUser(id=1002, first_name="Bob", language_code="en")
 VENDOR_KEY = "sk-uniall-test-key-0123456789abcdef"
 
 
