@@ -91,7 +91,10 @@ class BotRuntime:
             self.clock,
         )
         self._worker = Worker(
-            jobs, concurrency=settings.max_concurrent_vendor_calls, clock=self.clock
+            jobs,
+            concurrency=settings.max_concurrent_vendor_calls,
+            clock=self.clock,
+            grace_seconds=settings.shutdown_grace_seconds,
         )
         drafts = DraftService(
             DraftStore(self._db),

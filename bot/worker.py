@@ -15,10 +15,14 @@ IDLE_TICK_SECONDS = 1.0
 
 
 class Worker:
-    def __init__(self, jobs: JobService, *, concurrency: int, clock: Clock) -> None:
+    def __init__(
+        self, jobs: JobService, *, concurrency: int, clock: Clock, grace_seconds: float
+    ) -> None:
         self._jobs = jobs
         self._concurrency = concurrency
         self._clock = clock
+        self._grace_seconds = grace_seconds
+        self._stopping = False
         self._wake = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._loop_task: asyncio.Task[None] | None = None
@@ -32,11 +36,18 @@ class Worker:
         self._loop_task = asyncio.create_task(self._run(), name="job-worker")
 
     async def stop(self) -> None:
+        """Stop taking work, give running steps a grace period, then cancel what is left.
+
+        A submit cancelled here leaves its job in `submitting`, which the next start fails
+        rather than risk a second submit.
+        """
+        self._stopping = True
+        self._wake.set()
         if self._loop_task is not None:
-            self._loop_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop_task
+            await self._loop_task
         steps = list(self._in_flight.values())
+        if steps:
+            await asyncio.wait(steps, timeout=self._grace_seconds)
         for step in steps:
             step.cancel()
         await asyncio.gather(*steps, return_exceptions=True)
@@ -46,7 +57,7 @@ class Worker:
         return self._loop_task is not None and not self._loop_task.done()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self._tick()
             except Exception:
@@ -55,6 +66,8 @@ class Worker:
 
     async def _tick(self) -> None:
         await self._jobs.expire_overdue()
+        if self._stopping:
+            return
         free = self._concurrency - len(self._in_flight)
         if free <= 0:
             return
@@ -80,5 +93,7 @@ class Worker:
             next_at = await self._jobs.next_action_at(exclude=set(self._in_flight))
             if next_at is not None:
                 timeout = min(timeout, max(0.0, next_at - self._clock()))
+        # asyncio.timeout, not wait_for: wait_for can swallow a cancellation on Python 3.11.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()

@@ -43,10 +43,10 @@ async def test_a_video_over_50_mb_arrives_as_a_link(
         alice.chat.id, lambda m: "larger than" in (m.text or "")
     )
 
-    task_id = next(iter(uniall.tasks))
+    url = uniall.file_url(next(iter(uniall.tasks)))
     assert link.text == (
         "🎞 The video for job #1 is ready, but it is larger than the 50 MB a bot may upload "
-        f"to Telegram. Download it here (the link expires within a day):\n{uniall.file_url(task_id)}"
+        f"to Telegram. Download it here (the link expires within a day):\n{url}"
     )
     assert telegram.calls_to("sendVideo") == []
     await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")

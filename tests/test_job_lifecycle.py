@@ -73,15 +73,13 @@ async def test_transient_vendor_errors_are_retried_then_delivered(
     ]
     await start_job(alice)
 
-    video = await telegram.wait_for_message(
-        alice.chat.id, lambda m: m.kind == "video", timeout=20
-    )
+    video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video", timeout=20)
 
     assert video.video_bytes == sample_mp4_bytes()
     assert uniall.submit_attempts == 3
     assert len(uniall.submissions) == 1
+    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
     assert len(telegram.calls_to("sendVideo")) == 1
-    assert job_rows(database_path)[0]["state"] == "delivered"
 
 
 async def test_a_vendor_that_never_recovers_fails_the_job_cleanly(

@@ -44,6 +44,7 @@ def make_settings(
         "poll_interval_seconds": 0.05,
         "vendor_timeout_seconds": 2.0,
         "job_timeout_minutes": 5,
+        "shutdown_grace_seconds": 0.2,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
