@@ -20,7 +20,9 @@ VENDORS_WITHOUT_DEFAULT_BASE = frozenset({"uniall"})
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", frozen=True, env_ignore_empty=True
+    )
 
     telegram_bot_token: SecretStr
     telegram_api_url: HttpUrl = HttpUrl("https://api.telegram.org")

@@ -1,0 +1,95 @@
+"""The SQLite store: file and folder creation, pragmas, migrations, guarded transitions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.domain.jobs import ChatPlace, DraftOptions, DraftStep, JobState
+from bot.domain.request import GenerationRequest
+from bot.store.database import Database
+from bot.store.drafts import DraftStore
+from bot.store.jobs import JobStore
+from bot.store.migrations import MIGRATIONS, SchemaTooNewError
+
+
+async def test_creates_the_folder_and_sets_the_pragmas(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "folder" / "bot.sqlite3"
+    db = await Database.open(path)
+    async with db.read() as conn:
+        journal = await (await conn.execute("PRAGMA journal_mode")).fetchone()
+        keys = await (await conn.execute("PRAGMA foreign_keys")).fetchone()
+        busy = await (await conn.execute("PRAGMA busy_timeout")).fetchone()
+        version = await (await conn.execute("PRAGMA user_version")).fetchone()
+    await db.close()
+    assert path.exists()
+    assert journal is not None
+    assert journal[0] == "wal"
+    assert keys is not None
+    assert keys[0] == 1
+    assert busy is not None
+    assert busy[0] == 5000
+    assert version is not None
+    assert version[0] == len(MIGRATIONS)
+
+
+async def test_reopening_keeps_the_data(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    db = await Database.open(path)
+    await DraftStore(db).replace(
+        user_id=1,
+        place=ChatPlace(chat_id=1),
+        language="en",
+        step=DraftStep.PROMPT,
+        prompt=None,
+        options=DraftOptions(),
+        request_message_id=None,
+        now=1.0,
+    )
+    await db.close()
+    db = await Database.open(path)
+    assert await DraftStore(db).find(1, 1) is not None
+    await db.close()
+
+
+async def test_refuses_a_database_newer_than_the_code(tmp_path: Path) -> None:
+    path = tmp_path / "bot.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(SchemaTooNewError, match="newer than this code"):
+        await Database.open(path)
+
+
+async def test_a_transition_is_guarded_by_the_expected_state(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    drafts, jobs = DraftStore(db), JobStore(db)
+    draft = await drafts.replace(
+        user_id=7,
+        place=ChatPlace(chat_id=7),
+        language="en",
+        step=DraftStep.OPTIONS,
+        prompt="p",
+        options=DraftOptions(),
+        request_message_id=None,
+        now=1.0,
+    )
+    request = GenerationRequest(prompt="p")
+    job = await jobs.create_from_draft(
+        draft_id=draft.id, user_id=7, vendor="uniall", request=request, now=1.0, deadline_at=9.0
+    )
+    assert job is not None
+    again = await jobs.create_from_draft(
+        draft_id=draft.id, user_id=7, vendor="uniall", request=request, now=1.0, deadline_at=9.0
+    )
+    assert again is None
+
+    claimed = await jobs.transition(job.id, JobState.QUEUED, JobState.SUBMITTING, now=2.0)
+    lost = await jobs.transition(job.id, JobState.QUEUED, JobState.SUBMITTING, now=2.0)
+    assert claimed is not None
+    assert claimed.state is JobState.SUBMITTING
+    assert lost is None
+    with pytest.raises(ValueError, match="not an updatable job column"):
+        await jobs.transition(job.id, JobState.SUBMITTING, JobState.RUNNING, now=3.0, state="x")
+    await db.close()

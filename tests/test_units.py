@@ -1,0 +1,116 @@
+"""Small pure pieces: the callback codec, the MP4 probe, the catalogs, validation."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.domain.capabilities import validate
+from bot.domain.errors import InvalidRequestError
+from bot.domain.options import Mode, Option, Resolution, Tier
+from bot.domain.request import GenerationRequest
+from bot.services.mp4 import probe
+from bot.telegram.callbacks import (
+    MAX_CALLBACK_BYTES,
+    CancelJob,
+    ChooseOption,
+    CreateJob,
+    DiscardDraft,
+    decode,
+    encode,
+)
+from bot.telegram.i18n import CATALOGS, language_for
+from bot.vendors.uniall import CAPABILITIES
+from tests.fakes.media import SAMPLE_MP4
+
+
+@pytest.mark.parametrize(
+    "button",
+    [
+        ChooseOption(12, Option.ASPECT_RATIO, "16:9"),
+        ChooseOption(10**15, Option.TIER, "quality"),
+        CreateJob(3),
+        DiscardDraft(4),
+        CancelJob(5),
+    ],
+)
+def test_callback_codec_round_trips(button: object) -> None:
+    data = encode(button)  # type: ignore[arg-type]
+    assert len(data.encode()) <= MAX_CALLBACK_BYTES
+    assert decode(data) == button
+
+
+def test_callback_codec_refuses_over_64_bytes() -> None:
+    with pytest.raises(ValueError, match="over 64 bytes"):
+        encode(ChooseOption(1, Option.TIER, "x" * 60))
+    assert decode("v1|c|" + "1" * 70) is None
+
+
+def test_mp4_probe_reads_the_real_sample() -> None:
+    assert probe(SAMPLE_MP4) == (640, 360, 2)
+
+
+def test_mp4_probe_of_a_non_mp4_is_unknown(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"<html>not a video</html>")
+    assert probe(junk) == (None, None, None)
+
+
+def _placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def test_every_catalog_has_every_key_with_the_same_placeholders() -> None:
+    english = CATALOGS["en"]
+    for language, catalog in CATALOGS.items():
+        assert set(catalog) == set(english), language
+        for key, text in catalog.items():
+            assert _placeholders(text) == _placeholders(english[key]), (language, key)
+
+
+def test_every_message_key_used_in_the_code_exists() -> None:
+    source = "\n".join(p.read_text() for p in Path("bot").rglob("*.py"))
+    used = set(re.findall(r'\bt\(\s*[\w.]+,\s*"([a-z_.:0-9]+)"', source))
+    used |= set(re.findall(r'InvalidRequestError\(\s*"([a-z_.]+)"', source))
+    assert used, "the pattern found no keys"
+    assert used <= set(CATALOGS["en"])
+
+
+def test_language_choice() -> None:
+    assert language_for("zh-hans") == "zh"
+    assert language_for("zh-TW") == "zh"
+    assert language_for("de") == "en"
+    assert language_for(None) == "en"
+
+
+@pytest.mark.parametrize(
+    ("request_", "key"),
+    [
+        (GenerationRequest(prompt=" "), "invalid.prompt_empty"),
+        (GenerationRequest(prompt="x" * 2001), "invalid.prompt_too_long"),
+        (GenerationRequest(prompt="p", duration_seconds=5), "invalid.duration"),
+        (GenerationRequest(prompt="p", tier=Tier.LITE), "invalid.tier"),
+        (
+            GenerationRequest(prompt="p", mode=Mode.REFERENCE, image_urls=("https://a/1",) * 2),
+            "invalid.mode",
+        ),
+        (
+            GenerationRequest(
+                prompt="p", tier=Tier.QUALITY, mode=Mode.REFERENCE, image_urls=("https://a/1",)
+            ),
+            "invalid.image_count",
+        ),
+        (GenerationRequest(prompt="p", mode=Mode.EXTEND), "invalid.source_video"),
+    ],
+)
+def test_validation_names_what_is_wrong(request_: GenerationRequest, key: str) -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        validate(request_, CAPABILITIES)
+    assert caught.value.key == key
+
+
+def test_validation_accepts_what_uniall_can_do() -> None:
+    validate(GenerationRequest(prompt="p", resolution=Resolution.K4), CAPABILITIES)
