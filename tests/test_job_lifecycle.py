@@ -197,3 +197,32 @@ async def test_restart_with_a_job_in_submitting_fails_it_without_resubmitting(
     assert uniall.submit_attempts == 1
     [job] = job_rows(database_path)
     assert (job["state"], job["failure_kind"]) == ("failed", "interrupted")
+
+
+async def test_a_new_job_wakes_the_worker_at_once(
+    settings_for: Callable[..., Settings], uniall: FakeUniAll, alice: Person, clock: OffsetClock
+) -> None:
+    async with BotRuntime(settings_for(poll_interval_seconds=60), clock=clock):
+        await alice.say("/start")  # the worker has gone idle by now
+        card = await alice.say("/video wake up")
+        await alice.press(card, "Create video")
+        await alice.telegram.wait_for(lambda: uniall.submit_attempts == 1, timeout=2)
+
+
+async def test_vendor_key_trouble_alerts_the_operator_once(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    admin_chat = -100999
+    uniall.submit_faults = [http_error(401), http_error(401)]
+    async with BotRuntime(settings_for(admin_chat_id=admin_chat), clock=clock):
+        for prompt in ("first", "second"):
+            card = await alice.say(f"/video {prompt}")
+            await alice.press(card, "Create video")
+            await status_containing(alice, card, "failed")
+
+    alerts = [m.text for m in telegram.messages(admin_chat)]
+    assert alerts == ["⚠️ Vendor uniall refuses the API key: Invalid token"]
