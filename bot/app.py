@@ -18,6 +18,7 @@ from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
 from bot.services.drafts import DraftService
 from bot.services.jobs import JobPolicy, JobService
+from bot.services.media import NoMedia
 from bot.services.ports import Clock
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
@@ -81,6 +82,7 @@ class BotRuntime:
             JobStore(self._db),
             vendors,
             notifier,
+            NoMedia(),
             OperatorAlerts(notifier, self.clock),
             JobPolicy(
                 job_timeout_seconds=settings.job_timeout_minutes * 60,

@@ -15,8 +15,17 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-KNOWN_VENDORS = ("uniall",)
-VENDORS_WITHOUT_DEFAULT_BASE = frozenset({"uniall"})
+from bot.vendors.base import VendorConfig
+
+KNOWN_VENDORS = ("uniall", "globalai", "kie", "gptplus5", "gemini")
+# The documented API roots; UniAll publishes none, so its base must be set.
+DEFAULT_BASE_URLS = {
+    "globalai": "https://zcbservice.aizfw.cn/kyyReactApiServer",
+    "kie": "https://api.kie.ai",
+    "gptplus5": "https://az.gptplus5.com",
+    "gemini": "https://generativelanguage.googleapis.com",
+}
+KIE_UPLOAD_BASE_URL = "https://kieai.redpandaai.co"
 
 
 class Settings(BaseSettings):
@@ -30,8 +39,21 @@ class Settings(BaseSettings):
     telegram_poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
 
     vendor: Annotated[tuple[str, ...], NoDecode]
-    vendor_api_key: SecretStr
+    vendor_api_key: SecretStr | None = None
     vendor_base_url: HttpUrl | None = None
+    # Per-vendor key and base, used when VENDOR names several (VENDOR=kie,uniall).
+    uniall_api_key: SecretStr | None = None
+    uniall_base_url: HttpUrl | None = None
+    globalai_api_key: SecretStr | None = None
+    globalai_base_url: HttpUrl | None = None
+    kie_api_key: SecretStr | None = None
+    kie_base_url: HttpUrl | None = None
+    gptplus5_api_key: SecretStr | None = None
+    gptplus5_base_url: HttpUrl | None = None
+    gemini_api_key: SecretStr | None = None
+    gemini_base_url: HttpUrl | None = None
+    kie_upload_base_url: HttpUrl = HttpUrl(KIE_UPLOAD_BASE_URL)
+    kie_webhook_hmac_key: SecretStr | None = None
 
     database_path: Path = Path("data/bot.sqlite3")
     public_base_url: HttpUrl | None = None
@@ -79,19 +101,55 @@ class Settings(BaseSettings):
         return level
 
     @model_validator(mode="after")
-    def _base_url_where_needed(self) -> Settings:
-        if self.vendor_base_url is None and self.vendor[0] in VENDORS_WITHOUT_DEFAULT_BASE:
-            raise ValueError(
-                f"VENDOR_BASE_URL is required for {self.vendor[0]}: its docs name no host"
-            )
+    def _every_vendor_configured(self) -> Settings:
+        for name in self.vendor:
+            if self._api_key(name) is None:
+                raise ValueError(f"{self._key_setting(name)} is required for {name}")
+            if self._base_url(name) is None:
+                raise ValueError(
+                    f"{self._base_setting(name)} is required for {name}: its docs name no host"
+                )
         return self
+
+    @property
+    def single_vendor(self) -> bool:
+        return len(self.vendor) == 1
+
+    def _key_setting(self, name: str) -> str:
+        return "VENDOR_API_KEY" if self.single_vendor else f"{name.upper()}_API_KEY"
+
+    def _base_setting(self, name: str) -> str:
+        return "VENDOR_BASE_URL" if self.single_vendor else f"{name.upper()}_BASE_URL"
+
+    def _api_key(self, name: str) -> SecretStr | None:
+        own: SecretStr | None = getattr(self, f"{name}_api_key")
+        return (self.vendor_api_key or own) if self.single_vendor else own
+
+    def _base_url(self, name: str) -> str | None:
+        own: HttpUrl | None = getattr(self, f"{name}_base_url")
+        chosen = (self.vendor_base_url or own) if self.single_vendor else own
+        return str(chosen).rstrip("/") if chosen else DEFAULT_BASE_URLS.get(name)
+
+    def vendor_config(self, name: str) -> VendorConfig:
+        key, base = self._api_key(name), self._base_url(name)
+        if key is None or base is None:
+            raise ValueError(f"{name} is not configured")
+        public = str(self.public_base_url).rstrip("/") if self.public_base_url else None
+        return VendorConfig(
+            api_key=key.get_secret_value(),
+            base_url=base,
+            callback_url=f"{public}/callbacks/{name}" if public else None,
+            upload_base_url=str(self.kie_upload_base_url).rstrip("/"),
+            webhook_hmac_key=(
+                self.kie_webhook_hmac_key.get_secret_value() if self.kie_webhook_hmac_key else None
+            ),
+        )
 
     def secrets(self) -> list[str]:
         """Every secret value, for log redaction."""
-        return [
-            self.telegram_bot_token.get_secret_value(),
-            self.vendor_api_key.get_secret_value(),
-        ]
+        values = [self.telegram_bot_token, self.vendor_api_key, self.kie_webhook_hmac_key]
+        values += [getattr(self, f"{name}_api_key") for name in KNOWN_VENDORS]
+        return [value.get_secret_value() for value in values if value is not None]
 
     @property
     def telegram_api_root(self) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.domain.errors import InvalidRequestError
-from bot.domain.options import AspectRatio, Mode, Option, Resolution, Tier
+from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Option, Resolution, Tier
 from bot.domain.request import GenerationRequest
 
 ExtraRule = Callable[[GenerationRequest], InvalidRequestError | None]
@@ -32,6 +32,13 @@ class Capabilities:
     sound: bool
     max_prompt_chars: int
     poll_interval_seconds: float
+    negative_prompt: bool = False
+    seed_range: tuple[int, int] | None = None
+    extras: tuple[Extra, ...] = ()
+    image_transport: ImageTransport = ImageTransport.URL
+    upgrades: tuple[Resolution, ...] = ()
+    # False when the result URL only works with our key (Gemini): never shown to a person.
+    public_result_urls: bool = True
     extra_rules: tuple[ExtraRule, ...] = field(default=())
 
     @property
@@ -40,6 +47,10 @@ class Capabilities:
 
     def tier(self, tier: Tier) -> TierCapabilities:
         return self.tiers[tier]
+
+    def modes(self) -> frozenset[Mode]:
+        """Every mode some tier offers."""
+        return frozenset().union(*(caps.modes for caps in self.tiers.values()))
 
     def choices(self, option: Option, tier: Tier) -> tuple[str, ...]:
         """The values the card offers for one option under the chosen tier."""
@@ -69,14 +80,19 @@ def image_count_for(mode: Mode, caps: TierCapabilities) -> tuple[int, int]:
 def validate(request: GenerationRequest, capabilities: Capabilities) -> None:
     """Raise InvalidRequestError naming what is allowed when the vendor cannot do `request`."""
     prompt = request.prompt.strip()
-    if not prompt:
+    if not prompt and request.mode is not Mode.UPGRADE:
         raise InvalidRequestError("invalid.prompt_empty")
     if len(prompt) > capabilities.max_prompt_chars:
         raise InvalidRequestError(
             "invalid.prompt_too_long", length=len(prompt), limit=capabilities.max_prompt_chars
         )
+    if request.mode is Mode.UPGRADE:
+        _check_upgrade(request, capabilities)
+        return
     if request.tier not in capabilities.tiers:
-        raise InvalidRequestError("invalid.tier", allowed=_join(capabilities.tiers))
+        raise InvalidRequestError(
+            "invalid.tier", value=request.tier, allowed=_join(capabilities.tiers)
+        )
     caps = capabilities.tiers[request.tier]
     if request.mode not in caps.modes:
         raise InvalidRequestError("invalid.mode", mode=request.mode, tier=request.tier)
@@ -84,14 +100,35 @@ def validate(request: GenerationRequest, capabilities: Capabilities) -> None:
     _check_choice("invalid.aspect_ratio", request.aspect_ratio, caps.aspect_ratios)
     _check_choice("invalid.duration", request.duration_seconds, caps.durations)
     least, most = image_count_for(request.mode, caps)
-    if not least <= len(request.image_urls) <= most:
+    if not least <= len(request.images) <= most:
         raise InvalidRequestError("invalid.image_count", least=least, most=most)
-    if (request.mode is Mode.EXTEND) != (request.source_video_url is not None):
+    if (request.mode is Mode.EXTEND) != (request.source is not None):
         raise InvalidRequestError("invalid.source_video")
+    _check_switches(request, capabilities)
     for rule in capabilities.extra_rules:
         problem = rule(request)
         if problem is not None:
             raise problem
+
+
+def _check_upgrade(request: GenerationRequest, capabilities: Capabilities) -> None:
+    if request.source is None or request.source.task_id is None:
+        raise InvalidRequestError("invalid.source_video")
+    _check_choice("invalid.upgrade", request.resolution, capabilities.upgrades)
+
+
+def _check_switches(request: GenerationRequest, capabilities: Capabilities) -> None:
+    if request.seed is not None:
+        if capabilities.seed_range is None:
+            raise InvalidRequestError("invalid.seed_unsupported")
+        low, high = capabilities.seed_range
+        if not low <= request.seed <= high:
+            raise InvalidRequestError("invalid.seed", low=low, high=high)
+    if request.negative_prompt and not capabilities.negative_prompt:
+        raise InvalidRequestError("invalid.negative_prompt")
+    unknown = [extra for extra in request.extras if extra not in capabilities.extras]
+    if unknown:
+        raise InvalidRequestError("invalid.extra", value=_join(unknown))
 
 
 def _check_choice(key: str, value: object, allowed: tuple[object, ...]) -> None:

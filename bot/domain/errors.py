@@ -84,3 +84,7 @@ class StaleButtonError(Exception):
 
 class NotYourPanelError(Exception):
     """Someone pressed a button on another person's panel."""
+
+
+class InvalidCallbackError(Exception):
+    """A vendor callback that fails its signature or shape check; it changes nothing."""

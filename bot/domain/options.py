@@ -11,6 +11,7 @@ class Mode(StrEnum):
     FRAMES = "frames"
     REFERENCE = "reference"
     EXTEND = "extend"
+    UPGRADE = "upgrade"  # re-render a delivered video at a higher resolution (kie.ai)
 
 
 class Tier(StrEnum):
@@ -39,3 +40,21 @@ class Option(StrEnum):
     ASPECT_RATIO = "ratio"
     DURATION = "duration"
     SOUND = "sound"
+
+
+class Extra(StrEnum):
+    """Vendor-specific switches beyond the common options."""
+
+    WATERMARK = "watermark"
+    TRANSLATE = "translate"  # translate the prompt to English first
+    ENHANCE = "enhance"  # let the vendor rewrite the prompt
+    UPSAMPLE = "upsample"  # super-resolution after generation
+    STABLE = "stable"  # the vendor's "stable" model channel (GlobalAI)
+
+
+class ImageTransport(StrEnum):
+    """How a vendor takes photos: a public URL, inline bytes, or its own upload API."""
+
+    URL = "url"
+    INLINE = "inline"
+    UPLOAD = "upload"

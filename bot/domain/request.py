@@ -4,7 +4,27 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.domain.options import AspectRatio, Mode, Resolution, Tier
+from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
+
+
+class MediaRef(BaseModel):
+    """A photo (or video) the bot holds; the media service turns it into bytes or a URL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    mime_type: str = "image/jpeg"
+
+
+class SourceVideo(BaseModel):
+    """A video this bot made earlier, for extension and upgrades."""
+
+    model_config = ConfigDict(frozen=True)
+
+    vendor: str
+    task_id: str | None = None
+    video_url: str | None = None
+    media: MediaRef | None = None
 
 
 class GenerationRequest(BaseModel):
@@ -12,8 +32,8 @@ class GenerationRequest(BaseModel):
 
     mode: Mode = Mode.TEXT
     prompt: str
-    image_urls: tuple[str, ...] = ()
-    source_video_url: str | None = None
+    images: tuple[MediaRef, ...] = ()
+    source: SourceVideo | None = None
     tier: Tier = Tier.FAST
     resolution: Resolution = Resolution.P720
     aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
@@ -21,4 +41,7 @@ class GenerationRequest(BaseModel):
     sound: bool = True
     seed: int | None = None
     negative_prompt: str | None = None
-    extras: dict[str, bool] = Field(default_factory=dict)
+    extras: dict[Extra, bool] = Field(default_factory=dict)
+
+    def extra(self, name: Extra, default: bool = False) -> bool:
+        return self.extras.get(name, default)

@@ -23,7 +23,7 @@ from bot.services.alerts import OperatorAlerts
 from bot.services.mp4 import probe
 from bot.services.ports import Clock, JobNotifier, VideoMeta
 from bot.store.jobs import JobStore
-from bot.vendors.base import VideoVendor
+from bot.vendors.base import MediaSource, VideoVendor
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class JobService:
         store: JobStore,
         vendors: Mapping[str, VideoVendor],
         notifier: JobNotifier,
+        media: MediaSource,
         alerts: OperatorAlerts,
         policy: JobPolicy,
         clock: Clock,
@@ -55,6 +56,7 @@ class JobService:
         self._store = store
         self._vendors = vendors
         self._notifier = notifier
+        self._media = media
         self._alerts = alerts
         self._policy = policy
         self._clock = clock
@@ -131,7 +133,7 @@ class JobService:
             return
         vendor = self._vendors[job.vendor]
         try:
-            task_id = await vendor.submit(job.request)
+            task_id = await vendor.submit(job.request, self._media)
         except VendorTimeoutError as exc:
             log.error("job %s: submit to %s timed out; outcome unknown", job.id, job.vendor)
             await self._fail(

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 
 from bot.config import Settings
-from bot.vendors.base import VideoVendor
+from bot.vendors import uniall
+from bot.vendors.base import VendorConfig, VideoVendor
 from bot.vendors.http import VendorHttp
-from bot.vendors.uniall import NAME as UNIALL
-from bot.vendors.uniall import UniAllVendor
+
+VendorFactory = Callable[[VendorHttp, VendorConfig], VideoVendor]
+
+FACTORIES: dict[str, VendorFactory] = {
+    uniall.NAME: uniall.UniAllVendor,
+}
 
 
 def build_vendors(settings: Settings, client: httpx.AsyncClient) -> dict[str, VideoVendor]:
+    """The adapters in the order VENDOR names them (the first is tried first)."""
     vendors: dict[str, VideoVendor] = {}
     for name in settings.vendor:
-        if name == UNIALL:
-            assert settings.vendor_base_url is not None
-            vendors[name] = UniAllVendor(
-                VendorHttp(client, name, timeout_seconds=settings.vendor_timeout_seconds),
-                str(settings.vendor_base_url),
-                settings.vendor_api_key.get_secret_value(),
-            )
+        http = VendorHttp(client, name, timeout_seconds=settings.vendor_timeout_seconds)
+        vendors[name] = FACTORIES[name](http, settings.vendor_config(name))
     return vendors

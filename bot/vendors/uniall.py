@@ -14,10 +14,11 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.domain.capabilities import Capabilities, TierCapabilities
-from bot.domain.errors import VendorUnavailableError
+from bot.domain.errors import VendorError, VendorUnavailableError
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
+from bot.vendors.base import MediaSource, VendorConfig
 from bot.vendors.http import VendorHttp, error_message
 
 log = logging.getLogger(__name__)
@@ -98,8 +99,10 @@ def model_name(request: GenerationRequest) -> str:
     return f"veo3.1-{speed}video-{request.resolution.value}"
 
 
-def build_submit_body(request: GenerationRequest) -> dict[str, Any]:
-    images = request.image_urls
+def build_submit_body(request: GenerationRequest, image_urls: list[str]) -> dict[str, Any]:
+    """The JSON UniAll takes; `image_urls` are the request's photos as public URLs."""
+    images = image_urls
+    source = request.source
     body = _SubmitBody(
         model=model_name(request),
         prompt=request.prompt,
@@ -109,7 +112,7 @@ def build_submit_body(request: GenerationRequest) -> dict[str, Any]:
         image=images[0] if request.mode in (Mode.IMAGE, Mode.FRAMES) else None,
         last_image=images[1] if request.mode is Mode.FRAMES else None,
         images=list(images) if request.mode is Mode.REFERENCE else None,
-        video=request.source_video_url if request.mode is Mode.EXTEND else None,
+        video=source.video_url if source is not None and request.mode is Mode.EXTEND else None,
         extra_body=_ExtraBody(
             generate_audio=request.sound,
             negative_prompt=request.negative_prompt,
@@ -168,17 +171,18 @@ class UniAllVendor:
     name = NAME
     capabilities = CAPABILITIES
 
-    def __init__(self, http: VendorHttp, base_url: str, api_key: str) -> None:
+    def __init__(self, http: VendorHttp, config: VendorConfig) -> None:
         self._http = http
-        self._base_url = base_url.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {api_key}"}
+        self._base_url = config.base_url.rstrip("/")
+        self._headers = {"Authorization": f"Bearer {config.api_key}"}
 
-    async def submit(self, request: GenerationRequest) -> str:
+    async def submit(self, request: GenerationRequest, media: MediaSource) -> str:
+        image_urls = [await media.public_url(ref) for ref in request.images]
         payload = await self._http.call(
             "POST",
             f"{self._base_url}/v1/video/generations",
             headers=self._headers,
-            json_body=build_submit_body(request),
+            json_body=build_submit_body(request, image_urls),
         )
         return parse_task_id(payload)
 
@@ -192,3 +196,18 @@ class UniAllVendor:
 
     async def download(self, url: str, destination: Path, max_bytes: int) -> int:
         return await self._http.download(url, destination, max_bytes)
+
+    async def check(self) -> str:
+        """UniAll documents no account call: ask for a task that cannot exist.
+
+        A refused key answers 401/403; an accepted one answers "not found".
+        """
+        try:
+            await self._http.call(
+                "GET", f"{self._base_url}/v1/videos/task_key_check", headers=self._headers
+            )
+        except VendorError as exc:
+            if exc.kind in (FailureKind.AUTH, FailureKind.BALANCE):
+                raise
+            return "key accepted (a made-up task id was reported missing)"
+        return "key accepted"
