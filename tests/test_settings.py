@@ -47,6 +47,36 @@ def test_local_mode_raises_the_upload_limit() -> None:
     assert settings.upload_limit_bytes == 2000 * 1024 * 1024
 
 
+def test_several_vendors_take_their_own_keys_and_bases() -> None:
+    settings = settings_from(
+        {
+            "TELEGRAM_BOT_TOKEN": "1:x",
+            "VENDOR": "kie, uniall",
+            "KIE_API_KEY": "kie-key",
+            "UNIALL_API_KEY": "uniall-key",
+            "UNIALL_BASE_URL": "https://uniall.example/",
+            "PUBLIC_BASE_URL": "https://bot.example",
+        }
+    )
+    kie = settings.vendor_config("kie")
+    uniall = settings.vendor_config("uniall")
+    assert settings.vendor == ("kie", "uniall")
+    assert (kie.api_key, kie.base_url) == ("kie-key", "https://api.kie.ai")
+    assert kie.callback_url == "https://bot.example/callbacks/kie"
+    assert kie.upload_base_url == "https://kieai.redpandaai.co"
+    assert (uniall.api_key, uniall.base_url) == ("uniall-key", "https://uniall.example")
+    assert {"kie-key", "uniall-key", "1:x"} <= set(settings.secrets())
+
+
+def test_a_single_vendor_uses_the_documented_base_by_default() -> None:
+    settings = settings_from(
+        {"TELEGRAM_BOT_TOKEN": "1:x", "VENDOR": "gemini", "VENDOR_API_KEY": "g"}
+    )
+    config = settings.vendor_config("gemini")
+    assert (config.api_key, config.base_url) == ("g", "https://generativelanguage.googleapis.com")
+    assert config.callback_url is None
+
+
 def test_lists_are_comma_separated() -> None:
     settings = settings_from({**GOOD, "ADMIN_USER_IDS": "1, 22,333"})
     assert settings.admin_user_ids == (1, 22, 333)
@@ -61,7 +91,16 @@ def test_lists_are_comma_separated() -> None:
         ),
         (
             {"VENDOR": "sora"},
-            "configuration error: VENDOR: unknown vendor sora; choose from uniall",
+            "configuration error: VENDOR: unknown vendor sora; "
+            "choose from uniall, globalai, kie, gptplus5, gemini",
+        ),
+        (
+            {"VENDOR": "kie,uniall", "VENDOR_API_KEY": None},
+            "configuration error: KIE_API_KEY is required for kie",
+        ),
+        (
+            {"VENDOR": "kie,uniall", "KIE_API_KEY": "k1", "UNIALL_API_KEY": "k2"},
+            "configuration error: UNIALL_BASE_URL is required for uniall: its docs name no host",
         ),
         (
             {"JOB_TIMEOUT_MINUTES": "-1"},

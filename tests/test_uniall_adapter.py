@@ -14,7 +14,7 @@ from bot.domain.errors import (
     VendorUnavailableError,
 )
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
-from bot.domain.request import GenerationRequest
+from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
 from bot.vendors.http import classify
 from bot.vendors.uniall import build_submit_body, parse_status, parse_task_id
@@ -34,7 +34,7 @@ from bot.vendors.uniall import build_submit_body, parse_status, parse_task_id
 def test_model_and_size_follow_tier_and_resolution(
     tier: Tier, resolution: Resolution, model: str
 ) -> None:
-    body = build_submit_body(GenerationRequest(prompt="p", tier=tier, resolution=resolution))
+    body = build_submit_body(GenerationRequest(prompt="p", tier=tier, resolution=resolution), [])
     assert (body["model"], body["size"]) == (model, resolution.value)
 
 
@@ -47,7 +47,7 @@ def test_every_text_option_is_in_the_body() -> None:
         seed=7,
         negative_prompt="blur",
     )
-    assert build_submit_body(request) == {
+    assert build_submit_body(request, []) == {
         "model": "veo3.1-fast-video-720p",
         "prompt": "p",
         "size": "720p",
@@ -58,15 +58,19 @@ def test_every_text_option_is_in_the_body() -> None:
 
 
 def test_image_modes_use_the_documented_fields() -> None:
-    frames = GenerationRequest(prompt="p", mode=Mode.FRAMES, image_urls=("https://a", "https://b"))
-    refs = GenerationRequest(
-        prompt="p", tier=Tier.QUALITY, mode=Mode.REFERENCE, image_urls=("https://a", "https://b")
+    two = (MediaRef(key="a"), MediaRef(key="b"))
+    urls = ["https://a", "https://b"]
+    frames = GenerationRequest(prompt="p", mode=Mode.FRAMES, images=two)
+    refs = GenerationRequest(prompt="p", tier=Tier.QUALITY, mode=Mode.REFERENCE, images=two)
+    extend = GenerationRequest(
+        prompt="p",
+        mode=Mode.EXTEND,
+        source=SourceVideo(vendor="uniall", video_url="https://v"),
     )
-    extend = GenerationRequest(prompt="p", mode=Mode.EXTEND, source_video_url="https://v")
-    framed = build_submit_body(frames)
+    framed = build_submit_body(frames, urls)
     assert (framed["image"], framed["last_image"]) == ("https://a", "https://b")
-    assert build_submit_body(refs)["images"] == ["https://a", "https://b"]
-    extended = build_submit_body(extend)
+    assert build_submit_body(refs, urls)["images"] == ["https://a", "https://b"]
+    extended = build_submit_body(extend, [])
     assert extended["video"] == "https://v"
     assert "duration" not in extended
 

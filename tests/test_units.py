@@ -10,8 +10,8 @@ import pytest
 
 from bot.domain.capabilities import validate
 from bot.domain.errors import InvalidRequestError
-from bot.domain.options import Mode, Option, Resolution, Tier
-from bot.domain.request import GenerationRequest
+from bot.domain.options import Extra, Mode, Option, Resolution, Tier
+from bot.domain.request import GenerationRequest, MediaRef
 from bot.services.mp4 import probe
 from bot.telegram.callbacks import (
     MAX_CALLBACK_BYTES,
@@ -94,16 +94,20 @@ def test_language_choice() -> None:
         (GenerationRequest(prompt="p", duration_seconds=5), "invalid.duration"),
         (GenerationRequest(prompt="p", tier=Tier.LITE), "invalid.tier"),
         (
-            GenerationRequest(prompt="p", mode=Mode.REFERENCE, image_urls=("https://a/1",) * 2),
+            GenerationRequest(prompt="p", mode=Mode.REFERENCE, images=(MediaRef(key="a"),) * 2),
             "invalid.mode",
         ),
         (
             GenerationRequest(
-                prompt="p", tier=Tier.QUALITY, mode=Mode.REFERENCE, image_urls=("https://a/1",)
+                prompt="p", tier=Tier.QUALITY, mode=Mode.REFERENCE, images=(MediaRef(key="a"),)
             ),
             "invalid.image_count",
         ),
         (GenerationRequest(prompt="p", mode=Mode.EXTEND), "invalid.source_video"),
+        (GenerationRequest(prompt="p", seed=7), "invalid.seed_unsupported"),
+        (GenerationRequest(prompt="p", negative_prompt="blur"), "invalid.negative_prompt"),
+        (GenerationRequest(prompt="p", extras={Extra.WATERMARK: True}), "invalid.extra"),
+        (GenerationRequest(prompt="", mode=Mode.UPGRADE), "invalid.source_video"),
     ],
 )
 def test_validation_names_what_is_wrong(request_: GenerationRequest, key: str) -> None:

@@ -40,6 +40,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from aiohttp import web
 
+from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 
 __all__ = [
@@ -451,6 +452,21 @@ def _reject_constant(name: str) -> Any:
 # --------------------------------------------------------------------------------------------
 
 
+def contract_fault(kind: FaultKind) -> Step:
+    """The UniAll (new-api) answer for each vendor-neutral fault kind."""
+    faults: dict[str, Step] = {
+        "server_error": http_error(500),
+        "html": html(502),
+        "timeout": delay(SLOW_SECONDS, then=http_error(504)),
+        "auth": http_error(401),
+        "balance": http_error(402),
+        "rate_limited": http_error(429, retry_after=1),
+        "rejected": http_error(400),
+        "maintenance": http_error(503),
+    }
+    return faults[kind]
+
+
 class FakeUniAll:
     """A fake UniAll (new-api) server on 127.0.0.1 with a random port.
 
@@ -498,6 +514,35 @@ class FakeUniAll:
         self._runner: web.AppRunner | None = None
         self._stopping: asyncio.Event | None = None
         self._base_url: str | None = None
+
+    # ---- the vendor-neutral contract (tests/fakes/contract.py) --------------------------------
+
+    name = "uniall"
+
+    def bot_settings(self) -> dict[str, Any]:
+        return {
+            "vendor": self.name,
+            "vendor_api_key": self.api_key,
+            "vendor_base_url": self.base_url,
+        }
+
+    def play_success(self, *, running_polls: int = 1) -> None:
+        self.script = [queued(), *[in_progress(50)] * max(running_polls - 1, 0), completed()]
+
+    def play_failure(self, message: str) -> None:
+        self.script = [in_progress(30), failed(message)]
+
+    def play_no_video(self) -> None:
+        self.script = [queued(), completed(video_url=None)]
+
+    def play_unknown_status(self) -> None:
+        self.script = [status("mystery_state"), status("mystery_state"), completed()]
+
+    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
+        self.submit_faults.extend(contract_fault(kind) for _ in range(times))
+
+    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
+        self.poll_faults.extend(contract_fault(kind) for _ in range(times))
 
     # ---- lifecycle ---------------------------------------------------------------------------
 

@@ -91,6 +91,11 @@ MESSAGES: dict[str, str] = {
     "invalid.duration": "{value} seconds is not available here. Choose from: {allowed}.",
     "invalid.image_count": "This kind of video takes {least} to {most} photos.",
     "invalid.source_video": "Extending needs a video this bot made.",
+    "invalid.upgrade": "{value} is not available as an upgrade. Choose from: {allowed}.",
+    "invalid.seed": "The seed must be a whole number from {low} to {high}.",
+    "invalid.seed_unsupported": "{vendor} does not take a seed.",
+    "invalid.negative_prompt": "{vendor} does not take a negative prompt.",
+    "invalid.extra": "{vendor} does not offer: {value}.",
     "button.expired": "This button has expired. Send /video to start again.",
     "button.not_yours": "This card belongs to someone else. Start your own with /video.",
     "need_text": (
