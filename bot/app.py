@@ -26,7 +26,9 @@ from bot.store.jobs import JobStore
 from bot.telegram.context import BotData, Services
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.notifier import TelegramNotifier
+from bot.vendors.base import CallbackVendor
 from bot.vendors.registry import build_vendors
+from bot.web.server import WebServer
 from bot.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,11 @@ class BotRuntime:
         self._http: httpx.AsyncClient | None = None
         self._telegram: TelegramApp | None = None
         self._worker: Worker | None = None
+        self._web: WebServer | None = None
+
+    @property
+    def http_port(self) -> int | None:
+        return self._web.port if self._web else None
 
     async def start(self) -> None:
         settings = self.settings
@@ -74,7 +81,7 @@ class BotRuntime:
         self._telegram = telegram
         notifier = TelegramNotifier(
             telegram.bot,
-            primary.capabilities,
+            {name: vendor.capabilities for name, vendor in vendors.items()},
             job_timeout_minutes=settings.job_timeout_minutes,
             admin_chat_id=settings.admin_chat_id,
         )
@@ -114,6 +121,12 @@ class BotRuntime:
             capabilities=primary.capabilities,
             job_timeout_minutes=settings.job_timeout_minutes,
         )
+        jobs.on_due(self._worker.wake)
+        callback_vendors = {
+            name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)
+        }
+        self._web = WebServer(jobs, callback_vendors, worker_healthy=self._worker_healthy)
+        await self._web.start(settings.http_host, settings.http_port)
         register(telegram)
         await telegram.initialize()
         await self._publish_commands()
@@ -127,6 +140,9 @@ class BotRuntime:
         await self._worker.start()
         log.info("bot @%s is running with vendor %s", telegram.bot.username, primary.name)
 
+    def _worker_healthy(self) -> bool:
+        return self._worker is not None and self._worker.healthy
+
     async def _publish_commands(self) -> None:
         assert self._telegram is not None
         try:
@@ -137,6 +153,8 @@ class BotRuntime:
     async def stop(self) -> None:
         if self._worker is not None:
             await self._worker.stop()
+        if self._web is not None:
+            await self._web.stop()
         telegram = self._telegram
         if telegram is not None:
             if telegram.updater is not None and telegram.updater.running:

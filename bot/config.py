@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/bot.sqlite3")
     public_base_url: HttpUrl | None = None
     http_host: str = "0.0.0.0"
-    http_port: int = Field(default=8080, ge=1, le=65535)
+    http_port: int = Field(default=8080, ge=0, le=65535)
 
     poll_interval_seconds: float | None = Field(default=None, gt=0)
     job_timeout_minutes: float = Field(default=30.0, gt=0)

@@ -60,7 +60,7 @@ async def test_full_conversation_delivers_the_vendors_video(
     status = await telegram.wait_for(
         lambda: alice.current(card) if "done" in (alice.current(card).text or "") else None
     )
-    assert (status.text or "").startswith("✅ Job #1 is done.")
+    assert (status.text or "").startswith("✅ Job #1 is done (made by UniAll).")
     [job] = job_rows(database_path)
     assert job["state"] == "delivered"
     assert job["file_id"] == video.file_id

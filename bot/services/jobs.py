@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.capabilities import validate
 from bot.domain.errors import (
     DeliveryRefusedError,
     DeliveryRetryableError,
     DeliveryTooLargeError,
+    InvalidRequestError,
     VendorError,
     VendorRateLimitedError,
     VendorTimeoutError,
@@ -28,6 +30,8 @@ from bot.vendors.base import MediaSource, VideoVendor
 log = logging.getLogger(__name__)
 
 _OPERATOR_KINDS = (FailureKind.AUTH, FailureKind.BALANCE)
+# A vendor that cannot take work at all: the job goes to the next configured vendor.
+_FAILOVER_KINDS = (FailureKind.AUTH, FailureKind.BALANCE, FailureKind.UNAVAILABLE)
 _EXPIRABLE = (JobState.QUEUED, JobState.RUNNING, JobState.FETCHING)
 
 
@@ -60,6 +64,11 @@ class JobService:
         self._alerts = alerts
         self._policy = policy
         self._clock = clock
+        self._on_due: Callable[[], None] | None = None
+
+    def on_due(self, wake: Callable[[], None]) -> None:
+        """Call `wake` when a job becomes due outside the worker (a vendor callback)."""
+        self._on_due = wake
 
     # -- the worker's entry points ---------------------------------------------------------
 
@@ -114,6 +123,13 @@ class JobService:
         active = [state for state in JobState if not state.is_terminal]
         return await self._store.latest_for(chat_id, user_id, active)
 
+    async def poll_soon(self, vendor: str, task_id: str) -> bool:
+        """A vendor callback: poll that task now (the status endpoint stays the truth)."""
+        found = await self._store.poll_now(vendor, task_id, self._clock())
+        if found and self._on_due is not None:
+            self._on_due()
+        return found
+
     async def cancel(self, job: Job) -> Job | None:
         """Cancel a job the vendor has not seen yet; None when it is past that point."""
         cancelled = await self._store.transition(
@@ -166,6 +182,8 @@ class JobService:
         log.warning("job %s: submit to %s failed: %s", job.id, job.vendor, error)
         if error.kind in _OPERATOR_KINDS:
             await self._alerts.vendor_problem(job.vendor, error.kind, error.message)
+        if error.kind in _FAILOVER_KINDS and await self._fail_over(job, error):
+            return
         attempts = job.attempts + 1
         if not error.retryable or attempts >= self._policy.max_submit_attempts:
             await self._fail(job, JobState.SUBMITTING, error.kind, error.message)
@@ -179,6 +197,30 @@ class JobService:
             failure_detail=error.message,
             next_action_at=self._clock() + self._backoff(job, attempts, error),
         )
+
+    async def _fail_over(self, job: Job, error: VendorError) -> bool:
+        """Hand the same job to the next vendor that can do it; False when there is none."""
+        names = list(self._vendors)
+        for name in names[names.index(job.vendor) + 1 :]:
+            try:
+                validate(job.request, self._vendors[name].capabilities)
+            except InvalidRequestError:
+                continue
+            moved = await self._store.transition(
+                job.id,
+                JobState.SUBMITTING,
+                JobState.QUEUED,
+                now=self._clock(),
+                vendor=name,
+                attempts=0,
+                failure_detail=f"{job.vendor}: {error.message}",
+                next_action_at=self._clock(),
+            )
+            log.warning(
+                "job %s: %s cannot take it (%s); trying %s", job.id, job.vendor, error.kind, name
+            )
+            return moved is not None
+        return False
 
     async def _poll(self, job: Job) -> None:
         vendor = self._vendors[job.vendor]

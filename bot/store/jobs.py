@@ -189,6 +189,16 @@ class JobStore:
             row = await cursor.fetchone()
         return _job(row) if row else None
 
+    async def poll_now(self, vendor: str, task_id: str, now: float) -> bool:
+        """Make a running job with this vendor task due at once (a callback woke us)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE jobs SET next_action_at = ?, updated_at = ? "
+                "WHERE vendor = ? AND vendor_task_id = ? AND state = 'running'",
+                (now, now, vendor, task_id),
+            )
+            return cursor.rowcount > 0
+
     async def transition(
         self,
         job_id: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import warnings
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class TelegramNotifier:
     def __init__(
         self,
         bot: Bot,
-        capabilities: Capabilities,
+        capabilities: Mapping[str, Capabilities],
         *,
         job_timeout_minutes: float,
         admin_chat_id: int | None,
@@ -41,7 +42,7 @@ class TelegramNotifier:
         self._shown: dict[int, tuple[str, float, str]] = {}
 
     async def job_changed(self, job: Job) -> None:
-        text = status_text(job, self._capabilities, self._job_timeout_minutes)
+        text = status_text(job, self._capabilities[job.vendor], self._job_timeout_minutes)
         shown = self._shown.get(job.id)
         if shown is not None:
             last_text, last_at, last_state = shown
@@ -123,7 +124,7 @@ class TelegramNotifier:
             return await self._bot.send_video(
                 job.place.chat_id,
                 source,
-                caption=caption(job, self._capabilities),
+                caption=caption(job, self._capabilities[job.vendor]),
                 supports_streaming=True,
                 width=meta.width,
                 height=meta.height,

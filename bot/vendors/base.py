@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.request import GenerationRequest, MediaRef
@@ -63,6 +63,7 @@ class VideoVendor(Protocol):
         ...
 
 
+@runtime_checkable
 class CallbackVendor(Protocol):
     """A vendor that can push "your task changed" to the bot's HTTP server (kie.ai)."""
 

@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.domain.capabilities import Capabilities, TierCapabilities
 from bot.domain.errors import (
     InvalidRequestError,
-    VendorError,
     VendorRejectedError,
     VendorTimeoutError,
     VendorUnavailableError,
@@ -174,8 +173,12 @@ def parse_status(payload: Any) -> VendorStatus:
             )
         return Succeeded(url)
     if status in _FAILED:
-        fallback = "the vendor cancelled the task" if status == "cancelled" else "task failed"
-        reason = _failure_message(task, f"the vendor reported a failure: {fallback}")
+        fallback = (
+            "the vendor cancelled the task"
+            if status == "cancelled"
+            else "the vendor reported a failure"
+        )
+        reason = _failure_message(task, fallback)
         kind = FailureKind.REJECTED if _CONTENT_POLICY.search(reason) else FailureKind.GENERATION
         return Failed(reason, kind)
     log.warning("globalai: unknown task status %r, payload %s", task.status, payload)
@@ -249,8 +252,6 @@ class GlobalAIVendor:
             raise
         except (VendorRejectedError, VendorUnavailableError) as exc:
             return f"key accepted (a made-up task id was answered: {exc.message})"
-        except VendorError:
-            raise
         return "key accepted"
 
     def _result_url(self, task_id: str) -> str:

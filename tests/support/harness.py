@@ -45,6 +45,8 @@ def make_settings(
         "vendor_timeout_seconds": 2.0,
         "job_timeout_minutes": 5,
         "shutdown_grace_seconds": 0.2,
+        "http_host": "127.0.0.1",
+        "http_port": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -47,7 +47,7 @@ MESSAGES: dict[str, str] = {
     "status.progress": " {progress}%",
     "status.fetching": "⬇️ Job #{id}: the video is ready, fetching it…\n\n{summary}",
     "status.delivering": "📤 Job #{id}: sending you the video…\n\n{summary}",
-    "status.delivered": "✅ Job #{id} is done.\n\n{summary}",
+    "status.delivered": "✅ Job #{id} is done (made by {vendor}).\n\n{summary}",
     "status.failed": "❌ Job #{id} failed: {reason}\n\n{summary}",
     "status.expired": (
         "⌛ Job #{id} took longer than {minutes} minutes and was stopped. "
