@@ -1,4 +1,4 @@
-"""`python -m bot`: read the settings and run the bot until SIGINT or SIGTERM."""
+"""`python -m bot` runs the bot until SIGINT or SIGTERM; `python -m bot check` tests the setup."""
 
 from __future__ import annotations
 
@@ -9,18 +9,36 @@ from pydantic import ValidationError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.app import run_until_signalled
+from bot.checkup import run_checks
 from bot.config import Settings, describe_error
-from bot.logs import configure_logging
+from bot.logs import configure_logging, redact_secrets
 from bot.store.migrations import SchemaTooNewError
 
+USAGE = "usage: python -m bot [check]"
 
-def main() -> int:
+
+def main(argv: list[str]) -> int:
+    if argv not in ([], ["check"]):
+        print(USAGE, file=sys.stderr)
+        return 2
     try:
         settings = Settings()
     except ValidationError as exc:
         print(describe_error(exc), file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    redact_secrets(settings.secrets())
+    return check(settings) if argv == ["check"] else run(settings)
+
+
+def check(settings: Settings) -> int:
+    results = asyncio.run(run_checks(settings))
+    for result in results:
+        print(result.line())
+    return 0 if all(result.ok for result in results) else 1
+
+
+def run(settings: Settings) -> int:
     try:
         asyncio.run(run_until_signalled(settings))
     except SchemaTooNewError as exc:
@@ -36,4 +54,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -40,7 +40,9 @@ def settings_for(
     telegram: FakeTelegram, uniall: FakeUniAll, database_path: Path
 ) -> Callable[..., Settings]:
     def build(**overrides: Any) -> Settings:
-        return make_settings(telegram, uniall.base_url, database_path, **overrides)
+        return make_settings(
+            telegram.api_url, database_path, **{**uniall.bot_settings(), **overrides}
+        )
 
     return build
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from bot.config import Settings
-from bot.vendors import uniall
+from bot.vendors import globalai, uniall
 from bot.vendors.base import VendorConfig, VideoVendor
 from bot.vendors.http import VendorHttp
 
@@ -15,6 +15,7 @@ VendorFactory = Callable[[VendorHttp, VendorConfig], VideoVendor]
 
 FACTORIES: dict[str, VendorFactory] = {
     uniall.NAME: uniall.UniAllVendor,
+    globalai.NAME: globalai.GlobalAIVendor,
 }
 
 

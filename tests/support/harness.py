@@ -30,16 +30,12 @@ class OffsetClock:
         self.offset += seconds
 
 
-def make_settings(
-    telegram: FakeTelegram, vendor_base_url: str, database_path: Path, **overrides: Any
-) -> Settings:
+def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) -> Settings:
+    """Settings for a test bot; pass the vendor's with `**fake.bot_settings()`."""
     values: dict[str, Any] = {
         "telegram_bot_token": TOKEN,
-        "telegram_api_url": telegram.api_url,
+        "telegram_api_url": telegram_api_url,
         "telegram_poll_timeout_seconds": 1,
-        "vendor": "uniall",
-        "vendor_api_key": VENDOR_KEY,
-        "vendor_base_url": vendor_base_url,
         "database_path": database_path,
         "poll_interval_seconds": 0.05,
         "vendor_timeout_seconds": 2.0,

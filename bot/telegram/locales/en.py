@@ -95,6 +95,10 @@ MESSAGES: dict[str, str] = {
     "invalid.seed": "The seed must be a whole number from {low} to {high}.",
     "invalid.seed_unsupported": "{vendor} does not take a seed.",
     "invalid.negative_prompt": "{vendor} does not take a negative prompt.",
+    "invalid.globalai_stable_fast_frames": (
+        "The stable fast model only starts from your photos: choose a first frame (and "
+        "optionally a last frame), the quality speed, or turn the stable channel off."
+    ),
     "invalid.extra": "{vendor} does not offer: {value}.",
     "button.expired": "This button has expired. Send /video to start again.",
     "button.not_yours": "This card belongs to someone else. Start your own with /video.",

@@ -79,6 +79,9 @@ MESSAGES: dict[str, str] = {
     "invalid.seed": "种子必须是 {low} 到 {high} 之间的整数。",
     "invalid.seed_unsupported": "{vendor} 不支持种子。",
     "invalid.negative_prompt": "{vendor} 不支持反向提示词。",
+    "invalid.globalai_stable_fast_frames": (
+        "稳定版快速模型只能从你的照片开始：请选择首帧（可加尾帧）、改用高质量速度，或关闭稳定通道。"
+    ),
     "invalid.extra": "{vendor} 不提供：{value}。",
     "button.expired": "这个按钮已失效。发送 /video 重新开始。",
     "button.not_yours": "这张卡片属于别人。用 /video 开始你自己的。",

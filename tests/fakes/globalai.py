@@ -1,0 +1,612 @@
+"""A fake GlobalAI OPC Veo 3.1 server (aiohttp, loopback only) for tests.
+
+Written from GlobalAI's docs (seed 000: the zh "VEO 创建视频任务" page) and docs/vendors.md §1
+(the en create/query pages and the docs.xingchaoyiqing.com mirror), not from the adapter:
+
+* ``POST {base}/v1/veo/videos`` with ``Authorization: Bearer <key>`` and a JSON object of
+  ``model`` (``veo_3_1_fast``, ``veo_3_1_pro``, ``veo_3_1_fast_stable``,
+  ``veo_3_1_pro_stable``), ``prompt``, optional ``resolution`` (720p/1080p/4K, any case; no 4K
+  on the stable models), optional ``aspect_ratio`` (16:9 or 9:16, no ``-1080p`` suffix), and
+  either reference images (``input_reference`` OR ``image_urls``, at most 3 URLs; not on
+  ``veo_3_1_fast_stable``) or frames (``first_image`` and optional ``last_image``), never both.
+  It answers ``{"id": "vgen_…", "object": "video", "created", "model", "status": "queued"}``.
+* ``GET {base}/v1/result/{id}``: ``{"id", "object": "video", "created", "model", "status",
+  "video_url", "actualDuration", "error"}`` with status queued → processing → completed|failed
+  (``cancelled`` from the generic async-tasks guide is playable too).
+
+Where the docs say nothing the fake chooses, marked [INF]: the base URL carries the
+``/kyyReactApiServer`` prefix; unknown request fields are refused (the docs list every field
+and say there is no duration); ``veo_3_1_fast_stable`` needs ``first_image`` ("仅支持首尾帧");
+error bodies are ``{"message": …}`` (the one GlobalAI error body seen in public code); a task
+that does not exist answers 404.
+
+Usage::
+
+    async with FakeGlobalAI(forbidden_substrings=[bot_token]) as fake:
+        fake.script = [queued(), processing(), completed()]
+        ...  # point the bot at fake.base_url
+        assert fake.leaks == []
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import string
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Final, Self, TypeAlias
+from urllib.parse import unquote, urlsplit
+
+from aiohttp import web
+
+from .contract import SLOW_SECONDS, FaultKind
+from .media import sample_mp4_bytes
+
+NAME: Final[str] = "globalai"
+PREFIX: Final[str] = "/kyyReactApiServer"
+SUBMIT_PATH: Final[str] = PREFIX + "/v1/veo/videos"
+RESULT_PREFIX: Final[str] = PREFIX + "/v1/result/"
+
+MODELS: Final[frozenset[str]] = frozenset(
+    {"veo_3_1_fast", "veo_3_1_pro", "veo_3_1_fast_stable", "veo_3_1_pro_stable"}
+)
+STABLE_MODELS: Final[frozenset[str]] = frozenset({"veo_3_1_fast_stable", "veo_3_1_pro_stable"})
+FRAMES_ONLY_MODELS: Final[frozenset[str]] = frozenset({"veo_3_1_fast_stable"})
+RESOLUTIONS: Final[frozenset[str]] = frozenset({"720p", "1080p", "4k"})  # compared lower-cased
+ASPECT_RATIOS: Final[frozenset[str]] = frozenset({"16:9", "9:16"})
+MAX_REFERENCE_IMAGES: Final[int] = 3
+KNOWN_FIELDS: Final[frozenset[str]] = frozenset(
+    {
+        "model",
+        "prompt",
+        "resolution",
+        "aspect_ratio",
+        "input_reference",
+        "image_urls",
+        "first_image",
+        "last_image",
+    }
+)
+# Telegram file URLs embed the bot token; sending one to a vendor is always a leak.
+TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
+_ID_ALPHABET: Final[str] = string.ascii_lowercase + string.digits
+
+# --------------------------------------------------------------------------------------------
+# Steps: one per poll (the last repeats); fault steps also script submits and downloads
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Processing:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """``video_url``: ``"auto"`` is the fake's own file; ``None`` is completed-without-URL."""
+
+    video_url: str | None = "auto"
+    actual_duration: float = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    message: str = "video generation failed"
+    status: str = "failed"  # or "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class RawStatus:
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class HttpError:
+    """An HTTP error; ``body`` None → ``{"message": <default>}``, a str → sent verbatim."""
+
+    code: int
+    body: str | Mapping[str, Any] | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyCode:
+    """HTTP 200 carrying ``{"code": code, "message": message}`` [INF: undocumented shape]."""
+
+    code: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Html:
+    code: int = 502
+
+
+@dataclass(frozen=True, slots=True)
+class Delay:
+    """Sleep, then answer ``then`` (None: answer normally, e.g. create the ghost task)."""
+
+    seconds: float
+    then: Step | None = None
+
+
+Step: TypeAlias = (
+    Queued | Processing | Completed | Failed | RawStatus | HttpError | BodyCode | Html | Delay
+)
+FAULT_STEPS: Final[tuple[type, ...]] = (HttpError, BodyCode, Html, Delay)
+
+
+def queued() -> Queued:
+    return Queued()
+
+
+def processing() -> Processing:
+    return Processing()
+
+
+def completed(video_url: str | None = "auto", actual_duration: float = 8) -> Completed:
+    return Completed(video_url, actual_duration)
+
+
+def failed(message: str = "video generation failed") -> Failed:
+    return Failed(message)
+
+
+def cancelled(message: str = "task cancelled") -> Failed:
+    return Failed(message, "cancelled")
+
+
+def status(raw: str) -> RawStatus:
+    return RawStatus(raw)
+
+
+def http_error(
+    code: int, body: str | Mapping[str, Any] | None = None, retry_after: float | None = None
+) -> HttpError:
+    return HttpError(code, body, retry_after)
+
+
+def body_code(code: int, message: str) -> BodyCode:
+    return BodyCode(code, message)
+
+
+def html(code: int = 502) -> Html:
+    return Html(code)
+
+
+def delay(seconds: float = SLOW_SECONDS, then: Step | None = None) -> Delay:
+    return Delay(seconds, then)
+
+
+def default_script() -> list[Step]:
+    return [queued(), processing(), completed()]
+
+
+DEFAULT_MESSAGES: Final[Mapping[int, str]] = {
+    400: "Bad Request",
+    401: "Invalid API key",
+    402: "Insufficient balance",
+    403: "Forbidden",
+    404: "task not found",
+    429: "Too many requests, please try again later",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service under maintenance",
+}
+
+
+def fault_step(kind: FaultKind) -> Step:
+    """The contract's fault kinds in GlobalAI's (assumed) error style."""
+    steps: dict[str, Step] = {
+        "server_error": http_error(500),
+        "html": html(502),
+        # like the other fakes: no ghost task (use delay() alone for one)
+        "timeout": delay(SLOW_SECONDS, then=http_error(504)),
+        "auth": http_error(401),
+        "balance": http_error(402),
+        "rate_limited": http_error(429, retry_after=1),
+        "rejected": http_error(400, {"message": "prompt violates the content policy"}),
+        "maintenance": http_error(503),
+    }
+    return steps[kind]
+
+
+# --------------------------------------------------------------------------------------------
+# Tasks and validation
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FakeTask:
+    id: str
+    model: str
+    body: dict[str, Any]
+    script: list[Step]
+    created: int
+    position: int = 0
+
+    def next_step(self) -> Step:
+        step = self.script[min(self.position, len(self.script) - 1)]
+        self.position += 1
+        return step
+
+
+def is_http_url(value: object) -> bool:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return False
+    return bool(urlsplit(value).netloc) and not any(c.isspace() for c in value)
+
+
+def validate_submit(body: Mapping[str, Any]) -> str | None:
+    """What is wrong with a create body per the docs, or None. An explicit null is refused."""
+    unknown = sorted(set(body) - KNOWN_FIELDS)
+    if unknown:
+        return f"unknown field: {', '.join(unknown)}"
+    model = body.get("model")
+    if not isinstance(model, str) or model not in MODELS:
+        return f"model {model!r} is not supported; use one of {', '.join(sorted(MODELS))}"
+    prompt = body.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        return "prompt is required"
+    return (
+        _resolution_problem(body, model)
+        or _ratio_problem(body)
+        or _reference_problem(body, model)
+        or _frames_problem(body, model)
+    )
+
+
+def _resolution_problem(body: Mapping[str, Any], model: str) -> str | None:
+    if "resolution" not in body:
+        return None
+    value = body["resolution"]
+    if not isinstance(value, str) or value.lower() not in RESOLUTIONS:
+        return f"resolution {value!r} must be one of 720p, 1080p, 4K"
+    if value.lower() == "4k" and model in STABLE_MODELS:
+        return f"{model} does not support 4K"
+    return None
+
+
+def _ratio_problem(body: Mapping[str, Any]) -> str | None:
+    if "aspect_ratio" not in body:
+        return None
+    value = body["aspect_ratio"]
+    if value not in ASPECT_RATIOS:
+        return f"aspect_ratio {value!r} must be 16:9 or 9:16 (no resolution suffix)"
+    return None
+
+
+def _reference_problem(body: Mapping[str, Any], model: str) -> str | None:
+    fields = [name for name in ("input_reference", "image_urls") if name in body]
+    if not fields:
+        return None
+    if len(fields) == 2:
+        return "use input_reference or image_urls, not both"
+    if "first_image" in body or "last_image" in body:
+        return "reference images cannot be combined with first_image / last_image"
+    if model in FRAMES_ONLY_MODELS:
+        return f"{model} only supports first/last frame mode"
+    images = body[fields[0]]
+    if not isinstance(images, list) or not images:  # an empty list [INF]
+        return f"{fields[0]} must be a non-empty array of image URLs"
+    if len(images) > MAX_REFERENCE_IMAGES:
+        return f"{fields[0]}: at most {MAX_REFERENCE_IMAGES} images, got {len(images)}"
+    if not all(is_http_url(url) for url in images):
+        return f"{fields[0]} must contain only http(s) URLs"
+    return None
+
+
+def _frames_problem(body: Mapping[str, Any], model: str) -> str | None:
+    if "last_image" in body and "first_image" not in body:
+        return "last_image must be used with first_image"
+    for name in ("first_image", "last_image"):
+        if name in body and not is_http_url(body[name]):
+            return f"{name} must be an http(s) URL"
+    if model in FRAMES_ONLY_MODELS and "first_image" not in body:
+        return f"{model} only supports first/last frame mode: first_image is required"
+    return None
+
+
+def _json(
+    status_code: int, body: object, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    return web.Response(
+        status=status_code,
+        text=json.dumps(body, ensure_ascii=False),
+        content_type="application/json",
+        headers=dict(headers or {}),
+    )
+
+
+def _html_page(code: int) -> str:
+    return (
+        f"<!DOCTYPE html><html><head><title>{code} Bad Gateway</title></head>"
+        f"<body><center><h1>{code} Bad Gateway</h1></center><hr><center>nginx</center>"
+        "</body></html>"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The server
+# --------------------------------------------------------------------------------------------
+
+
+class FakeGlobalAI:
+    """A fake GlobalAI server on 127.0.0.1 with a random port.
+
+    Public state: ``script`` (steps copied to each NEW task), ``submit_faults`` /
+    ``poll_faults`` / ``download_faults`` (FIFO; each request pops one), ``submissions``
+    (accepted bodies), ``rejected`` ((status, body, reason) of refused submits),
+    ``submit_attempts``, ``polls`` (task ids asked about), ``downloads`` (completed MP4
+    downloads), ``leaks`` (forbidden substrings seen), ``tasks``.
+    """
+
+    name = NAME
+
+    def __init__(
+        self, api_key: str = "sk-globalai-test-key", *, forbidden_substrings: Sequence[str] = ()
+    ) -> None:
+        if isinstance(forbidden_substrings, str):
+            raise TypeError("forbidden_substrings must be a sequence of strings, not a string")
+        if any(not s for s in forbidden_substrings):
+            raise ValueError("forbidden_substrings must not contain an empty string")
+        self.api_key = api_key
+        self.forbidden_substrings = [*forbidden_substrings, TELEGRAM_FILE_URL_MARKER]
+        self.script: list[Step] = default_script()
+        self.submit_faults: list[Step] = []
+        self.poll_faults: list[Step] = []
+        self.download_faults: list[Step] = []
+        self.submissions: list[dict[str, Any]] = []
+        self.rejected: list[tuple[int, object, str]] = []
+        self.submit_attempts = 0
+        self.polls: list[str] = []
+        self.downloads = 0
+        self.leaks: list[str] = []
+        self.tasks: dict[str, FakeTask] = {}
+        self.video_bytes = sample_mp4_bytes()
+        self._runner: web.AppRunner | None = None
+        self._stopping: asyncio.Event | None = None
+        self._root: str | None = None
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def root_url(self) -> str:
+        if self._root is None:
+            raise RuntimeError("FakeGlobalAI is not started")
+        return self._root
+
+    @property
+    def base_url(self) -> str:
+        return self.root_url + PREFIX
+
+    def file_url(self, task_id: str) -> str:
+        return f"{self.root_url}/files/{task_id}.mp4"
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError("FakeGlobalAI is already started")
+        self._stopping = asyncio.Event()
+        app = web.Application()
+        app.router.add_post(SUBMIT_PATH, self._handle_submit)
+        app.router.add_get(RESULT_PREFIX + "{task_id}", self._handle_result)
+        app.router.add_get("/files/{name}", self._handle_file)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.5)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        self._runner = runner
+        self._root = f"http://{host}:{port}"
+
+    async def stop(self) -> None:
+        if self._stopping is not None:
+            self._stopping.set()  # wake every handler sleeping in a delay()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # ---- the contract (tests/fakes/contract.py) ----------------------------------------------
+
+    def bot_settings(self) -> dict[str, Any]:
+        return {
+            "vendor": NAME,
+            "vendor_api_key": self.api_key,
+            "vendor_base_url": self.base_url,
+        }
+
+    def play_success(self, *, running_polls: int = 1) -> None:
+        steps: list[Step] = [processing() for _ in range(running_polls)]
+        self.script = [*steps, completed()]
+
+    def play_failure(self, message: str) -> None:
+        self.script = [processing(), failed(message)]
+
+    def play_no_video(self) -> None:
+        self.script = [processing(), completed(None)]
+
+    def play_unknown_status(self) -> None:
+        self.script = [status("mystery_state"), status("mystery_state"), completed()]
+
+    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
+        self.submit_faults.extend(fault_step(kind) for _ in range(times))
+
+    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
+        self.poll_faults.extend(fault_step(kind) for _ in range(times))
+
+    # ---- helpers -----------------------------------------------------------------------------
+
+    async def _sleep(self, seconds: float) -> None:
+        assert self._stopping is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0.0))
+
+    def _authorized(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self.api_key}"
+
+    def _find_leak(self, request: web.Request, raw: str) -> str | None:
+        haystacks = [raw, request.raw_path, unquote(request.raw_path)]
+        haystacks += [f"{k}: {v}" for k, v in request.headers.items() if k != "Authorization"]
+        for needle in self.forbidden_substrings:
+            if any(needle in h for h in haystacks):
+                self.leaks.append(needle)
+                return needle
+        return None
+
+    async def _fault(self, step: Step) -> web.Response | None:
+        """The answer of a fault step, or None for "answer normally"."""
+        if isinstance(step, Delay):
+            await self._sleep(step.seconds)
+            return None if step.then is None else await self._fault(step.then)
+        if isinstance(step, HttpError):
+            headers = {}
+            if step.retry_after is not None:
+                headers["Retry-After"] = f"{step.retry_after:g}"
+            if isinstance(step.body, str):
+                return web.Response(status=step.code, text=step.body, headers=headers)
+            body = step.body or {"message": DEFAULT_MESSAGES.get(step.code, "error")}
+            return _json(step.code, body, headers)
+        if isinstance(step, BodyCode):
+            return _json(200, {"code": step.code, "message": step.message})
+        if isinstance(step, Html):
+            return web.Response(
+                status=step.code, text=_html_page(step.code), content_type="text/html"
+            )
+        return None
+
+    # ---- POST /v1/veo/videos -----------------------------------------------------------------
+
+    async def _handle_submit(self, request: web.Request) -> web.StreamResponse:
+        self.submit_attempts += 1
+        raw_bytes = await request.read()
+        raw = raw_bytes.decode("utf-8", errors="replace")
+        if self._find_leak(request, raw) is not None:
+            self.rejected.append((400, raw, "forbidden substring"))
+            return _json(400, {"message": "request contains a forbidden value"})
+        if self.submit_faults:
+            answer = await self._fault(self.submit_faults.pop(0))
+            if answer is not None:
+                return answer
+        if not self._authorized(request):
+            self.rejected.append((401, raw, "bad key"))
+            return _json(401, {"message": DEFAULT_MESSAGES[401]})
+        body, problem = _parse_object(request, raw_bytes)
+        if body is not None:
+            problem = validate_submit(body)
+        if problem is not None or body is None:
+            self.rejected.append((400, raw, problem or "bad body"))
+            return _json(400, {"message": problem})
+        task = FakeTask(
+            id="vgen_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
+            model=body["model"],
+            body=body,
+            script=list(self.script) or default_script(),
+            created=int(time.time()),
+        )
+        self.tasks[task.id] = task
+        self.submissions.append(body)
+        return _json(
+            200,
+            {
+                "id": task.id,
+                "object": "video",
+                "created": task.created,
+                "model": task.model,
+                "status": "queued",
+            },
+        )
+
+    # ---- GET /v1/result/{id} -----------------------------------------------------------------
+
+    async def _handle_result(self, request: web.Request) -> web.StreamResponse:
+        task_id = request.match_info["task_id"]
+        self.polls.append(task_id)
+        if self._find_leak(request, "") is not None:
+            return _json(400, {"message": "request contains a forbidden value"})
+        if not self._authorized(request):
+            return _json(401, {"message": DEFAULT_MESSAGES[401]})
+        if self.poll_faults:
+            answer = await self._fault(self.poll_faults.pop(0))
+            if answer is not None:
+                return answer
+        task = self.tasks.get(task_id)
+        if task is None:
+            return _json(404, {"message": DEFAULT_MESSAGES[404]})
+        step = task.next_step()
+        while isinstance(step, Delay):
+            await self._sleep(step.seconds)
+            step = step.then if step.then is not None else task.next_step()
+        answer = await self._fault(step)
+        if answer is not None:
+            return answer
+        return _json(200, self._result(task, step))
+
+    def _result(self, task: FakeTask, step: Step) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "id": task.id,
+            "object": "video",
+            "created": task.created,
+            "model": task.model,
+            "status": "queued",
+            "video_url": None,
+            "error": None,
+        }
+        if isinstance(step, Processing):
+            result["status"] = "processing"
+        elif isinstance(step, Completed):
+            url = self.file_url(task.id) if step.video_url == "auto" else step.video_url
+            result.update(status="completed", video_url=url, actualDuration=step.actual_duration)
+        elif isinstance(step, Failed):
+            result.update(status=step.status, error=step.message)
+        elif isinstance(step, RawStatus):
+            result["status"] = step.raw
+        return result
+
+    # ---- GET /files/{id}.mp4 -----------------------------------------------------------------
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        if self._find_leak(request, "") is not None:
+            return web.Response(status=400, text="forbidden")
+        task_id = request.match_info["name"].removesuffix(".mp4")
+        if task_id not in self.tasks:
+            return web.Response(status=404, text="404 Not Found")
+        if self.download_faults:
+            answer = await self._fault(self.download_faults.pop(0))
+            if answer is not None:
+                return answer
+        self.downloads += 1
+        return web.Response(body=self.video_bytes, content_type="video/mp4")
+
+
+def _parse_object(request: web.Request, raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    if request.content_type != "application/json":
+        return None, f"Content-Type must be application/json, got {request.content_type!r}"
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return None, f"invalid JSON body: {exc}"
+    if not isinstance(value, dict):
+        return None, "the body must be a JSON object"
+    return value, None
