@@ -40,9 +40,8 @@ def settings_for(
     telegram: FakeTelegram, uniall: FakeUniAll, database_path: Path
 ) -> Callable[..., Settings]:
     def build(**overrides: Any) -> Settings:
-        return make_settings(
-            telegram.api_url, database_path, **{**uniall.bot_settings(), **overrides}
-        )
+        values = {"telegram_api_url": telegram.api_url, **uniall.bot_settings(), **overrides}
+        return make_settings(values.pop("telegram_api_url"), database_path, **values)
 
     return build
 

@@ -29,10 +29,10 @@ reference     fast only   ``veo3.1-components``     not offered
   the same models at 4K, and reseller clients send them first/last frames too [INF].
   No ``veo3.1-*-frames`` model is documented, so none is used.
 * Reference images: ``veo3.1-components`` takes up to 3 images "as elements in the video"
-  [DOC seed 004]. It exists in one speed only, so it is offered under the fast tier alone
-  (a quality choice would change nothing). ``veo3.1-components-4k`` and
+  [DOC seed 004]. The docs list it in one speed only, so it is offered under the fast tier
+  alone (a quality choice would change nothing). ``veo3.1-components-4k`` and
   ``veo3.1-fast-components`` appear only in client code [CODE], so reference stays ≤1080p.
-* Resolution: Veo here renders 720p; ``enable_upsample`` is the documented super-resolution
+* Resolution: Veo here renders 720p [INF]; ``enable_upsample`` is the documented super-resolution
   switch, and a reseller's client notes "enable_upsample 开启就是生成1080p视频" [CODE:
   ainewsto/Comfyui_Comfly README, 2025-12-16]. So 1080p *is* ``enable_upsample: true`` and the
   bot offers it as a resolution, not as a separate Extra.UPSAMPLE switch (two controls for one
@@ -40,8 +40,9 @@ reference     fast only   ``veo3.1-components``     not offered
   since the upsampling pass is what makes the larger file [INF].
 * ``enhance_prompt`` is Extra.ENHANCE (translate to English and rewrite); ``aspect_ratio`` is
   16:9 or 9:16; the seed marks both switches and ``aspect_ratio`` required, so all three are
-  always sent. Duration is fixed at 8 s [INF]. There is no sound switch (Veo 3.1 here always
-  has sound), no seed and no negative prompt.
+  always sent. Duration is fixed at 8 s [INF]. There is no sound switch (the Veo 3 models
+  "自动生成带音效…无法手动关闭" [CODE: the same Comfly README, 2025-06-30]), no seed and no
+  negative prompt.
 """
 
 from __future__ import annotations
