@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
 from bot.services.drafts import DraftService
+from bot.services.followups import FollowUpService
 from bot.services.jobs import JobPolicy, JobService
 from bot.services.media import NoMedia
 from bot.services.ports import Clock
@@ -105,11 +106,19 @@ class BotRuntime:
             clock=self.clock,
             grace_seconds=settings.shutdown_grace_seconds,
         )
+        capabilities = {name: vendor.capabilities for name, vendor in vendors.items()}
         drafts = DraftService(
             DraftStore(self._db),
             JobStore(self._db),
-            primary.capabilities,
+            capabilities,
             vendor=primary.name,
+            job_timeout_seconds=settings.job_timeout_minutes * 60,
+            clock=self.clock,
+            on_job_created=self._worker.wake,
+        )
+        follow_ups = FollowUpService(
+            JobStore(self._db),
+            capabilities,
             job_timeout_seconds=settings.job_timeout_minutes * 60,
             clock=self.clock,
             on_job_created=self._worker.wake,
@@ -117,6 +126,7 @@ class BotRuntime:
         telegram.bot_data.services = Services(
             drafts=drafts,
             jobs=jobs,
+            follow_ups=follow_ups,
             notifier=notifier,
             capabilities=primary.capabilities,
             job_timeout_minutes=settings.job_timeout_minutes,

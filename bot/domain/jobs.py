@@ -7,7 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
-from bot.domain.request import GenerationRequest
+from bot.domain.request import GenerationRequest, SourceVideo
 from bot.domain.status import FailureKind
 
 
@@ -57,6 +57,7 @@ class Job(BaseModel):
     video_url: str | None
     video_path: str | None
     file_id: str | None
+    result_message_id: int | None
     progress: int | None
     failure_kind: FailureKind | None
     failure_detail: str | None
@@ -65,6 +66,15 @@ class Job(BaseModel):
     deadline_at: float
     created_at: float
     updated_at: float
+
+
+class DeliveredVideo(BaseModel):
+    """What Telegram answered to the upload: the reusable file id and the message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file_id: str
+    message_id: int
 
 
 class DraftStep(StrEnum):
@@ -83,6 +93,7 @@ class DraftOptions(BaseModel):
     aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
     duration_seconds: int = 8
     sound: bool = True
+    source: SourceVideo | None = None  # the video an extension continues
 
 
 class Draft(BaseModel):
@@ -112,4 +123,5 @@ def request_from(options: DraftOptions, prompt: str) -> GenerationRequest:
         aspect_ratio=options.aspect_ratio,
         duration_seconds=options.duration_seconds,
         sound=options.sound,
+        source=options.source,
     )

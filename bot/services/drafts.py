@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from bot.domain.capabilities import Capabilities, validate
 from bot.domain.errors import NotYourPanelError, StaleButtonError
 from bot.domain.jobs import ChatPlace, Draft, DraftOptions, DraftStep, Job, request_from
-from bot.domain.options import AspectRatio, Option, Resolution, Tier
+from bot.domain.options import AspectRatio, Mode, Option, Resolution, Tier
+from bot.domain.request import SourceVideo
 from bot.services.ports import Clock
 from bot.store.drafts import DraftStore
 from bot.store.jobs import JobStore
@@ -51,7 +52,7 @@ class DraftService:
         self,
         drafts: DraftStore,
         jobs: JobStore,
-        capabilities: Capabilities,
+        capabilities: Mapping[str, Capabilities],
         *,
         vendor: str,
         job_timeout_seconds: float,
@@ -68,7 +69,15 @@ class DraftService:
 
     @property
     def capabilities(self) -> Capabilities:
-        return self._capabilities
+        """The card's vendor: the first one configured."""
+        return self._capabilities[self._vendor]
+
+    def capabilities_for(self, draft: Draft) -> Capabilities:
+        return self._capabilities[self._vendor_of(draft)]
+
+    def _vendor_of(self, draft: Draft) -> str:
+        source = draft.options.source
+        return source.vendor if source is not None else self._vendor
 
     async def start(
         self,
@@ -80,9 +89,9 @@ class DraftService:
         request_message_id: int | None,
     ) -> Draft:
         """Open a wizard; with a prompt it goes straight to the options card."""
-        options = default_options(self._capabilities)
+        options = default_options(self.capabilities)
         if prompt is not None:
-            self._check_prompt(prompt, options)
+            self._check_prompt(prompt, options, self.capabilities)
         return await self._drafts.replace(
             user_id=user_id,
             place=place,
@@ -94,11 +103,40 @@ class DraftService:
             now=self._clock(),
         )
 
+    async def start_extension(
+        self,
+        *,
+        user_id: int,
+        place: ChatPlace,
+        language: str,
+        source: SourceVideo,
+        request_message_id: int | None,
+    ) -> Draft:
+        """Open a wizard that continues a delivered video; it asks for the prompt first."""
+        caps = self._capabilities[source.vendor]
+        tier = next(t for t, c in caps.tiers.items() if Mode.EXTEND in c.modes)
+        options = _fit_to_tier(
+            default_options(caps).model_copy(
+                update={"tier": tier, "mode": Mode.EXTEND, "source": source}
+            ),
+            caps,
+        )
+        return await self._drafts.replace(
+            user_id=user_id,
+            place=place,
+            language=language,
+            step=DraftStep.PROMPT,
+            prompt=None,
+            options=options,
+            request_message_id=request_message_id,
+            now=self._clock(),
+        )
+
     async def current(self, chat_id: int, user_id: int) -> Draft | None:
         return await self._drafts.find(chat_id, user_id)
 
     async def set_prompt(self, draft: Draft, prompt: str, request_message_id: int) -> Draft:
-        self._check_prompt(prompt, draft.options)
+        self._check_prompt(prompt, draft.options, self.capabilities_for(draft))
         updated = await self._drafts.update(
             draft.id,
             now=self._clock(),
@@ -129,9 +167,10 @@ class DraftService:
         draft = await self.owned(draft_id, user_id)
         if draft.step is not DraftStep.OPTIONS:
             raise StaleButtonError
-        if value not in self._capabilities.choices(option, draft.options.tier):
+        caps = self.capabilities_for(draft)
+        if value not in caps.choices(option, draft.options.tier):
             raise StaleButtonError
-        options = _fit_to_tier(_with_choice(draft.options, option, value), self._capabilities)
+        options = _fit_to_tier(_with_choice(draft.options, option, value), caps)
         if options == draft.options:
             return draft, False
         updated = await self._drafts.update(draft.id, now=self._clock(), options=options)
@@ -148,12 +187,12 @@ class DraftService:
         if draft.step is not DraftStep.OPTIONS:
             raise StaleButtonError
         request = draft.to_request()
-        validate(request, self._capabilities)
+        validate(request, self.capabilities_for(draft))
         now = self._clock()
         job = await self._jobs.create_from_draft(
             draft_id=draft.id,
             user_id=user_id,
-            vendor=self._vendor,
+            vendor=self._vendor_of(draft),
             request=request,
             now=now,
             deadline_at=now + self._job_timeout_seconds,
@@ -163,8 +202,8 @@ class DraftService:
         self._on_job_created()
         return job
 
-    def _check_prompt(self, prompt: str, options: DraftOptions) -> None:
-        validate(request_from(options, prompt), self._capabilities)
+    def _check_prompt(self, prompt: str, options: DraftOptions, caps: Capabilities) -> None:
+        validate(request_from(options, prompt), caps)
 
 
 def _with_choice(options: DraftOptions, option: Option, value: str) -> DraftOptions:

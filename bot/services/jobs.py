@@ -130,6 +130,10 @@ class JobService:
             self._on_due()
         return found
 
+    async def show(self, job: Job) -> None:
+        """Show a job's state now (right after the person created it)."""
+        await self._notify(job)
+
     async def cancel(self, job: Job) -> Job | None:
         """Cancel a job the vendor has not seen yet; None when it is past that point."""
         cancelled = await self._store.transition(
@@ -323,9 +327,9 @@ class JobService:
         try:
             if path is None:
                 await self._notifier.send_link(job, self._policy.upload_limit_bytes)
-                file_id = None
+                delivered_video = None
             else:
-                file_id = await self._notifier.send_video(job, path, _meta(path, job))
+                delivered_video = await self._notifier.send_video(job, path, _meta(path, job))
         except DeliveryTooLargeError:
             self._discard_video(job)
             await self._store.transition(
@@ -348,7 +352,8 @@ class JobService:
             JobState.DELIVERING,
             JobState.DELIVERED,
             now=self._clock(),
-            file_id=file_id,
+            file_id=delivered_video.file_id if delivered_video else None,
+            result_message_id=delivered_video.message_id if delivered_video else None,
             video_path=None,
         )
         self._discard_video(job)
@@ -389,9 +394,12 @@ class JobService:
 
     async def _notify(self, job: Job) -> None:
         try:
-            await self._notifier.job_changed(job)
+            sent = await self._notifier.job_changed(job)
         except Exception:
             log.exception("job %s: could not update the status message", job.id)
+            return
+        if sent is not None:
+            await self._store.set_status_message(job.id, sent)
 
     def _poll_interval(self, vendor: VideoVendor) -> float:
         base = self._policy.poll_interval_override or vendor.capabilities.poll_interval_seconds

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from bot.domain.jobs import Job
+from bot.domain.jobs import DeliveredVideo, Job
 from bot.domain.status import FailureKind
 
 Clock = Callable[[], float]
@@ -22,12 +22,12 @@ class VideoMeta:
 
 
 class JobNotifier(Protocol):
-    async def job_changed(self, job: Job) -> None:
-        """Show the job's new state on its status message."""
+    async def job_changed(self, job: Job) -> int | None:
+        """Show the job's new state; the message id when a new status message was sent."""
         ...
 
-    async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> str:
-        """Upload the finished video as a reply to the request; return Telegram's file_id."""
+    async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> DeliveredVideo:
+        """Upload the finished video as a reply to the request."""
         ...
 
     async def send_link(self, job: Job, limit_bytes: int) -> None:

@@ -13,7 +13,8 @@ from bot.store.database import Database
 
 _COLUMNS = (
     "id, chat_id, thread_id, user_id, language, request_message_id, status_message_id, state, "
-    "vendor, request_json, vendor_task_id, video_url, video_path, file_id, progress, "
+    "vendor, request_json, vendor_task_id, video_url, video_path, file_id, result_message_id, "
+    "progress, "
     "failure_kind, failure_detail, attempts, next_action_at, deadline_at, created_at, updated_at"
 )
 
@@ -25,6 +26,7 @@ _UPDATABLE = frozenset(
         "video_url",
         "video_path",
         "file_id",
+        "result_message_id",
         "progress",
         "failure_kind",
         "failure_detail",
@@ -52,6 +54,7 @@ def _job(row: sqlite3.Row) -> Job:
         video_url=row["video_url"],
         video_path=row["video_path"],
         file_id=row["file_id"],
+        result_message_id=row["result_message_id"],
         progress=row["progress"],
         failure_kind=FailureKind(row["failure_kind"]) if row["failure_kind"] else None,
         failure_detail=row["failure_detail"],
@@ -120,6 +123,51 @@ class JobStore:
             row = await cursor.fetchone()
             await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
         return _job(row) if row else None
+
+    async def create_follow_up(
+        self,
+        *,
+        origin_key: str,
+        parent: Job,
+        vendor: str,
+        request: GenerationRequest,
+        status_message_id: int | None,
+        now: float,
+        deadline_at: float,
+    ) -> Job | None:
+        """A job made straight from a delivered one; None when `origin_key` already made one."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO jobs (origin_key, chat_id, thread_id, user_id, language, "
+                "request_message_id, status_message_id, state, vendor, request_json, "
+                "next_action_at, deadline_at, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT (origin_key) DO NOTHING RETURNING {_COLUMNS}",
+                (
+                    origin_key,
+                    parent.place.chat_id,
+                    parent.place.thread_id,
+                    parent.user_id,
+                    parent.language,
+                    parent.result_message_id or parent.request_message_id,
+                    status_message_id,
+                    vendor,
+                    request.model_dump_json(),
+                    now,
+                    deadline_at,
+                    now,
+                    now,
+                ),
+            )
+            row = await cursor.fetchone()
+        return _job(row) if row else None
+
+    async def set_status_message(self, job_id: int, message_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE jobs SET status_message_id = ? WHERE id = ? AND status_message_id IS NULL",
+                (message_id, job_id),
+            )
 
     async def get(self, job_id: int) -> Job | None:
         async with self._db.read() as conn:

@@ -52,6 +52,12 @@ MIGRATIONS: list[str] = [
     CREATE INDEX jobs_due ON jobs (state, next_action_at);
     CREATE INDEX jobs_by_user ON jobs (user_id, created_at);
     """,
+    # 2: follow-up jobs (upgrade, extend) made straight from a delivered video
+    """
+    ALTER TABLE jobs ADD COLUMN origin_key TEXT;
+    CREATE UNIQUE INDEX jobs_origin_key ON jobs (origin_key);
+    ALTER TABLE jobs ADD COLUMN result_message_id INTEGER;
+    """,
 ]
 
 

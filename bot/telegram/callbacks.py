@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.options import Option
+from bot.services.followups import FollowUp
 
 MAX_CALLBACK_BYTES = 64
 _VERSION = "v1"
@@ -33,7 +34,13 @@ class CancelJob:
     job_id: int
 
 
-Button = ChooseOption | CreateJob | DiscardDraft | CancelJob
+@dataclass(frozen=True)
+class FollowUpButton:
+    job_id: int
+    action: FollowUp
+
+
+Button = ChooseOption | CreateJob | DiscardDraft | CancelJob | FollowUpButton
 
 
 def encode(button: Button) -> str:
@@ -43,8 +50,10 @@ def encode(button: Button) -> str:
         fields = ["c", str(button.draft_id)]
     elif isinstance(button, DiscardDraft):
         fields = ["x", str(button.draft_id)]
-    else:
+    elif isinstance(button, CancelJob):
         fields = ["j", str(button.job_id)]
+    else:
+        fields = ["f", str(button.job_id), button.action.value]
     data = _SEPARATOR.join([_VERSION, *fields])
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -68,6 +77,8 @@ def decode(data: str | None) -> Button | None:
             return DiscardDraft(_id(fields[0]))
         if action == "j" and len(fields) == 1:
             return CancelJob(_id(fields[0]))
+        if action == "f" and len(fields) == 2:
+            return FollowUpButton(_id(fields[0]), FollowUp(fields[1]))
     except ValueError:
         return None
     return None

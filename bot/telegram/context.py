@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext, ExtBot
 from bot.domain.capabilities import Capabilities
 from bot.domain.jobs import ChatPlace
 from bot.services.drafts import DraftService
+from bot.services.followups import FollowUpService
 from bot.services.jobs import JobService
 from bot.telegram.i18n import language_for
 from bot.telegram.notifier import TelegramNotifier
@@ -20,6 +21,7 @@ from bot.telegram.notifier import TelegramNotifier
 class Services:
     drafts: DraftService
     jobs: JobService
+    follow_ups: FollowUpService
     notifier: TelegramNotifier
     capabilities: Capabilities
     job_timeout_minutes: float

@@ -14,10 +14,10 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import DeliveryRefusedError, DeliveryRetryableError, DeliveryTooLargeError
-from bot.domain.jobs import Job
+from bot.domain.jobs import DeliveredVideo, Job
 from bot.services.ports import VideoMeta
 from bot.telegram.i18n import t
-from bot.telegram.render import caption, status_keyboard, status_text
+from bot.telegram.render import caption, status_keyboard, status_text, video_keyboard
 
 log = logging.getLogger(__name__)
 
@@ -41,30 +41,33 @@ class TelegramNotifier:
         self._admin_chat_id = admin_chat_id
         self._shown: dict[int, tuple[str, float, str]] = {}
 
-    async def job_changed(self, job: Job) -> None:
+    async def job_changed(self, job: Job) -> int | None:
         text = status_text(job, self._capabilities[job.vendor], self._job_timeout_minutes)
         shown = self._shown.get(job.id)
         if shown is not None:
             last_text, last_at, last_state = shown
             if last_text == text:
-                return
+                return None
             interval = (
                 PROGRESS_EDIT_INTERVAL_PRIVATE
                 if job.place.chat_id > 0
                 else PROGRESS_EDIT_INTERVAL_GROUP
             )
             if last_state == job.state and time.monotonic() - last_at < interval:
-                return
-        await self._show(job, text, status_keyboard(job))
+                return None
+        sent = await self._show(job, text, status_keyboard(job))
         if job.state.is_terminal:
             self._shown.pop(job.id, None)
         else:
             self._shown[job.id] = (text, time.monotonic(), job.state)
+        return sent
 
-    async def _show(self, job: Job, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    async def _show(
+        self, job: Job, text: str, keyboard: InlineKeyboardMarkup | None
+    ) -> int | None:
+        """Edit the status message; the id of a new one when there was none to edit."""
         if job.status_message_id is None:
-            await self._send_text(job, text, keyboard)
-            return
+            return (await self._send_text(job, text, keyboard)).message_id
         try:
             await self._bot.edit_message_text(
                 text,
@@ -74,11 +77,11 @@ class TelegramNotifier:
             )
         except BadRequest as exc:
             if "not modified" in exc.message:
-                return
+                return None
             if "not found" in exc.message:
-                await self._send_text(job, text, keyboard)
-                return
+                return (await self._send_text(job, text, keyboard)).message_id
             raise
+        return None
 
     async def _send_text(
         self, job: Job, text: str, keyboard: InlineKeyboardMarkup | None = None
@@ -101,7 +104,7 @@ class TelegramNotifier:
                 reply_parameters=self._reply_to(job),
             )
 
-    async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> str:
+    async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> DeliveredVideo:
         try:
             message = await self._upload(job, video, meta, job.place.thread_id)
         except BadRequest as exc:
@@ -115,7 +118,7 @@ class TelegramNotifier:
             raise _delivery_error(exc) from exc
         if message.video is None:
             raise DeliveryRefusedError("Telegram answered without a video")
-        return message.video.file_id
+        return DeliveredVideo(file_id=message.video.file_id, message_id=message.message_id)
 
     async def _upload(
         self, job: Job, video: Path, meta: VideoMeta, thread_id: int | None
@@ -125,6 +128,7 @@ class TelegramNotifier:
                 job.place.chat_id,
                 source,
                 caption=caption(job, self._capabilities[job.vendor]),
+                reply_markup=video_keyboard(job, self._capabilities[job.vendor]),
                 supports_streaming=True,
                 width=meta.width,
                 height=meta.height,

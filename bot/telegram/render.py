@@ -7,10 +7,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import InvalidRequestError
 from bot.domain.jobs import Draft, DraftOptions, Job, JobState
-from bot.domain.options import Option
+from bot.domain.options import Mode, Option, Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
-from bot.telegram.callbacks import CancelJob, ChooseOption, CreateJob, DiscardDraft, encode
+from bot.services.followups import FollowUp, follow_ups
+from bot.telegram.callbacks import (
+    CancelJob,
+    ChooseOption,
+    CreateJob,
+    DiscardDraft,
+    FollowUpButton,
+    encode,
+)
 from bot.telegram.i18n import t
 
 CARD_PROMPT_CHARS = 600
@@ -35,6 +43,10 @@ def settings_line(lang: str, request: GenerationRequest | DraftOptions, caps: Ca
         duration=request.duration_seconds,
         sound=t(lang, sound) if sound else "",
     ).rstrip(" ·")
+
+
+def _resolution_label(resolution: Resolution) -> str:
+    return "4K" if resolution is Resolution.K4 else resolution.value
 
 
 def card_text(draft: Draft, caps: Capabilities) -> str:
@@ -146,6 +158,32 @@ def status_keyboard(job: Job) -> InlineKeyboardMarkup | None:
 def caption(job: Job, caps: Capabilities) -> str:
     """The prompt and the settings, the prompt cut so the whole fits Telegram's 1024."""
     settings = settings_line(job.language, job.request, caps)
+    if job.request.mode is Mode.UPGRADE:
+        settings = t(
+            job.language, "upgraded_to", resolution=_resolution_label(job.request.resolution)
+        )
     frame = t(job.language, "caption", prompt="", settings=settings)
     room = MAX_CAPTION - len(frame)
     return t(job.language, "caption", prompt=shorten(job.request.prompt, room), settings=settings)
+
+
+def video_keyboard(job: Job, caps: Capabilities) -> InlineKeyboardMarkup | None:
+    """Buttons under a delivered video: the follow-ups its vendor offers."""
+    actions = follow_ups(job, caps)
+    if not actions:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(job.language, f"button.{action.value}"),
+                    callback_data=encode(FollowUpButton(job.id, action)),
+                )
+                for action in actions
+            ]
+        ]
+    )
+
+
+def follow_up_label(lang: str, action: FollowUp) -> str:
+    return t(lang, f"button.{action.value}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import ForceReply, Message, MessageEntity, Update
 
 from bot.domain.errors import InvalidRequestError
-from bot.domain.jobs import Draft, DraftStep
+from bot.domain.jobs import Draft, DraftStep, Job
+from bot.services.followups import source_of
 from bot.telegram.context import BotContext, Services, is_private, language_of, place_of, services
 from bot.telegram.i18n import t
 from bot.telegram.render import card_keyboard, card_text, invalid_request_text
@@ -48,13 +49,16 @@ async def video(update: Update, context: BotContext) -> None:
         await _send_card(message, draft, found)
 
 
-async def _ask_for_prompt(update: Update, message: Message, lang: str) -> None:
+async def _ask_for_prompt(
+    update: Update, message: Message, lang: str, *, key: str = "ask_prompt"
+) -> None:
+    """Ask for the prompt; in a group as a selective ForceReply so the answer reaches us."""
     if is_private(update):
-        await message.reply_text(t(lang, "ask_prompt"), do_quote=False)
+        await message.reply_text(t(lang, key), do_quote=False)
         return
     name = update.effective_user.first_name if update.effective_user else ""
     await message.reply_text(
-        t(lang, "ask_prompt_group", name=name),
+        t(lang, f"{key}_group", name=name),
         reply_markup=ForceReply(
             selective=True, input_field_placeholder=t(lang, "prompt_placeholder")
         ),
@@ -62,11 +66,26 @@ async def _ask_for_prompt(update: Update, message: Message, lang: str) -> None:
     )
 
 
+async def start_extension(update: Update, found: Services, parent: Job, lang: str) -> None:
+    """A wizard that continues a delivered video: ask what happens next."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    await found.drafts.start_extension(
+        user_id=user.id,
+        place=parent.place,
+        language=lang,
+        source=source_of(parent),
+        request_message_id=parent.result_message_id,
+    )
+    await _ask_for_prompt(update, message, lang, key="ask_extension_prompt")
+
+
 async def _send_card(message: Message, draft: Draft, found: Services) -> None:
+    caps = found.drafts.capabilities_for(draft)
     card = await message.reply_text(
-        card_text(draft, found.capabilities),
-        reply_markup=card_keyboard(draft, found.capabilities),
-        do_quote=True,
+        card_text(draft, caps), reply_markup=card_keyboard(draft, caps), do_quote=True
     )
     await found.drafts.attach_card(draft.id, card.message_id)
 

@@ -1,0 +1,99 @@
+"""What a person can do with a delivered video: upgrade it (kie.ai) or extend it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+
+from bot.domain.capabilities import Capabilities, validate
+from bot.domain.errors import NotYourPanelError, StaleButtonError
+from bot.domain.jobs import Job, JobState
+from bot.domain.options import Mode, Resolution
+from bot.domain.request import GenerationRequest, SourceVideo
+from bot.services.ports import Clock
+from bot.store.jobs import JobStore
+
+
+class FollowUp(StrEnum):
+    UPGRADE_1080P = "up1080p"
+    UPGRADE_4K = "up4k"
+    EXTEND = "extend"
+
+
+_UPGRADES = {Resolution.P1080: FollowUp.UPGRADE_1080P, Resolution.K4: FollowUp.UPGRADE_4K}
+UPGRADE_TARGET = {action: resolution for resolution, action in _UPGRADES.items()}
+
+
+def follow_ups(job: Job, caps: Capabilities) -> list[FollowUp]:
+    """The follow-ups a finished job offers under its vendor's capabilities."""
+    if job.vendor_task_id is None or job.request.mode is Mode.UPGRADE:
+        return []
+    actions = [
+        _UPGRADES[target]
+        for target in caps.upgrades
+        if target in _UPGRADES and target != job.request.resolution
+    ]
+    if Mode.EXTEND in caps.modes():
+        actions.append(FollowUp.EXTEND)
+    return actions
+
+
+def source_of(job: Job) -> SourceVideo:
+    return SourceVideo(vendor=job.vendor, task_id=job.vendor_task_id, video_url=job.video_url)
+
+
+class FollowUpService:
+    def __init__(
+        self,
+        store: JobStore,
+        capabilities: Mapping[str, Capabilities],
+        *,
+        job_timeout_seconds: float,
+        clock: Clock,
+        on_job_created: Callable[[], None],
+    ) -> None:
+        self._store = store
+        self._capabilities = capabilities
+        self._job_timeout_seconds = job_timeout_seconds
+        self._clock = clock
+        self._on_job_created = on_job_created
+
+    async def delivered(self, job_id: int, user_id: int, action: FollowUp) -> Job:
+        """The job behind a follow-up button, if it is delivered, offers it and is theirs."""
+        job = await self._store.get(job_id)
+        if job is None or job.state is not JobState.DELIVERED:
+            raise StaleButtonError
+        if job.user_id != user_id:
+            raise NotYourPanelError
+        if action not in follow_ups(job, self._capabilities[job.vendor]):
+            raise StaleButtonError
+        return job
+
+    async def upgrade(
+        self, parent: Job, action: FollowUp, *, status_message_id: int | None
+    ) -> Job | None:
+        """Queue the upgrade of a delivered video; None when this button already made one."""
+        request = GenerationRequest(
+            mode=Mode.UPGRADE,
+            prompt=parent.request.prompt,
+            tier=parent.request.tier,
+            resolution=UPGRADE_TARGET[action],
+            aspect_ratio=parent.request.aspect_ratio,
+            duration_seconds=parent.request.duration_seconds,
+            sound=parent.request.sound,
+            source=source_of(parent),
+        )
+        validate(request, self._capabilities[parent.vendor])
+        now = self._clock()
+        job = await self._store.create_follow_up(
+            origin_key=f"{parent.id}:{action.value}",
+            parent=parent,
+            vendor=parent.vendor,
+            request=request,
+            status_message_id=status_message_id,
+            now=now,
+            deadline_at=now + self._job_timeout_seconds,
+        )
+        if job is not None:
+            self._on_job_created()
+        return job
