@@ -284,6 +284,10 @@ class JobService:
                 job.video_url, destination, self._policy.upload_limit_bytes
             )
         except VideoTooLargeError:
+            if not self._vendors[job.vendor].capabilities.public_result_urls:
+                # The vendor's link only works with our key: there is nothing to hand over.
+                await self._fail(job, JobState.FETCHING, FailureKind.TOO_LARGE, "over the limit")
+                return
             log.info("job %s: video over the upload limit; sending a link", job.id)
             await self._to_delivery(job, video_path=None)
             return

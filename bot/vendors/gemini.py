@@ -269,7 +269,7 @@ _CONTENT_POLICY = re.compile(
 )
 _KEY_REFUSED = re.compile(r"api[ _]?key", re.IGNORECASE)
 _PREPAID_GONE = re.compile(r"prepay|depleted", re.IGNORECASE)
-_QUOTA_RATE = re.compile(r"exhausted|exceeded|rate", re.IGNORECASE)
+_QUOTA_RATE = re.compile(r"exhausted|exceeded|\brate\b", re.IGNORECASE)
 # google.rpc.Code names → the HTTP status Google maps each to.
 _STATUS_HTTP: dict[str, int] = {
     "INVALID_ARGUMENT": 400,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from bot.config import Settings
-from bot.vendors import globalai, gptplus5, uniall
+from bot.vendors import gemini, globalai, gptplus5, uniall
 from bot.vendors.base import VendorConfig, VideoVendor
 from bot.vendors.http import VendorHttp
 
@@ -17,6 +17,7 @@ FACTORIES: dict[str, VendorFactory] = {
     uniall.NAME: uniall.UniAllVendor,
     globalai.NAME: globalai.GlobalAIVendor,
     gptplus5.NAME: gptplus5.GptPlus5Vendor,
+    gemini.NAME: gemini.GeminiVendor,
 }
 
 

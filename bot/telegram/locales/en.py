@@ -79,7 +79,10 @@ MESSAGES: dict[str, str] = {
     "failure.unknown_outcome": (
         "{vendor} did not answer in time, so it is unclear whether it started. Please try again."
     ),
-    "failure.too_large": "the video is too large.",
+    "failure.too_large": (
+        "the video is larger than a bot may upload to Telegram, and {vendor}'s link only "
+        "works with the operator's key."
+    ),
     "failure.delivery": "Telegram would not take the video ({detail}).",
     "caption": "{prompt}\n\n⚙️ {settings}",
     "too_large": (
