@@ -36,7 +36,9 @@ async def test_extend_a_delivered_video(
     assert uniall.submissions[1]["video"] == uniall.file_url(first_task)
     assert "duration" not in uniall.submissions[1]
     assert second.reply_to_message_id == extension_prompt_id
-    assert [row["state"] for row in job_rows(database_path)] == ["delivered", "delivered"]
+    await telegram.wait_for(
+        lambda: [row["state"] for row in job_rows(database_path)] == ["delivered"] * 2
+    )
 
 
 async def test_a_follow_up_button_of_someone_else_is_refused(
