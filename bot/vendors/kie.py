@@ -73,8 +73,8 @@ _UPGRADE_KINDS = {Resolution.P1080: UPGRADE_1080P, Resolution.K4: UPGRADE_4K}
 _FILE_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 
 _POLICY = re.compile(
-    r"content polic|violat|flagged|unsafe|prominent people|minor|nsfw|safety|sensitive"
-    r"|prohibit|rejected by flow",
+    r"content polic|violat|flagged|unsafe|prominent people|minor upload|minors|nsfw|safety"
+    r"|sensitive|prohibit|rejected by flow",
     re.IGNORECASE,
 )
 _PROCESSING = re.compile(r"is processing|not ready|ready in|check back", re.IGNORECASE)
@@ -436,7 +436,8 @@ def parse_credits(payload: Any) -> str:
     data = _checked(payload).data
     if isinstance(data, bool) or not isinstance(data, int | float):
         raise VendorUnavailableError(NAME, f"unreadable credit answer: {str(payload)[:200]}")
-    return f"{data:g} credits left"
+    count = int(data) if float(data).is_integer() else data
+    return f"{count} credits left"
 
 
 # ---- callbacks -----------------------------------------------------------------------------

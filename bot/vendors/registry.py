@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from bot.config import Settings
-from bot.vendors import gemini, globalai, gptplus5, uniall
+from bot.vendors import gemini, globalai, gptplus5, kie, uniall
 from bot.vendors.base import VendorConfig, VideoVendor
 from bot.vendors.http import VendorHttp
 
@@ -18,6 +18,7 @@ FACTORIES: dict[str, VendorFactory] = {
     globalai.NAME: globalai.GlobalAIVendor,
     gptplus5.NAME: gptplus5.GptPlus5Vendor,
     gemini.NAME: gemini.GeminiVendor,
+    kie.NAME: kie.KieVendor,
 }
 
 
