@@ -11,7 +11,7 @@ import pytest
 from bot.domain.capabilities import validate
 from bot.domain.errors import InvalidRequestError
 from bot.domain.options import Extra, Mode, Option, Resolution, Tier
-from bot.domain.request import GenerationRequest, MediaRef
+from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.services.mp4 import probe
 from bot.telegram.callbacks import (
     MAX_CALLBACK_BYTES,
@@ -108,6 +108,14 @@ def test_language_choice() -> None:
         (GenerationRequest(prompt="p", negative_prompt="blur"), "invalid.negative_prompt"),
         (GenerationRequest(prompt="p", extras={Extra.WATERMARK: True}), "invalid.extra"),
         (GenerationRequest(prompt="", mode=Mode.UPGRADE), "invalid.source_video"),
+        (
+            GenerationRequest(
+                prompt="p",
+                mode=Mode.EXTEND,
+                source=SourceVideo(vendor="kie", task_id="t", video_url="https://v"),
+            ),
+            "invalid.source_video",
+        ),
     ],
 )
 def test_validation_names_what_is_wrong(request_: GenerationRequest, key: str) -> None:

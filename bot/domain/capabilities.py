@@ -104,6 +104,8 @@ def validate(request: GenerationRequest, capabilities: Capabilities) -> None:
         raise InvalidRequestError("invalid.image_count", least=least, most=most)
     if (request.mode is Mode.EXTEND) != (request.source is not None):
         raise InvalidRequestError("invalid.source_video")
+    if request.source is not None and request.source.vendor != capabilities.vendor:
+        raise InvalidRequestError("invalid.source_video")
     _check_switches(request, capabilities)
     for rule in capabilities.extra_rules:
         problem = rule(request)
@@ -112,7 +114,8 @@ def validate(request: GenerationRequest, capabilities: Capabilities) -> None:
 
 
 def _check_upgrade(request: GenerationRequest, capabilities: Capabilities) -> None:
-    if request.source is None or request.source.task_id is None:
+    source = request.source
+    if source is None or source.task_id is None or source.vendor != capabilities.vendor:
         raise InvalidRequestError("invalid.source_video")
     _check_choice("invalid.upgrade", request.resolution, capabilities.upgrades)
 
