@@ -19,10 +19,11 @@ from bot.services.alerts import OperatorAlerts
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobPolicy, JobService
-from bot.services.media import NoMedia
+from bot.services.media import MediaLibrary
 from bot.services.ports import Clock
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
+from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
 from bot.telegram.context import BotData, Services
 from bot.telegram.handlers import publish_commands, register
@@ -86,11 +87,17 @@ class BotRuntime:
             job_timeout_minutes=settings.job_timeout_minutes,
             admin_chat_id=settings.admin_chat_id,
         )
+        media = MediaLibrary(
+            settings.media_dir / "photos",
+            HostingStore(self._db),
+            public_base_url=str(settings.public_base_url) if settings.public_base_url else None,
+            clock=self.clock,
+        )
         jobs = JobService(
             JobStore(self._db),
             vendors,
             notifier,
-            NoMedia(),
+            media,
             OperatorAlerts(notifier, self.clock),
             JobPolicy(
                 job_timeout_seconds=settings.job_timeout_minutes * 60,
@@ -135,7 +142,7 @@ class BotRuntime:
         callback_vendors = {
             name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)
         }
-        self._web = WebServer(jobs, callback_vendors, worker_healthy=self._worker_healthy)
+        self._web = WebServer(jobs, media, callback_vendors, worker_healthy=self._worker_healthy)
         await self._web.start(settings.http_host, settings.http_port)
         register(telegram)
         await telegram.initialize()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.domain.options import AspectRatio, Mode, Resolution, Tier
-from bot.domain.request import GenerationRequest, SourceVideo
+from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
+from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import FailureKind
 
 
@@ -78,8 +78,10 @@ class DeliveredVideo(BaseModel):
 
 
 class DraftStep(StrEnum):
-    PROMPT = "prompt"
-    OPTIONS = "options"
+    PROMPT = "prompt"  # waiting for the prompt (and, maybe, photos)
+    OPTIONS = "options"  # the card is shown
+    SEED = "seed"  # waiting for a seed typed as text
+    NEGATIVE = "negative"  # waiting for a negative prompt typed as text
 
 
 class DraftOptions(BaseModel):
@@ -93,7 +95,35 @@ class DraftOptions(BaseModel):
     aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
     duration_seconds: int = 8
     sound: bool = True
+    seed: int | None = None
+    negative_prompt: str | None = None
+    extras: dict[Extra, bool] = Field(default_factory=dict)
+    images: tuple[MediaRef, ...] = ()
     source: SourceVideo | None = None  # the video an extension continues
+
+    def preferences(self) -> Preferences:
+        """The choices a person keeps between videos."""
+        return Preferences(
+            tier=self.tier,
+            resolution=self.resolution,
+            aspect_ratio=self.aspect_ratio,
+            duration_seconds=self.duration_seconds,
+            sound=self.sound,
+            extras=self.extras,
+        )
+
+
+class Preferences(BaseModel):
+    """A person's remembered defaults for the card (changed by use and in /settings)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tier: Tier | None = None
+    resolution: Resolution | None = None
+    aspect_ratio: AspectRatio | None = None
+    duration_seconds: int | None = None
+    sound: bool = True
+    extras: dict[Extra, bool] = Field(default_factory=dict)
 
 
 class Draft(BaseModel):
@@ -123,5 +153,9 @@ def request_from(options: DraftOptions, prompt: str) -> GenerationRequest:
         aspect_ratio=options.aspect_ratio,
         duration_seconds=options.duration_seconds,
         sound=options.sound,
+        seed=options.seed,
+        negative_prompt=options.negative_prompt,
+        extras=options.extras,
+        images=options.images,
         source=options.source,
     )

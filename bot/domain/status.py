@@ -24,6 +24,7 @@ class FailureKind(StrEnum):
     )
     TOO_LARGE = "too_large"  # the finished file is bigger than the bot may download
     DELIVERY = "delivery"  # Telegram refused the finished video
+    INPUT = "input"  # a photo could not be handed over; the detail is a message key
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from bot.domain.errors import (
 from bot.domain.jobs import Job, JobState
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
 from bot.services.alerts import OperatorAlerts
+from bot.services.media import MediaLibrary
 from bot.services.mp4 import probe
 from bot.services.ports import Clock, JobNotifier, VideoMeta
 from bot.store.jobs import JobStore
-from bot.vendors.base import MediaSource, VideoVendor
+from bot.vendors.base import VideoVendor
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class JobService:
         store: JobStore,
         vendors: Mapping[str, VideoVendor],
         notifier: JobNotifier,
-        media: MediaSource,
+        media: MediaLibrary,
         alerts: OperatorAlerts,
         policy: JobPolicy,
         clock: Clock,
@@ -153,7 +154,7 @@ class JobService:
             return
         vendor = self._vendors[job.vendor]
         try:
-            task_id = await vendor.submit(job.request, self._media)
+            task_id = await vendor.submit(job.request, self._media.for_job(job.id))
         except VendorTimeoutError as exc:
             log.error("job %s: submit to %s timed out; outcome unknown", job.id, job.vendor)
             await self._fail(
@@ -162,6 +163,10 @@ class JobService:
             return
         except VendorError as exc:
             await self._submit_failed(claimed, exc)
+            return
+        except InvalidRequestError as exc:
+            # A photo vanished or cannot be handed over: nothing reached the vendor.
+            await self._fail(claimed, JobState.SUBMITTING, FailureKind.INPUT, exc.key)
             return
         except Exception:
             log.exception("job %s: unexpected error while submitting", job.id)

@@ -1,17 +1,114 @@
-"""Photos and videos a request refers to, handed to vendors in the form each one takes."""
+"""Photos a person sent, kept on disk, and handed to vendors in the form each one takes.
+
+Telegram file URLs carry the bot token, so a vendor never sees one: the bot downloads each
+photo, keeps the bytes, and gives a vendor either the bytes (inline or through the vendor's
+upload API) or a URL of the bot's own HTTP server with an unguessable token that serves only
+while the job needs it.
+"""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
 from bot.domain.errors import InvalidRequestError
 from bot.domain.request import MediaRef
+from bot.services.ports import Clock
+from bot.store.hosting import HostingStore
 from bot.vendors.base import MediaBytes
 
+MAX_PHOTO_BYTES = 20 * 1024 * 1024  # what a bot may download through getFile
+HOSTING_GRACE_SECONDS = 600.0
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
 
-class NoMedia:
-    """The media source while the wizard collects no photos: any request for one is refused."""
+
+class PhotoRejectedError(Exception):
+    """Bytes that are not a photo a vendor can take; `key` names the message."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def sniff_image(data: bytes) -> tuple[str, str]:
+    """(mime type, file suffix) of JPEG, PNG or WebP bytes."""
+    for signature, mime, suffix in _SIGNATURES:
+        if data.startswith(signature):
+            return mime, suffix
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", ".webp"
+    raise PhotoRejectedError("photo.not_image")
+
+
+class MediaLibrary:
+    def __init__(
+        self,
+        folder: Path,
+        hosting: HostingStore,
+        *,
+        public_base_url: str | None,
+        clock: Clock,
+    ) -> None:
+        self._folder = folder
+        self._hosting = hosting
+        self._public_base_url = public_base_url.rstrip("/") if public_base_url else None
+        self._clock = clock
+
+    @property
+    def can_host(self) -> bool:
+        """Whether vendors that fetch URLs can be given photos (PUBLIC_BASE_URL is set)."""
+        return self._public_base_url is not None
+
+    def save_photo(self, data: bytes) -> MediaRef:
+        if len(data) > MAX_PHOTO_BYTES:
+            raise PhotoRejectedError("photo.too_big")
+        mime, suffix = sniff_image(data)
+        self._folder.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(16) + suffix
+        (self._folder / key).write_bytes(data)
+        return MediaRef(key=key, mime_type=mime)
+
+    def path_of(self, key: str) -> Path | None:
+        if "/" in key or "\\" in key or key.startswith("."):
+            return None
+        path = self._folder / key
+        return path if path.is_file() else None
+
+    def for_job(self, job_id: int) -> JobMedia:
+        return JobMedia(self, job_id)
+
+    async def host(self, ref: MediaRef, job_id: int) -> str:
+        if self._public_base_url is None:
+            raise InvalidRequestError("invalid.photos_need_public_url")
+        token = secrets.token_urlsafe(32)
+        await self._hosting.add(token, ref.key, job_id, self._clock())
+        return f"{self._public_base_url}/media/{token}"
+
+    async def hosted(self, token: str) -> Path | None:
+        """The file behind a token while its job needs it; None otherwise."""
+        key = await self._hosting.servable(token, self._clock(), HOSTING_GRACE_SECONDS)
+        return self.path_of(key) if key else None
+
+    def read(self, ref: MediaRef) -> MediaBytes:
+        path = self.path_of(ref.key)
+        if path is None:
+            raise InvalidRequestError("invalid.photo_gone")
+        return MediaBytes(path.read_bytes(), ref.mime_type, ref.key)
+
+
+@dataclass(frozen=True)
+class JobMedia:
+    """The MediaSource a vendor adapter gets for one job."""
+
+    library: MediaLibrary
+    job_id: int
 
     async def public_url(self, ref: MediaRef) -> str:
-        raise InvalidRequestError("invalid.image_count", least=0, most=0)
+        return await self.library.host(ref, self.job_id)
 
     async def read(self, ref: MediaRef) -> MediaBytes:
-        raise InvalidRequestError("invalid.image_count", least=0, most=0)
+        return self.library.read(ref)

@@ -58,6 +58,22 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX jobs_origin_key ON jobs (origin_key);
     ALTER TABLE jobs ADD COLUMN result_message_id INTEGER;
     """,
+    # 3: a person's language and card defaults; photos hosted for vendors that fetch URLs
+    """
+    CREATE TABLE people (
+        user_id INTEGER PRIMARY KEY,
+        language TEXT,
+        preferences_json TEXT,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE hosted_media (
+        token TEXT PRIMARY KEY,
+        media_key TEXT NOT NULL,
+        job_id INTEGER NOT NULL REFERENCES jobs (id),
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX hosted_media_by_job ON hosted_media (job_id);
+    """,
 ]
 
 

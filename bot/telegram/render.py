@@ -118,6 +118,8 @@ def invalid_request_text(lang: str, error: InvalidRequestError, caps: Capabiliti
 
 def failure_reason(job: Job, caps: Capabilities) -> str:
     kind = job.failure_kind or FailureKind.GENERATION
+    if kind is FailureKind.INPUT and job.failure_detail:
+        return t(job.language, job.failure_detail, vendor=caps.display_name)
     return t(
         job.language,
         f"failure.{kind.value}",

@@ -1,4 +1,4 @@
-"""The bot's own HTTP server: vendor callbacks and a health check."""
+"""The bot's own HTTP server: hosted photos for vendors, vendor callbacks, a health check."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.domain.errors import InvalidCallbackError
 from bot.services.jobs import JobService
+from bot.services.media import MediaLibrary
 from bot.vendors.base import CallbackVendor
 
 log = logging.getLogger(__name__)
@@ -20,11 +21,13 @@ class WebServer:
     def __init__(
         self,
         jobs: JobService,
+        media: MediaLibrary,
         callback_vendors: Mapping[str, CallbackVendor],
         *,
         worker_healthy: Callable[[], bool],
     ) -> None:
         self._jobs = jobs
+        self._media = media
         self._callback_vendors = callback_vendors
         self._worker_healthy = worker_healthy
         self._runner: web.AppRunner | None = None
@@ -34,6 +37,7 @@ class WebServer:
         app = web.Application(client_max_size=MAX_CALLBACK_BYTES)
         app.router.add_get("/healthz", self._health)
         app.router.add_post("/callbacks/{vendor}", self._callback)
+        app.router.add_get("/media/{token}", self._hosted_media)
         return app
 
     async def start(self, host: str, port: int) -> None:
@@ -52,6 +56,13 @@ class WebServer:
     async def _health(self, request: web.Request) -> web.Response:
         healthy = self._worker_healthy()
         return web.json_response({"worker": healthy}, status=200 if healthy else 503)
+
+    async def _hosted_media(self, request: web.Request) -> web.StreamResponse:
+        """A photo for a vendor, while its job needs it; 404 for anything else."""
+        path = await self._media.hosted(request.match_info["token"])
+        if path is None:
+            return web.Response(status=404, text="not found")
+        return web.FileResponse(path, headers={"Cache-Control": "no-store"})
 
     async def _callback(self, request: web.Request) -> web.Response:
         """A vendor says a task changed: verify it, then poll that job now."""

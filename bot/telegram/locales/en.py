@@ -84,6 +84,12 @@ MESSAGES: dict[str, str] = {
         "works with the operator's key."
     ),
     "failure.delivery": "Telegram would not take the video ({detail}).",
+    "failure.input": "{detail}",
+    "invalid.photos_need_public_url": (
+        "{vendor} fetches photos from a web address, and this bot has none (the operator can "
+        "set PUBLIC_BASE_URL)."
+    ),
+    "invalid.photo_gone": "a photo of this request is no longer on the bot. Please send it again.",
     "caption": "{prompt}\n\n⚙️ {settings}",
     "too_large": (
         "🎞 The video for job #{id} is ready, but it is larger than the {limit} MB a bot "

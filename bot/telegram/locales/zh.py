@@ -68,6 +68,11 @@ MESSAGES: dict[str, str] = {
         "视频超过了机器人可上传到 Telegram 的大小，而 {vendor} 的链接只能用运营者的密钥下载。"
     ),
     "failure.delivery": "Telegram 没有接受这个视频（{detail}）。",
+    "failure.input": "{detail}",
+    "invalid.photos_need_public_url": (
+        "{vendor} 需要从网址获取照片，而本机器人没有公开地址（管理员可设置 PUBLIC_BASE_URL）。"
+    ),
+    "invalid.photo_gone": "这个请求的照片已不在机器人上，请重新发送。",
     "caption": "{prompt}\n\n⚙️ {settings}",
     "too_large": (
         "🎞 任务 #{id} 的视频已生成，但超过了机器人可上传到 Telegram 的 {limit} MB。"

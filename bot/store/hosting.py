@@ -1,0 +1,34 @@
+"""SQL for hosted media: unguessable tokens that serve a job's photos while it needs them."""
+
+from __future__ import annotations
+
+from bot.store.database import Database
+
+# A token serves while its job is not finished, and for this long after.
+_SERVING_STATES = ("queued", "submitting", "running", "fetching", "delivering")
+
+
+class HostingStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, token: str, media_key: str, job_id: int, now: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO hosted_media (token, media_key, job_id, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (token, media_key, job_id, now),
+            )
+
+    async def servable(self, token: str, now: float, grace_seconds: float) -> str | None:
+        """The media key behind a token, if its job still needs it (or ended within grace)."""
+        placeholders = ", ".join("?" for _ in _SERVING_STATES)
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT h.media_key FROM hosted_media h JOIN jobs j ON j.id = h.job_id "
+                f"WHERE h.token = ? AND (j.state IN ({placeholders}) "
+                "OR COALESCE(j.finished_at, 0) >= ?)",
+                (token, *_SERVING_STATES, now - grace_seconds),
+            )
+            row = await cursor.fetchone()
+        return str(row[0]) if row else None

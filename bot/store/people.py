@@ -1,0 +1,45 @@
+"""SQL for people: the language they chose and their card defaults."""
+
+from __future__ import annotations
+
+from bot.domain.jobs import Preferences
+from bot.store.database import Database
+
+
+class PeopleStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def language(self, user_id: int) -> str | None:
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT language FROM people WHERE user_id = ?", (user_id,)
+            )
+            row = await cursor.fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    async def set_language(self, user_id: int, language: str, now: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (user_id, language, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET language = excluded.language, "
+                "updated_at = excluded.updated_at",
+                (user_id, language, now),
+            )
+
+    async def preferences(self, user_id: int) -> Preferences | None:
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT preferences_json FROM people WHERE user_id = ?", (user_id,)
+            )
+            row = await cursor.fetchone()
+        return Preferences.model_validate_json(row[0]) if row and row[0] else None
+
+    async def set_preferences(self, user_id: int, preferences: Preferences, now: float) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (user_id, preferences_json, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET "
+                "preferences_json = excluded.preferences_json, updated_at = excluded.updated_at",
+                (user_id, preferences.model_dump_json(), now),
+            )
