@@ -20,13 +20,16 @@ from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobPolicy, JobService
 from bot.services.media import MediaLibrary
+from bot.services.people import PeopleService
 from bot.services.ports import Clock
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
 from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
+from bot.store.people import PeopleStore
 from bot.telegram.context import BotData, Services
 from bot.telegram.handlers import publish_commands, register
+from bot.telegram.i18n import CATALOGS
 from bot.telegram.notifier import TelegramNotifier
 from bot.vendors.base import CallbackVendor
 from bot.vendors.registry import build_vendors
@@ -117,8 +120,10 @@ class BotRuntime:
         drafts = DraftService(
             DraftStore(self._db),
             JobStore(self._db),
+            PeopleStore(self._db),
             capabilities,
             vendor=primary.name,
+            can_host_photos=media.can_host,
             job_timeout_seconds=settings.job_timeout_minutes * 60,
             clock=self.clock,
             on_job_created=self._worker.wake,
@@ -134,6 +139,10 @@ class BotRuntime:
             drafts=drafts,
             jobs=jobs,
             follow_ups=follow_ups,
+            people=PeopleService(
+                PeopleStore(self._db), primary.capabilities, tuple(CATALOGS), self.clock
+            ),
+            media=media,
             notifier=notifier,
             capabilities=primary.capabilities,
             job_timeout_minutes=settings.job_timeout_minutes,

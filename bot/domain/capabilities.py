@@ -63,7 +63,26 @@ class Capabilities:
             return tuple(caps.aspect_ratios)
         if option is Option.DURATION:
             return tuple(str(d) for d in caps.durations)
-        return ("on", "off") if self.sound else ()
+        if option is Option.SOUND:
+            return ("on", "off") if self.sound else ()
+        return ()
+
+    def max_photos(self) -> int:
+        """The most photos any mode of any tier takes."""
+        return max(
+            image_count_for(mode, caps)[1] for caps in self.tiers.values() for mode in caps.modes
+        )
+
+    def modes_for_photos(self, tier: Tier, count: int) -> tuple[Mode, ...]:
+        """The photo-driven modes a tier offers for this many photos, best first."""
+        caps = self.tiers[tier]
+        order = (Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.REFERENCE)
+        return tuple(
+            mode
+            for mode in order
+            if mode in caps.modes
+            and image_count_for(mode, caps)[0] <= count <= image_count_for(mode, caps)[1]
+        )
 
 
 def image_count_for(mode: Mode, caps: TierCapabilities) -> tuple[int, int]:

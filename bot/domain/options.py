@@ -35,11 +35,26 @@ class AspectRatio(StrEnum):
 class Option(StrEnum):
     """The options a person can set on the card; each vendor declares which it has."""
 
+    MODE = "mode"
     TIER = "tier"
     RESOLUTION = "resolution"
     ASPECT_RATIO = "ratio"
     DURATION = "duration"
     SOUND = "sound"
+    SEED = "seed"  # value "ask" (type one) or "clear"
+    NEGATIVE = "negative"  # value "ask" (type one) or "clear"
+    EXTRA = "extra"  # value: the Extra to toggle
+    PHOTOS = "photos"  # value "clear"
+
+
+# The options chosen from a fixed list of values (one keyboard row each).
+LISTED_OPTIONS = (
+    Option.TIER,
+    Option.RESOLUTION,
+    Option.ASPECT_RATIO,
+    Option.DURATION,
+    Option.SOUND,
+)
 
 
 class Extra(StrEnum):

@@ -1,50 +1,26 @@
-"""The wizard's rules: start a draft, set its prompt and options, confirm it into a job."""
+"""The wizard's rules: start a draft, collect its prompt, photos and options, confirm it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TypeVar
+import asyncio
+import random
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.domain.capabilities import Capabilities, validate
-from bot.domain.errors import NotYourPanelError, StaleButtonError
+from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
 from bot.domain.jobs import ChatPlace, Draft, DraftOptions, DraftStep, Job, request_from
-from bot.domain.options import AspectRatio, Mode, Option, Resolution, Tier
-from bot.domain.request import SourceVideo
+from bot.domain.options import ImageTransport, Mode, Option
+from bot.domain.request import MediaRef, SourceVideo
+from bot.services.card import default_options, fit, with_choice
 from bot.services.ports import Clock
 from bot.store.drafts import DraftStore
 from bot.store.jobs import JobStore
+from bot.store.people import PeopleStore
 
-
-def default_options(capabilities: Capabilities) -> DraftOptions:
-    tier = capabilities.default_tier
-    caps = capabilities.tier(tier)
-    return DraftOptions(
-        tier=tier,
-        resolution=caps.resolutions[0],
-        aspect_ratio=caps.aspect_ratios[0],
-        duration_seconds=max(caps.durations),
-        sound=True,
-    )
-
-
-_T = TypeVar("_T")
-
-
-def _keep(value: _T, allowed: tuple[_T, ...]) -> _T:
-    return value if value in allowed else allowed[0]
-
-
-def _fit_to_tier(options: DraftOptions, capabilities: Capabilities) -> DraftOptions:
-    """Keep each choice the new tier allows; replace the others with its first value."""
-    caps = capabilities.tier(options.tier)
-    return options.model_copy(
-        update={
-            "resolution": _keep(options.resolution, caps.resolutions),
-            "aspect_ratio": _keep(options.aspect_ratio, caps.aspect_ratios),
-            "duration_seconds": _keep(options.duration_seconds, caps.durations),
-            "mode": options.mode if options.mode in caps.modes else next(iter(caps.modes)),
-        }
-    )
+_TEXT_STEPS = {
+    Option.SEED: DraftStep.SEED,
+    Option.NEGATIVE: DraftStep.NEGATIVE,
+}
 
 
 class DraftService:
@@ -52,20 +28,26 @@ class DraftService:
         self,
         drafts: DraftStore,
         jobs: JobStore,
+        people: PeopleStore,
         capabilities: Mapping[str, Capabilities],
         *,
         vendor: str,
+        can_host_photos: bool,
         job_timeout_seconds: float,
         clock: Clock,
         on_job_created: Callable[[], None],
     ) -> None:
         self._drafts = drafts
         self._jobs = jobs
+        self._people = people
         self._capabilities = capabilities
         self._vendor = vendor
+        self._can_host_photos = can_host_photos
         self._job_timeout_seconds = job_timeout_seconds
         self._clock = clock
         self._on_job_created = on_job_created
+        # Album photos arrive as concurrent updates: one draft changes under one lock at a time.
+        self._locks: dict[tuple[int, int], asyncio.Lock] = {}
 
     @property
     def capabilities(self) -> Capabilities:
@@ -75,9 +57,22 @@ class DraftService:
     def capabilities_for(self, draft: Draft) -> Capabilities:
         return self._capabilities[self._vendor_of(draft)]
 
+    def capabilities_for_vendor(self, vendor: str) -> Capabilities:
+        return self._capabilities.get(vendor, self.capabilities)
+
     def _vendor_of(self, draft: Draft) -> str:
         source = draft.options.source
         return source.vendor if source is not None else self._vendor
+
+    def photos_enabled(self, caps: Capabilities | None = None) -> bool:
+        """Photos can reach the vendor: its upload API, inline bytes, or our hosted URLs."""
+        transport = (caps or self.capabilities).image_transport
+        return transport is not ImageTransport.URL or self._can_host_photos
+
+    def _lock(self, chat_id: int, user_id: int) -> asyncio.Lock:
+        return self._locks.setdefault((chat_id, user_id), asyncio.Lock())
+
+    # -- starting ---------------------------------------------------------------------------
 
     async def start(
         self,
@@ -89,9 +84,69 @@ class DraftService:
         request_message_id: int | None,
     ) -> Draft:
         """Open a wizard; with a prompt it goes straight to the options card."""
-        options = default_options(self.capabilities)
+        options = default_options(self.capabilities, await self._people.preferences(user_id))
         if prompt is not None:
-            self._check_prompt(prompt, options, self.capabilities)
+            validate(request_from(options, prompt), self.capabilities)
+        return await self._replace(user_id, place, language, options, prompt, request_message_id)
+
+    async def start_extension(
+        self,
+        *,
+        user_id: int,
+        place: ChatPlace,
+        language: str,
+        source: SourceVideo,
+        request_message_id: int | None,
+    ) -> Draft:
+        """Open a wizard that continues a delivered video: it asks for the prompt first."""
+        caps = self._capabilities[source.vendor]
+        tier = next(t for t, c in caps.tiers.items() if Mode.EXTEND in c.modes)
+        options = default_options(caps, await self._people.preferences(user_id))
+        options = fit(
+            options.model_copy(update={"tier": tier, "mode": Mode.EXTEND, "source": source}),
+            caps,
+        )
+        return await self._replace(user_id, place, language, options, None, request_message_id)
+
+    async def start_from_job(
+        self, parent: Job, *, keep_prompt: bool, request_message_id: int | None
+    ) -> Draft:
+        """A new card with a delivered job's settings: regenerate (new seed) or a new prompt."""
+        caps = self._capabilities.get(parent.vendor, self.capabilities)
+        request = parent.request
+        seed = None
+        if caps.seed_range is not None and request.seed is not None:
+            seed = random.randint(*caps.seed_range)
+        options = fit(
+            DraftOptions(
+                mode=request.mode if request.mode is not Mode.UPGRADE else Mode.TEXT,
+                tier=request.tier,
+                resolution=request.resolution,
+                aspect_ratio=request.aspect_ratio,
+                duration_seconds=request.duration_seconds,
+                sound=request.sound,
+                seed=seed,
+                negative_prompt=request.negative_prompt,
+                extras=request.extras,
+                images=request.images,
+                source=request.source,
+            ),
+            caps,
+        )
+        prompt = request.prompt if keep_prompt else None
+        return await self._replace(
+            parent.user_id, parent.place, parent.language, options, prompt, request_message_id
+        )
+
+    async def _replace(
+        self,
+        user_id: int,
+        place: ChatPlace,
+        language: str,
+        options: DraftOptions,
+        prompt: str | None,
+        request_message_id: int | None,
+    ) -> Draft:
         return await self._drafts.replace(
             user_id=user_id,
             place=place,
@@ -103,53 +158,81 @@ class DraftService:
             now=self._clock(),
         )
 
-    async def start_extension(
+    # -- input ------------------------------------------------------------------------------
+
+    async def current(self, chat_id: int, user_id: int) -> Draft | None:
+        return await self._drafts.find(chat_id, user_id)
+
+    async def receive_text(self, draft: Draft, text: str, message_id: int) -> Draft:
+        """Text for whatever the draft waits for: the prompt, a seed or a negative prompt."""
+        if draft.step is DraftStep.SEED:
+            return await self._set_seed(draft, text)
+        if draft.step is DraftStep.NEGATIVE:
+            return await self._set_negative(draft, text)
+        caps = self.capabilities_for(draft)
+        validate(request_from(draft.options, text), caps)
+        return await self._update(
+            draft, step=DraftStep.OPTIONS, prompt=text.strip(), request_message_id=message_id
+        )
+
+    async def _set_seed(self, draft: Draft, text: str) -> Draft:
+        caps = self.capabilities_for(draft)
+        if caps.seed_range is None:
+            raise StaleButtonError
+        low, high = caps.seed_range
+        value = text.strip()
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise InvalidRequestError("invalid.seed", low=low, high=high)
+        options = draft.options.model_copy(update={"seed": int(value)})
+        return await self._update(draft, step=DraftStep.OPTIONS, options=options)
+
+    async def _set_negative(self, draft: Draft, text: str) -> Draft:
+        caps = self.capabilities_for(draft)
+        negative = text.strip()
+        if not negative or len(negative) > caps.max_prompt_chars:
+            raise InvalidRequestError(
+                "invalid.prompt_too_long", length=len(negative), limit=caps.max_prompt_chars
+            )
+        options = draft.options.model_copy(update={"negative_prompt": negative})
+        return await self._update(draft, step=DraftStep.OPTIONS, options=options)
+
+    async def add_photos(
         self,
         *,
         user_id: int,
         place: ChatPlace,
         language: str,
-        source: SourceVideo,
-        request_message_id: int | None,
+        photos: Sequence[MediaRef],
+        caption: str | None,
+        request_message_id: int,
     ) -> Draft:
-        """Open a wizard that continues a delivered video; it asks for the prompt first."""
-        caps = self._capabilities[source.vendor]
-        tier = next(t for t, c in caps.tiers.items() if Mode.EXTEND in c.modes)
-        options = _fit_to_tier(
-            default_options(caps).model_copy(
-                update={"tier": tier, "mode": Mode.EXTEND, "source": source}
-            ),
-            caps,
-        )
-        return await self._drafts.replace(
-            user_id=user_id,
-            place=place,
-            language=language,
-            step=DraftStep.PROMPT,
-            prompt=None,
-            options=options,
-            request_message_id=request_message_id,
-            now=self._clock(),
-        )
+        """Add photos to this person's draft here (opening one if needed).
 
-    async def current(self, chat_id: int, user_id: int) -> Draft | None:
-        return await self._drafts.find(chat_id, user_id)
+        Refuses them all when the vendor cannot receive photos or they would be too many.
+        """
+        caps = self.capabilities
+        if not self.photos_enabled(caps):
+            raise InvalidRequestError("invalid.photos_disabled")
+        async with self._lock(place.chat_id, user_id):
+            draft = await self.current(place.chat_id, user_id)
+            if draft is None or draft.options.source is not None:
+                draft = await self.start(
+                    user_id=user_id,
+                    place=place,
+                    language=language,
+                    prompt=None,
+                    request_message_id=request_message_id,
+                )
+            images = (*draft.options.images, *photos)
+            if len(images) > caps.max_photos():
+                raise InvalidRequestError("invalid.too_many_photos", most=caps.max_photos())
+            options = fit(draft.options.model_copy(update={"images": images}), caps)
+            draft = await self._update(draft, options=options)
+            if caption and caption.strip():
+                draft = await self.receive_text(draft, caption, request_message_id)
+            return draft
 
-    async def set_prompt(self, draft: Draft, prompt: str, request_message_id: int) -> Draft:
-        self._check_prompt(prompt, draft.options, self.capabilities_for(draft))
-        updated = await self._drafts.update(
-            draft.id,
-            now=self._clock(),
-            step=DraftStep.OPTIONS,
-            prompt=prompt.strip(),
-            request_message_id=request_message_id,
-        )
-        if updated is None:
-            raise StaleButtonError
-        return updated
-
-    async def attach_card(self, draft_id: int, message_id: int) -> None:
-        await self._drafts.update(draft_id, now=self._clock(), card_message_id=message_id)
+    # -- buttons ----------------------------------------------------------------------------
 
     async def owned(self, draft_id: int, user_id: int) -> Draft:
         """The draft behind a button, if it still exists and belongs to the presser."""
@@ -163,20 +246,37 @@ class DraftService:
     async def choose(
         self, draft_id: int, user_id: int, option: Option, value: str
     ) -> tuple[Draft, bool]:
-        """Set one option; the draft and whether anything changed."""
+        """Apply one button of the card; the draft and whether anything changed."""
         draft = await self.owned(draft_id, user_id)
-        if draft.step is not DraftStep.OPTIONS:
+        if draft.step not in (DraftStep.OPTIONS, DraftStep.SEED, DraftStep.NEGATIVE):
             raise StaleButtonError
         caps = self.capabilities_for(draft)
-        if value not in caps.choices(option, draft.options.tier):
-            raise StaleButtonError
-        options = _fit_to_tier(_with_choice(draft.options, option, value), caps)
-        if options == draft.options:
+        if option in _TEXT_STEPS:
+            return await self._text_option(draft, option, value, caps), True
+        if option is Option.PHOTOS:
+            if value != "clear" or not draft.options.images:
+                raise StaleButtonError
+            options = fit(draft.options.model_copy(update={"images": ()}), caps)
+        else:
+            options = with_choice(draft.options, option, value, caps)
+        if options == draft.options and draft.step is DraftStep.OPTIONS:
             return draft, False
-        updated = await self._drafts.update(draft.id, now=self._clock(), options=options)
-        if updated is None:
+        return await self._update(draft, step=DraftStep.OPTIONS, options=options), True
+
+    async def _text_option(
+        self, draft: Draft, option: Option, value: str, caps: Capabilities
+    ) -> Draft:
+        offered = caps.seed_range is not None if option is Option.SEED else caps.negative_prompt
+        if not offered or value not in ("ask", "clear"):
             raise StaleButtonError
-        return updated, True
+        if value == "ask":
+            return await self._update(draft, step=_TEXT_STEPS[option])
+        field = "seed" if option is Option.SEED else "negative_prompt"
+        options = draft.options.model_copy(update={field: None})
+        return await self._update(draft, step=DraftStep.OPTIONS, options=options)
+
+    async def attach_card(self, draft_id: int, message_id: int) -> None:
+        await self._drafts.update(draft_id, now=self._clock(), card_message_id=message_id)
 
     async def discard(self, draft: Draft) -> None:
         await self._drafts.delete(draft.id)
@@ -200,22 +300,27 @@ class DraftService:
         if job is None:
             raise StaleButtonError
         self._on_job_created()
+        if draft.options.source is None:
+            await self._people.set_preferences(user_id, draft.options.preferences(), now)
         return job
 
-    def _check_prompt(self, prompt: str, options: DraftOptions, caps: Capabilities) -> None:
-        validate(request_from(options, prompt), caps)
-
-
-def _with_choice(options: DraftOptions, option: Option, value: str) -> DraftOptions:
-    try:
-        if option is Option.TIER:
-            return options.model_copy(update={"tier": Tier(value)})
-        if option is Option.RESOLUTION:
-            return options.model_copy(update={"resolution": Resolution(value)})
-        if option is Option.ASPECT_RATIO:
-            return options.model_copy(update={"aspect_ratio": AspectRatio(value)})
-        if option is Option.DURATION:
-            return options.model_copy(update={"duration_seconds": int(value)})
-        return options.model_copy(update={"sound": value == "on"})
-    except ValueError as exc:
-        raise StaleButtonError from exc
+    async def _update(
+        self,
+        draft: Draft,
+        *,
+        step: DraftStep | None = None,
+        prompt: str | None = None,
+        options: DraftOptions | None = None,
+        request_message_id: int | None = None,
+    ) -> Draft:
+        updated = await self._drafts.update(
+            draft.id,
+            now=self._clock(),
+            step=step,
+            prompt=prompt,
+            options=options,
+            request_message_id=request_message_id,
+        )
+        if updated is None:
+            raise StaleButtonError
+        return updated

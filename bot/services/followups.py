@@ -15,9 +15,12 @@ from bot.store.jobs import JobStore
 
 
 class FollowUp(StrEnum):
+    REGENERATE = "regen"  # the same card again, with a new seed where the vendor takes one
+    NEW_PROMPT = "prompt"  # the same settings, a new prompt
+    EXTEND = "extend"
     UPGRADE_1080P = "up1080p"
     UPGRADE_4K = "up4k"
-    EXTEND = "extend"
+    SEND_AGAIN = "again"  # the delivered file again, by its file_id
 
 
 _UPGRADES = {Resolution.P1080: FollowUp.UPGRADE_1080P, Resolution.K4: FollowUp.UPGRADE_4K}
@@ -26,15 +29,19 @@ UPGRADE_TARGET = {action: resolution for resolution, action in _UPGRADES.items()
 
 def follow_ups(job: Job, caps: Capabilities) -> list[FollowUp]:
     """The follow-ups a finished job offers under its vendor's capabilities."""
-    if job.vendor_task_id is None or job.request.mode is Mode.UPGRADE:
+    if job.vendor_task_id is None:
         return []
-    actions = [
+    actions = [FollowUp.SEND_AGAIN]
+    if job.request.mode is Mode.UPGRADE:
+        return actions
+    actions = [FollowUp.REGENERATE, FollowUp.NEW_PROMPT, *actions]
+    if Mode.EXTEND in caps.modes():
+        actions.append(FollowUp.EXTEND)
+    actions += [
         _UPGRADES[target]
         for target in caps.upgrades
         if target in _UPGRADES and target != job.request.resolution
     ]
-    if Mode.EXTEND in caps.modes():
-        actions.append(FollowUp.EXTEND)
     return actions
 
 

@@ -117,6 +117,12 @@ class JobService:
     async def get(self, job_id: int) -> Job | None:
         return await self._store.get(job_id)
 
+    async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
+        return await self._store.recent(chat_id, user_id, limit)
+
+    async def by_result_message(self, chat_id: int, message_id: int) -> Job | None:
+        return await self._store.by_result_message(chat_id, message_id)
+
     async def latest_unsubmitted(self, chat_id: int, user_id: int) -> Job | None:
         return await self._store.latest_for(chat_id, user_id, [JobState.QUEUED])
 

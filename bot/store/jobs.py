@@ -162,6 +162,25 @@ class JobStore:
             row = await cursor.fetchone()
         return _job(row) if row else None
 
+    async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE chat_id = ? AND user_id = ? "
+                "ORDER BY id DESC LIMIT ?",
+                (chat_id, user_id, limit),
+            )
+            rows = await cursor.fetchall()
+        return [_job(row) for row in rows]
+
+    async def by_result_message(self, chat_id: int, message_id: int) -> Job | None:
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE chat_id = ? AND result_message_id = ?",
+                (chat_id, message_id),
+            )
+            row = await cursor.fetchone()
+        return _job(row) if row else None
+
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(

@@ -1,10 +1,11 @@
-"""Inline button presses: options, create, discard, cancel job."""
+"""Inline button presses: the card, the job, follow-ups, /settings and /language."""
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, ReplyParameters, Update
 
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
+from bot.domain.jobs import DraftStep
 from bot.services.followups import FollowUp
 from bot.telegram import wizard
 from bot.telegram.callbacks import (
@@ -13,31 +14,57 @@ from bot.telegram.callbacks import (
     CreateJob,
     DiscardDraft,
     FollowUpButton,
+    LanguageButton,
+    SettingsButton,
+    SettingsDone,
     decode,
 )
+from bot.telegram.cards import card_keyboard, card_text, settings_keyboard, settings_text
 from bot.telegram.context import BotContext, Services, language_of, services
 from bot.telegram.i18n import t
-from bot.telegram.render import card_keyboard, card_text, invalid_request_text
+from bot.telegram.render import invalid_request_text
 
 
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    lang = language_of(query.from_user)
+    lang = await language_of(context, query.from_user)
     button = decode(query.data)
     found = services(context)
     try:
         if isinstance(button, ChooseOption):
-            await _choose(query, found, button)
+            await _choose(update, query, found, button)
         elif isinstance(button, CreateJob):
-            await _create(query, found, button)
+            job = await found.drafts.confirm(button.draft_id, query.from_user.id)
+            await query.answer()
+            await found.jobs.show(job)
         elif isinstance(button, DiscardDraft):
-            await _discard(query, found, button, lang)
+            draft = await found.drafts.owned(button.draft_id, query.from_user.id)
+            await found.drafts.discard(draft)
+            await query.answer()
+            await query.edit_message_text(t(lang, "draft.discarded"))
         elif isinstance(button, CancelJob):
             await _cancel_job(query, found, button, lang)
         elif isinstance(button, FollowUpButton):
             await _follow_up(update, query, found, button, lang)
+        elif isinstance(button, SettingsButton):
+            options = await found.people.choose_default(
+                query.from_user.id, button.option, button.value
+            )
+            await query.answer()
+            await query.edit_message_text(
+                settings_text(lang, options, found.capabilities),
+                reply_markup=settings_keyboard(lang, options, found.capabilities),
+            )
+        elif isinstance(button, SettingsDone):
+            await query.answer()
+            await query.edit_message_text(t(lang, "settings.saved"))
+        elif isinstance(button, LanguageButton):
+            if not await found.people.set_language(query.from_user.id, button.language):
+                raise StaleButtonError
+            await query.answer()
+            await query.edit_message_text(t(button.language, "language.set"))
         else:
             raise StaleButtonError
     except StaleButtonError:
@@ -48,29 +75,21 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(invalid_request_text(lang, exc, found.capabilities), show_alert=True)
 
 
-async def _choose(query: CallbackQuery, found: Services, button: ChooseOption) -> None:
+async def _choose(
+    update: Update, query: CallbackQuery, found: Services, button: ChooseOption
+) -> None:
     draft, changed = await found.drafts.choose(
         button.draft_id, query.from_user.id, button.option, button.value
     )
     await query.answer()
-    if changed:
-        caps = found.drafts.capabilities_for(draft)
-        await query.edit_message_text(
-            card_text(draft, caps), reply_markup=card_keyboard(draft, caps)
-        )
-
-
-async def _create(query: CallbackQuery, found: Services, button: CreateJob) -> None:
-    job = await found.drafts.confirm(button.draft_id, query.from_user.id)
-    await query.answer()
-    await found.jobs.show(job)
-
-
-async def _discard(query: CallbackQuery, found: Services, button: DiscardDraft, lang: str) -> None:
-    draft = await found.drafts.owned(button.draft_id, query.from_user.id)
-    await found.drafts.discard(draft)
-    await query.answer()
-    await query.edit_message_text(t(lang, "draft.discarded"))
+    message = query.message
+    if not changed or not isinstance(message, Message):
+        return
+    if draft.step is not DraftStep.OPTIONS:
+        await wizard.show_draft(update, message, draft, found)
+        return
+    caps = found.drafts.capabilities_for(draft)
+    await query.edit_message_text(card_text(draft, caps), reply_markup=card_keyboard(draft, caps))
 
 
 async def _cancel_job(query: CallbackQuery, found: Services, button: CancelJob, lang: str) -> None:
@@ -89,13 +108,33 @@ async def _follow_up(
     update: Update, query: CallbackQuery, found: Services, button: FollowUpButton, lang: str
 ) -> None:
     parent = await found.follow_ups.delivered(button.job_id, query.from_user.id, button.action)
-    if button.action is FollowUp.EXTEND:
+    message = query.message
+    if not isinstance(message, Message):
+        raise StaleButtonError
+    if button.action is FollowUp.SEND_AGAIN:
+        await query.answer()
+        assert parent.file_id is not None
+        await message.get_bot().send_video(
+            message.chat_id,
+            parent.file_id,
+            message_thread_id=parent.place.thread_id,
+            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+        )
+    elif button.action is FollowUp.EXTEND:
         await query.answer()
         await wizard.start_extension(update, found, parent, lang)
-        return
-    job = await found.follow_ups.upgrade(parent, button.action, status_message_id=None)
-    if job is None:
-        await query.answer(t(lang, "follow_up.already"))
-        return
-    await query.answer()
-    await found.jobs.show(job)
+    elif button.action in (FollowUp.REGENERATE, FollowUp.NEW_PROMPT):
+        await query.answer()
+        draft = await found.drafts.start_from_job(
+            parent,
+            keep_prompt=button.action is FollowUp.REGENERATE,
+            request_message_id=parent.result_message_id,
+        )
+        await wizard.show_draft(update, message, draft, found)
+    else:
+        job = await found.follow_ups.upgrade(parent, button.action, status_message_id=None)
+        if job is None:
+            await query.answer(t(lang, "follow_up.already"))
+            return
+        await query.answer()
+        await found.jobs.show(job)

@@ -40,7 +40,32 @@ class FollowUpButton:
     action: FollowUp
 
 
-Button = ChooseOption | CreateJob | DiscardDraft | CancelJob | FollowUpButton
+@dataclass(frozen=True)
+class SettingsButton:
+    option: Option
+    value: str
+
+
+@dataclass(frozen=True)
+class SettingsDone:
+    pass
+
+
+@dataclass(frozen=True)
+class LanguageButton:
+    language: str
+
+
+Button = (
+    ChooseOption
+    | CreateJob
+    | DiscardDraft
+    | CancelJob
+    | FollowUpButton
+    | SettingsButton
+    | SettingsDone
+    | LanguageButton
+)
 
 
 def encode(button: Button) -> str:
@@ -52,8 +77,14 @@ def encode(button: Button) -> str:
         fields = ["x", str(button.draft_id)]
     elif isinstance(button, CancelJob):
         fields = ["j", str(button.job_id)]
-    else:
+    elif isinstance(button, FollowUpButton):
         fields = ["f", str(button.job_id), button.action.value]
+    elif isinstance(button, SettingsButton):
+        fields = ["s", button.option.value, button.value]
+    elif isinstance(button, SettingsDone):
+        fields = ["sd"]
+    else:
+        fields = ["l", button.language]
     data = _SEPARATOR.join([_VERSION, *fields])
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -79,6 +110,12 @@ def decode(data: str | None) -> Button | None:
             return CancelJob(_id(fields[0]))
         if action == "f" and len(fields) == 2:
             return FollowUpButton(_id(fields[0]), FollowUp(fields[1]))
+        if action == "s" and len(fields) == 2:
+            return SettingsButton(Option(fields[0]), fields[1])
+        if action == "sd" and not fields:
+            return SettingsDone()
+        if action == "l" and len(fields) == 1 and fields[0].isalpha():
+            return LanguageButton(fields[0])
     except ValueError:
         return None
     return None

@@ -1,4 +1,4 @@
-"""Typed access from handlers to the services the runtime built."""
+"""Typed access from handlers to the services the runtime built, and small update helpers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from bot.domain.jobs import ChatPlace
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobService
+from bot.services.media import MediaLibrary
+from bot.services.people import PeopleService
+from bot.telegram.albums import AlbumCollector
 from bot.telegram.i18n import language_for
 from bot.telegram.notifier import TelegramNotifier
 
@@ -22,6 +25,8 @@ class Services:
     drafts: DraftService
     jobs: JobService
     follow_ups: FollowUpService
+    people: PeopleService
+    media: MediaLibrary
     notifier: TelegramNotifier
     capabilities: Capabilities
     job_timeout_minutes: float
@@ -32,6 +37,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.albums = AlbumCollector()
 
 
 BotContext = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
@@ -49,8 +55,12 @@ def place_of(message: Message) -> ChatPlace:
     return ChatPlace(chat_id=message.chat_id, thread_id=thread)
 
 
-def language_of(user: User | None) -> str:
-    return language_for(user.language_code if user else None)
+async def language_of(context: BotContext, user: User | None) -> str:
+    """The person's language: their /language choice, else their Telegram language."""
+    telegram_language = language_for(user.language_code if user else None)
+    if user is None:
+        return telegram_language
+    return await services(context).people.language(user.id, telegram_language)
 
 
 def is_private(update: Update) -> bool:

@@ -7,45 +7,34 @@ import logging
 from telegram import BotCommand, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.telegram import buttons, commands, wizard
+from bot.telegram import buttons, commands, photos, wizard
 from bot.telegram.context import BotContext
-from bot.telegram.i18n import CATALOGS
+from bot.telegram.i18n import CATALOGS, t
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("video", "cancel", "help", "start")
-_COMMAND_DESCRIPTIONS = {
-    "en": {
-        "video": "Make a video from a prompt",
-        "cancel": "Close the card or cancel a queued job",
-        "help": "What this bot can do",
-        "start": "Start",
-    },
-    "zh": {
-        "video": "根据提示词生成视频",
-        "cancel": "关闭卡片或取消排队中的任务",
-        "help": "机器人能做什么",
-        "start": "开始",
-    },
-}
+COMMANDS = ("video", "history", "settings", "language", "extend", "cancel", "help", "start")
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    fresh = ~filters.UpdateType.EDITED
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("video", wizard.video))
     application.add_handler(CommandHandler("cancel", commands.cancel))
+    application.add_handler(CommandHandler("settings", commands.settings_command))
+    application.add_handler(CommandHandler("language", commands.language_command))
+    application.add_handler(CommandHandler("history", commands.history))
+    application.add_handler(CommandHandler("extend", commands.extend))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(
-        MessageHandler(
-            filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, wizard.prompt_text
-        )
+        MessageHandler((filters.PHOTO | filters.Document.ALL) & fresh, photos.photo_input)
     )
     application.add_handler(
-        MessageHandler(
-            ~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED,
-            wizard.other_input,
-        )
+        MessageHandler(filters.TEXT & ~filters.COMMAND & fresh, wizard.text_input)
+    )
+    application.add_handler(
+        MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & fresh, wizard.other_input)
     )
     application.add_error_handler(on_error)
 
@@ -53,11 +42,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
 async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
     """Show the command menu in each language the bot speaks."""
     for language in CATALOGS:
-        commands_list = [
-            BotCommand(name, _COMMAND_DESCRIPTIONS[language][name]) for name in COMMANDS
-        ]
+        menu = [BotCommand(name, t(language, f"command.{name}")) for name in COMMANDS]
         await application.bot.set_my_commands(
-            commands_list, language_code=None if language == "en" else language
+            menu, language_code=None if language == "en" else language
         )
 
 

@@ -1,4 +1,4 @@
-"""Texts and keyboards for cards and status messages, from domain objects."""
+"""Texts and keyboards for status messages and delivered videos, from domain objects."""
 
 from __future__ import annotations
 
@@ -6,22 +6,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import InvalidRequestError
-from bot.domain.jobs import Draft, DraftOptions, Job, JobState
-from bot.domain.options import Mode, Option, Resolution
+from bot.domain.jobs import DraftOptions, Job, JobState
+from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
-from bot.services.followups import FollowUp, follow_ups
-from bot.telegram.callbacks import (
-    CancelJob,
-    ChooseOption,
-    CreateJob,
-    DiscardDraft,
-    FollowUpButton,
-    encode,
-)
+from bot.services.followups import follow_ups
+from bot.telegram.callbacks import CancelJob, FollowUpButton, encode
 from bot.telegram.i18n import t
 
-CARD_PROMPT_CHARS = 600
 MAX_CAPTION = 1024
 _ELLIPSIS = "…"
 
@@ -36,80 +28,15 @@ def settings_line(lang: str, request: GenerationRequest | DraftOptions, caps: Ca
         lang,
         "settings",
         tier=t(lang, f"tier.{request.tier.value}"),
-        resolution=request.resolution.value.upper()
-        if request.resolution.value == "4k"
-        else request.resolution.value,
+        resolution=resolution_label(request.resolution),
         ratio=request.aspect_ratio.value,
         duration=request.duration_seconds,
         sound=t(lang, sound) if sound else "",
     ).rstrip(" ·")
 
 
-def _resolution_label(resolution: Resolution) -> str:
+def resolution_label(resolution: Resolution) -> str:
     return "4K" if resolution is Resolution.K4 else resolution.value
-
-
-def card_text(draft: Draft, caps: Capabilities) -> str:
-    return t(
-        draft.language,
-        "card",
-        prompt=shorten(draft.prompt or "", CARD_PROMPT_CHARS),
-        settings=settings_line(draft.language, draft.options, caps),
-    )
-
-
-def _option_label(lang: str, option: Option, value: str) -> str:
-    if option is Option.TIER:
-        return t(lang, f"tier.{value}")
-    if option is Option.DURATION:
-        return f"{value} s"
-    if option is Option.SOUND:
-        return t(lang, f"sound.{value}")
-    if option is Option.ASPECT_RATIO:
-        return t(lang, f"ratio.{value}")
-    return value.upper() if value == "4k" else value
-
-
-def _current_value(options: DraftOptions, option: Option) -> str:
-    if option is Option.TIER:
-        return options.tier.value
-    if option is Option.RESOLUTION:
-        return options.resolution.value
-    if option is Option.ASPECT_RATIO:
-        return options.aspect_ratio.value
-    if option is Option.DURATION:
-        return str(options.duration_seconds)
-    return "on" if options.sound else "off"
-
-
-def card_keyboard(draft: Draft, caps: Capabilities) -> InlineKeyboardMarkup:
-    rows: list[list[InlineKeyboardButton]] = []
-    for option in Option:
-        values = caps.choices(option, draft.options.tier)
-        if len(values) < 2:
-            continue
-        current = _current_value(draft.options, option)
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    ("✅ " if value == current else "")
-                    + _option_label(draft.language, option, value),
-                    callback_data=encode(ChooseOption(draft.id, option, value)),
-                )
-                for value in values
-            ]
-        )
-    rows.append(
-        [
-            InlineKeyboardButton(
-                t(draft.language, "button.discard"), callback_data=encode(DiscardDraft(draft.id))
-            ),
-            InlineKeyboardButton(
-                t(draft.language, "button.create"), callback_data=encode(CreateJob(draft.id))
-            ),
-        ]
-    )
-    return InlineKeyboardMarkup(rows)
 
 
 def invalid_request_text(lang: str, error: InvalidRequestError, caps: Capabilities) -> str:
@@ -162,7 +89,7 @@ def caption(job: Job, caps: Capabilities) -> str:
     settings = settings_line(job.language, job.request, caps)
     if job.request.mode is Mode.UPGRADE:
         settings = t(
-            job.language, "upgraded_to", resolution=_resolution_label(job.request.resolution)
+            job.language, "upgraded_to", resolution=resolution_label(job.request.resolution)
         )
     frame = t(job.language, "caption", prompt="", settings=settings)
     room = MAX_CAPTION - len(frame)
@@ -174,18 +101,11 @@ def video_keyboard(job: Job, caps: Capabilities) -> InlineKeyboardMarkup | None:
     actions = follow_ups(job, caps)
     if not actions:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(job.language, f"button.{action.value}"),
-                    callback_data=encode(FollowUpButton(job.id, action)),
-                )
-                for action in actions
-            ]
-        ]
-    )
-
-
-def follow_up_label(lang: str, action: FollowUp) -> str:
-    return t(lang, f"button.{action.value}")
+    buttons = [
+        InlineKeyboardButton(
+            t(job.language, f"button.{action.value}"),
+            callback_data=encode(FollowUpButton(job.id, action)),
+        )
+        for action in actions
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])

@@ -1,18 +1,35 @@
-"""The conversation that turns a prompt into an options card: /video, the prompt, other input."""
+"""The conversation that fills a draft: /video, the prompt and other typed answers, the card."""
 
 from __future__ import annotations
 
-from telegram import ForceReply, Message, MessageEntity, Update
+import contextlib
 
-from bot.domain.errors import InvalidRequestError
+from telegram import ForceReply, Message, MessageEntity, Update
+from telegram.error import TelegramError
+
+from bot.domain.errors import InvalidRequestError, StaleButtonError
 from bot.domain.jobs import Draft, DraftStep, Job
 from bot.services.followups import source_of
-from bot.telegram.context import BotContext, Services, is_private, language_of, place_of, services
+from bot.telegram.cards import card_keyboard, card_text
+from bot.telegram.context import (
+    BotContext,
+    Services,
+    is_private,
+    language_of,
+    place_of,
+    services,
+)
 from bot.telegram.i18n import t
-from bot.telegram.render import card_keyboard, card_text, invalid_request_text
+from bot.telegram.render import invalid_request_text
+
+_ASK_KEYS = {
+    DraftStep.PROMPT: "ask_prompt",
+    DraftStep.SEED: "ask_seed",
+    DraftStep.NEGATIVE: "ask_negative",
+}
 
 
-def _text_after_command(message: Message) -> str | None:
+def text_after_command(message: Message) -> str | None:
     """What follows `/video` or `/video@bot`, or None when nothing does."""
     text = message.text or ""
     command = next(
@@ -24,84 +41,90 @@ def _text_after_command(message: Message) -> str | None:
 
 
 async def video(update: Update, context: BotContext) -> None:
-    """/video [prompt]: open a card, or ask for the prompt first."""
+    """/video [prompt]: open a card, or ask for the prompt (and photos) first."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
     found = services(context)
-    lang = language_of(user)
-    prompt = _text_after_command(message)
+    lang = await language_of(context, user)
     try:
         draft = await found.drafts.start(
             user_id=user.id,
             place=place_of(message),
             language=lang,
-            prompt=prompt,
+            prompt=text_after_command(message),
             request_message_id=message.message_id,
         )
     except InvalidRequestError as exc:
         await message.reply_text(invalid_request_text(lang, exc, found.capabilities))
         return
-    if draft.step is DraftStep.PROMPT:
-        await _ask_for_prompt(update, message, lang)
-    else:
-        await _send_card(message, draft, found)
+    await show_draft(update, message, draft, found)
 
 
-async def _ask_for_prompt(
-    update: Update, message: Message, lang: str, *, key: str = "ask_prompt"
-) -> None:
-    """Ask for the prompt; in a group as a selective ForceReply so the answer reaches us."""
-    if is_private(update):
-        await message.reply_text(t(lang, key), do_quote=False)
+async def show_draft(update: Update, message: Message, draft: Draft, found: Services) -> None:
+    """Answer a draft's step: ask for what it waits for, or send its card."""
+    if draft.step is DraftStep.OPTIONS:
+        await send_card(message, draft, found)
         return
-    name = update.effective_user.first_name if update.effective_user else ""
+    caps = found.drafts.capabilities_for(draft)
+    key = _ASK_KEYS[draft.step]
+    if draft.step is DraftStep.PROMPT and draft.options.source is not None:
+        key = "ask_extension_prompt"
+    elif draft.step is DraftStep.PROMPT and draft.options.images:
+        key = "ask_prompt_after_photos"
+    elif draft.step is DraftStep.PROMPT and found.drafts.photos_enabled(caps):
+        key = "ask_prompt_or_photos"
+    low, high = caps.seed_range or (0, 0)
+    await ask(
+        update,
+        message,
+        draft.language,
+        key,
+        photos=len(draft.options.images),
+        low=low,
+        high=high,
+        most=caps.max_photos(),
+    )
+
+
+async def ask(update: Update, message: Message, lang: str, key: str, **params: object) -> None:
+    """Ask for typed input; in a group as a selective ForceReply so the answer reaches us."""
+    if is_private(update):
+        await message.reply_text(t(lang, key, **params), do_quote=False)
+        return
+    user = update.effective_user
     await message.reply_text(
-        t(lang, f"{key}_group", name=name),
-        reply_markup=ForceReply(
-            selective=True, input_field_placeholder=t(lang, "prompt_placeholder")
-        ),
+        t(lang, "group_prefix", name=user.first_name if user else "") + t(lang, key, **params),
+        reply_markup=ForceReply(selective=True, input_field_placeholder=t(lang, "placeholder")),
         do_quote=True,
     )
 
 
-async def start_extension(update: Update, found: Services, parent: Job, lang: str) -> None:
-    """A wizard that continues a delivered video: ask what happens next."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    await found.drafts.start_extension(
-        user_id=user.id,
-        place=parent.place,
-        language=lang,
-        source=source_of(parent),
-        request_message_id=parent.result_message_id,
-    )
-    await _ask_for_prompt(update, message, lang, key="ask_extension_prompt")
-
-
-async def _send_card(message: Message, draft: Draft, found: Services) -> None:
+async def send_card(message: Message, draft: Draft, found: Services) -> None:
+    """Send the draft's card as a reply, and retire the card it had before."""
     caps = found.drafts.capabilities_for(draft)
     card = await message.reply_text(
         card_text(draft, caps), reply_markup=card_keyboard(draft, caps), do_quote=True
     )
+    if draft.card_message_id is not None and draft.card_message_id != card.message_id:
+        with contextlib.suppress(TelegramError):
+            await message.get_bot().delete_message(message.chat_id, draft.card_message_id)
     await found.drafts.attach_card(draft.id, card.message_id)
 
 
-async def prompt_text(update: Update, context: BotContext) -> None:
-    """A plain text message: the prompt the wizard asked for, or (in a DM) a new prompt."""
+async def text_input(update: Update, context: BotContext) -> None:
+    """A plain text: what the draft waits for, or (in a DM) a new prompt."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
     found = services(context)
-    lang = language_of(user)
+    lang = await language_of(context, user)
     draft = await found.drafts.current(message.chat_id, user.id)
     try:
-        if draft is not None and draft.step is DraftStep.PROMPT:
-            draft = await found.drafts.set_prompt(draft, message.text, message.message_id)
+        if draft is not None and draft.step is not DraftStep.OPTIONS:
+            draft = await found.drafts.receive_text(draft, message.text, message.message_id)
         elif is_private(update):
             draft = await found.drafts.start(
                 user_id=user.id,
@@ -113,20 +136,39 @@ async def prompt_text(update: Update, context: BotContext) -> None:
         else:
             return
     except InvalidRequestError as exc:
-        await message.reply_text(invalid_request_text(lang, exc, found.capabilities))
+        caps = found.drafts.capabilities_for(draft) if draft else found.capabilities
+        await message.reply_text(invalid_request_text(lang, exc, caps))
         return
-    await _send_card(message, draft, found)
+    except StaleButtonError:
+        return
+    await show_draft(update, message, draft, found)
 
 
-async def other_input(update: Update, context: BotContext) -> None:
-    """Stickers, files, voice and the like: say what is expected instead."""
+async def start_extension(update: Update, found: Services, parent: Job, lang: str) -> None:
+    """A wizard that continues a delivered video: ask what happens next."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    lang = language_of(user)
+    draft = await found.drafts.start_extension(
+        user_id=user.id,
+        place=parent.place,
+        language=lang,
+        source=source_of(parent),
+        request_message_id=parent.result_message_id,
+    )
+    await show_draft(update, message, draft, found)
+
+
+async def other_input(update: Update, context: BotContext) -> None:
+    """Stickers, voice, video and the like: say what is expected instead."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    lang = await language_of(context, user)
     draft = await services(context).drafts.current(message.chat_id, user.id)
-    if draft is not None and draft.step is DraftStep.PROMPT:
+    if draft is not None and draft.step is not DraftStep.OPTIONS:
         await message.reply_text(t(lang, "need_text"))
     elif is_private(update):
         await message.reply_text(t(lang, "no_wizard"))

@@ -11,10 +11,15 @@ MESSAGES: dict[str, str] = {
     ),
     "help": (
         "What I can do\n\n"
-        "/video <prompt> — make a video from a description\n"
-        "/cancel — close the options card, or cancel a job that has not started yet\n"
+        "/video <prompt> — make a video (photos too: send them after /video)\n"
+        "/history — your recent videos, to get them again\n"
+        "/settings — the options new cards start with\n"
+        "/language — English or 中文\n"
+        "/extend — reply to a video of mine to continue it\n"
+        "/cancel — close the card, or cancel a job that has not started\n"
         "/help — this message\n\n"
         "Videos are made by {vendor}.\n"
+        "• Kinds: {modes}\n"
         "• Speed: {tiers}\n"
         "• Resolution: {resolutions}\n"
         "• Shape: {ratios}\n"
@@ -23,12 +28,6 @@ MESSAGES: dict[str, str] = {
     ),
     "help.sound": "\n• Sound: on or off",
     "ask_prompt": "✍️ Send me the prompt: describe the video you want in one message.",
-    "ask_prompt_group": "✍️ {name}, reply to this message with your prompt.",
-    "prompt_placeholder": "Describe the video…",
-    "card": (
-        "🎬 New video\n\n📝 {prompt}\n\n⚙️ {settings}\n\n"
-        "Tap an option to change it, then ▶️ Create video."
-    ),
     "settings": "{tier} · {resolution} · {ratio} · {duration} s · {sound}",
     "tier.fast": "Fast",
     "tier.quality": "Quality",
@@ -45,7 +44,6 @@ MESSAGES: dict[str, str] = {
     "button.extend": "➕ Extend",
     "upgraded_to": "⬆️ upgraded to {resolution}",
     "ask_extension_prompt": "➕ What happens next? Send the prompt for the continuation.",
-    "ask_extension_prompt_group": "➕ {name}, reply to this message with what happens next.",
     "follow_up.already": "Already requested.",
     "button.cancel_job": "✖️ Cancel job",
     "status.queued": "⏳ Job #{id} is in the queue.\n\n{summary}",
@@ -128,4 +126,101 @@ MESSAGES: dict[str, str] = {
     "job.cancelled": "Job #{id} is cancelled.",
     "job.cannot_cancel": "Job #{id} is already with the video service and can't be cancelled.",
     "nothing_to_cancel": "There is nothing to cancel.",
+    # the card
+    "card.title": "🎬 New video",
+    "card.photos": "🖼 {count} photo(s) · {mode}",
+    "card.extending": "➕ Continues your earlier video",
+    "card.prompt": "📝 {prompt}",
+    "card.seed": "🎲 seed {seed}",
+    "card.negative": "🚫 avoid: {text}",
+    "card.hint": "Tap an option to change it, then ▶️ Create video.",
+    "mode.text": "Text only",
+    "mode.image": "Animate the photo",
+    "mode.frames": "First → last frame",
+    "mode.reference": "Reference photos",
+    "mode.extend": "Extend",
+    "mode.upgrade": "Upgrade",
+    "extra.watermark": "Watermark",
+    "extra.translate": "Translate prompt",
+    "extra.enhance": "Enhance prompt",
+    "extra.upsample": "Upsample",
+    "extra.stable": "Stable model",
+    "button.seed_ask": "🎲 Seed…",
+    "button.seed_clear": "🎲 Random seed",
+    "button.negative_ask": "🚫 Avoid…",
+    "button.negative_clear": "🚫 Clear avoid",
+    "button.clear_photos": "🗑 Remove photos",
+    "button.done": "✅ Done",
+    "button.regen": "🔁 Again",
+    "button.prompt": "✏️ New prompt",
+    "button.again": "📨 Send again",
+    # asking for typed input
+    "ask_prompt_or_photos": (
+        "✍️ Send me the prompt: describe the video you want in one message. "
+        "To animate photos, send up to {most} photos first (the caption can be the prompt)."
+    ),
+    "ask_prompt_after_photos": (
+        "🖼 Got {photos} photo(s). Now send the prompt (or more photos, up to {most})."
+    ),
+    "ask_seed": "🎲 Send a seed: a whole number from {low} to {high}.",
+    "ask_negative": "🚫 Send what the video should avoid, e.g. “text, watermark, blur”.",
+    "group_prefix": "{name}, reply to this message. ",
+    "placeholder": "Type here…",
+    # photos
+    "photo.not_image": "This file is not a photo. Send a JPEG, PNG or WebP image.",
+    "photo.too_big": "This photo is larger than the 20 MB a bot may download. Send a smaller one.",
+    "invalid.photos_disabled": (
+        "This bot cannot pass photos to {vendor}: the operator has to set PUBLIC_BASE_URL. "
+        "Send a text prompt instead."
+    ),
+    "invalid.too_many_photos": "{vendor} takes at most {most} photos. Send /video to start over.",
+    # /settings and /language
+    "settings.card": (
+        "⚙️ Your defaults for new videos:\n{settings}\n\nTap to change, then ✅ Done."
+    ),
+    "settings.saved": "✅ Saved. New cards start from these settings.",
+    "language.choose": "Choose the language:",
+    "language.name": "English",
+    "language.set": "✅ I will speak English with you.",
+    # /history
+    "history.empty": "You have no videos here yet. Send /video to make one.",
+    "history.title": "🗂 Your recent videos here:",
+    "history.line": "{icon} #{id} · {state} · {mode}\n📝 {prompt}\n⚙️ {settings}",
+    "history.get": "▶️ #{id}",
+    "state.queued": "queued",
+    "state.submitting": "sending",
+    "state.running": "in progress",
+    "state.fetching": "fetching",
+    "state.delivering": "sending",
+    "state.delivered": "delivered",
+    "state.failed": "failed",
+    "state.expired": "expired",
+    "state.cancelled": "cancelled",
+    # /extend
+    "extend.how": "Reply to a video I made with /extend to continue it.",
+    "extend.cannot": "{vendor} cannot extend this video.",
+    # /help additions
+    "help.photos": (
+        "\n\nPhotos: send up to {most} photos (or image files for full "
+        "quality) after /video or instead of it; a photo's caption is taken as "
+        "the prompt."
+    ),
+    "help.photos_off": (
+        "\n\nPhoto modes are off on this bot: the operator has to set PUBLIC_BASE_URL "
+        "so the video service can fetch the photos."
+    ),
+    "help.seed": "\n• Seed: {low}–{high}",
+    "help.negative": "\n• Negative prompt (what to avoid)",
+    "help.extras": "\n• Switches: {extras}",
+    "help.extend": "\n• ➕ Extend a delivered video (button, or reply to it with /extend)",
+    "help.upgrades": "\n• ⬆️ Upgrade a delivered video to {resolutions}",
+    # the command menu
+    "command.video": "Make a video",
+    "command.history": "Your recent videos",
+    "command.settings": "Default options for new videos",
+    "command.language": "Change the language",
+    "command.extend": "Continue a video (reply to it)",
+    "command.cancel": "Close the card or cancel a queued job",
+    "command.help": "What this bot can do",
+    "command.start": "Start",
 }

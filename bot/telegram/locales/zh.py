@@ -11,10 +11,15 @@ MESSAGES: dict[str, str] = {
     ),
     "help": (
         "我能做什么\n\n"
-        "/video <提示词> — 根据描述生成视频\n"
-        "/cancel — 关闭选项卡片，或取消尚未开始的任务\n"
+        "/video <提示词> — 生成视频（也可以用照片：在 /video 之后发送）\n"
+        "/history — 最近的视频，可以再次获取\n"
+        "/settings — 新卡片的默认选项\n"
+        "/language — English 或 中文\n"
+        "/extend — 回复我生成的视频来续写\n"
+        "/cancel — 关闭卡片，或取消尚未开始的任务\n"
         "/help — 显示本消息\n\n"
         "视频由 {vendor} 生成。\n"
+        "• 类型：{modes}\n"
         "• 速度：{tiers}\n"
         "• 分辨率：{resolutions}\n"
         "• 画幅：{ratios}\n"
@@ -23,9 +28,6 @@ MESSAGES: dict[str, str] = {
     ),
     "help.sound": "\n• 声音：开或关",
     "ask_prompt": "✍️ 请发送提示词：用一条消息描述你想要的视频。",
-    "ask_prompt_group": "✍️ {name}，请回复这条消息发送你的提示词。",
-    "prompt_placeholder": "描述你的视频…",
-    "card": "🎬 新视频\n\n📝 {prompt}\n\n⚙️ {settings}\n\n点选项可以修改，然后点 ▶️ 生成视频。",
     "settings": "{tier} · {resolution} · {ratio} · {duration} 秒 · {sound}",
     "tier.fast": "快速",
     "tier.quality": "高质量",
@@ -42,7 +44,6 @@ MESSAGES: dict[str, str] = {
     "button.extend": "➕ 续写",
     "upgraded_to": "⬆️ 已升级到 {resolution}",
     "ask_extension_prompt": "➕ 接下来发生什么？请发送续写的提示词。",
-    "ask_extension_prompt_group": "➕ {name}，请回复这条消息，描述接下来发生什么。",
     "follow_up.already": "已经提交过了。",
     "button.cancel_job": "✖️ 取消任务",
     "status.queued": "⏳ 任务 #{id} 正在排队。\n\n{summary}",
@@ -105,4 +106,98 @@ MESSAGES: dict[str, str] = {
     "job.cancelled": "任务 #{id} 已取消。",
     "job.cannot_cancel": "任务 #{id} 已提交给视频服务，无法取消。",
     "nothing_to_cancel": "没有可以取消的内容。",
+    # 卡片
+    "card.title": "🎬 新视频",
+    "card.photos": "🖼 {count} 张照片 · {mode}",
+    "card.extending": "➕ 续写你之前的视频",
+    "card.prompt": "📝 {prompt}",
+    "card.seed": "🎲 种子 {seed}",
+    "card.negative": "🚫 避免：{text}",
+    "card.hint": "点选项可以修改，然后点 ▶️ 生成视频。",
+    "mode.text": "纯文字",
+    "mode.image": "让照片动起来",
+    "mode.frames": "首帧 → 尾帧",
+    "mode.reference": "参考图",
+    "mode.extend": "续写",
+    "mode.upgrade": "升级",
+    "extra.watermark": "水印",
+    "extra.translate": "翻译提示词",
+    "extra.enhance": "优化提示词",
+    "extra.upsample": "超分",
+    "extra.stable": "稳定版模型",
+    "button.seed_ask": "🎲 种子…",
+    "button.seed_clear": "🎲 随机种子",
+    "button.negative_ask": "🚫 避免…",
+    "button.negative_clear": "🚫 清除避免项",
+    "button.clear_photos": "🗑 移除照片",
+    "button.done": "✅ 完成",
+    "button.regen": "🔁 再来一次",
+    "button.prompt": "✏️ 换提示词",
+    "button.again": "📨 再发一次",
+    # 询问输入
+    "ask_prompt_or_photos": (
+        "✍️ 请发送提示词：用一条消息描述你想要的视频。"
+        "如果要让照片动起来，请先发送最多 {most} 张照片（照片说明可以作为提示词）。"
+    ),
+    "ask_prompt_after_photos": (
+        "🖼 已收到 {photos} 张照片。"
+        "现在请发送提示词（或继续发照片，最多 {most} 张）。"
+    ),
+    "ask_seed": "🎲 请发送种子：{low} 到 {high} 之间的整数。",
+    "ask_negative": "🚫 请发送视频中要避免的内容，例如“文字、水印、模糊”。",
+    "group_prefix": "{name}，请回复这条消息。",
+    "placeholder": "在这里输入…",
+    # 照片
+    "photo.not_image": "这个文件不是照片。请发送 JPEG、PNG 或 WebP 图片。",
+    "photo.too_big": "这张照片超过了机器人可下载的 20 MB，请发送小一些的。",
+    "invalid.photos_disabled": (
+        "本机器人无法把照片交给 {vendor}：管理员需要设置 PUBLIC_BASE_URL。请改为发送文字提示词。"
+    ),
+    "invalid.too_many_photos": "{vendor} 最多接受 {most} 张照片。发送 /video 重新开始。",
+    # /settings 与 /language
+    "settings.card": "⚙️ 新视频的默认选项：\n{settings}\n\n点按修改，然后点 ✅ 完成。",
+    "settings.saved": "✅ 已保存。新卡片将从这些设置开始。",
+    "language.choose": "请选择语言：",
+    "language.name": "中文",
+    "language.set": "✅ 我会用中文和你交流。",
+    # /history
+    "history.empty": "你在这里还没有视频。发送 /video 制作一个。",
+    "history.title": "🗂 你在这里最近的视频：",
+    "history.line": "{icon} #{id} · {state} · {mode}\n📝 {prompt}\n⚙️ {settings}",
+    "history.get": "▶️ #{id}",
+    "state.queued": "排队中",
+    "state.submitting": "提交中",
+    "state.running": "生成中",
+    "state.fetching": "下载中",
+    "state.delivering": "发送中",
+    "state.delivered": "已送达",
+    "state.failed": "失败",
+    "state.expired": "已超时",
+    "state.cancelled": "已取消",
+    # /extend
+    "extend.how": "请用 /extend 回复我生成的视频来续写它。",
+    "extend.cannot": "{vendor} 无法续写这个视频。",
+    # /help 补充
+    "help.photos": (
+        "\n\n照片：在 /video 之后（或直接）发送最多 {most} 张照片"
+        "（以文件发送可保留原画质）；照片说明会作为提示词。"
+    ),
+    "help.photos_off": (
+        "\n\n本机器人未开启照片模式：管理员需要设置 PUBLIC_BASE_URL，"
+        "视频服务才能获取照片。"
+    ),
+    "help.seed": "\n• 种子：{low}–{high}",
+    "help.negative": "\n• 反向提示词（要避免的内容）",
+    "help.extras": "\n• 开关：{extras}",
+    "help.extend": "\n• ➕ 续写已送达的视频（按钮，或用 /extend 回复它）",
+    "help.upgrades": "\n• ⬆️ 把已送达的视频升级到 {resolutions}",
+    # 命令菜单
+    "command.video": "生成视频",
+    "command.history": "最近的视频",
+    "command.settings": "新视频的默认选项",
+    "command.language": "切换语言",
+    "command.extend": "续写视频（回复它）",
+    "command.cancel": "关闭卡片或取消排队中的任务",
+    "command.help": "机器人能做什么",
+    "command.start": "开始",
 }

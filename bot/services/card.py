@@ -1,0 +1,114 @@
+"""The card's option rules, as pure functions: defaults, choices and keeping them consistent."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from bot.domain.capabilities import Capabilities
+from bot.domain.errors import StaleButtonError
+from bot.domain.jobs import DraftOptions, Preferences
+from bot.domain.options import AspectRatio, Extra, Mode, Option, Resolution, Tier
+
+_T = TypeVar("_T")
+
+
+def _keep(value: _T, allowed: tuple[_T, ...]) -> _T:
+    return value if value in allowed else allowed[0]
+
+
+def default_options(caps: Capabilities, preferences: Preferences | None = None) -> DraftOptions:
+    """The first choice of everything, overridden by what this person chose before."""
+    preferred = preferences.tier if preferences else None
+    tier = preferred if preferred is not None and preferred in caps.tiers else caps.default_tier
+    options = DraftOptions(
+        tier=tier,
+        resolution=caps.tier(tier).resolutions[0],
+        aspect_ratio=caps.tier(tier).aspect_ratios[0],
+        duration_seconds=max(caps.tier(tier).durations),
+    )
+    if preferences is not None:
+        options = options.model_copy(
+            update={
+                "resolution": preferences.resolution or options.resolution,
+                "aspect_ratio": preferences.aspect_ratio or options.aspect_ratio,
+                "duration_seconds": preferences.duration_seconds or options.duration_seconds,
+                "sound": preferences.sound,
+                "extras": {k: v for k, v in preferences.extras.items() if k in caps.extras},
+            }
+        )
+    return fit(options, caps)
+
+
+def fit(options: DraftOptions, caps: Capabilities) -> DraftOptions:
+    """Keep each choice the tier allows; replace the others with its first value.
+
+    The mode follows the photos: it stays when it fits their number, otherwise it becomes the
+    first mode that does (extension drafts keep their mode).
+    """
+    tier_caps = caps.tier(options.tier)
+    mode = options.mode
+    if mode is not Mode.EXTEND:
+        fitting = caps.modes_for_photos(options.tier, len(options.images))
+        mode = mode if mode in fitting else (fitting[0] if fitting else mode)
+    return options.model_copy(
+        update={
+            "mode": mode,
+            "resolution": _keep(options.resolution, tier_caps.resolutions),
+            "aspect_ratio": _keep(options.aspect_ratio, tier_caps.aspect_ratios),
+            "duration_seconds": _keep(options.duration_seconds, tier_caps.durations),
+        }
+    )
+
+
+def mode_choices(options: DraftOptions, caps: Capabilities) -> tuple[Mode, ...]:
+    if options.mode is Mode.EXTEND:
+        return ()
+    return caps.modes_for_photos(options.tier, len(options.images))
+
+
+def with_choice(
+    options: DraftOptions, option: Option, value: str, caps: Capabilities
+) -> DraftOptions:
+    """The options after one listed choice, or StaleButtonError for a value not on offer."""
+    if option is Option.MODE:
+        if value not in mode_choices(options, caps):
+            raise StaleButtonError
+        return options.model_copy(update={"mode": Mode(value)})
+    if option is Option.EXTRA:
+        if value not in caps.extras:
+            raise StaleButtonError
+        extra = Extra(value)
+        extras = {**options.extras, extra: not options.extras.get(extra, False)}
+        return options.model_copy(update={"extras": extras})
+    if value not in caps.choices(option, options.tier):
+        raise StaleButtonError
+    changed = _listed(options, option, value)
+    return fit(changed, caps)
+
+
+def _listed(options: DraftOptions, option: Option, value: str) -> DraftOptions:
+    if option is Option.TIER:
+        return options.model_copy(update={"tier": Tier(value)})
+    if option is Option.RESOLUTION:
+        return options.model_copy(update={"resolution": Resolution(value)})
+    if option is Option.ASPECT_RATIO:
+        return options.model_copy(update={"aspect_ratio": AspectRatio(value)})
+    if option is Option.DURATION:
+        return options.model_copy(update={"duration_seconds": int(value)})
+    if option is Option.SOUND:
+        return options.model_copy(update={"sound": value == "on"})
+    raise StaleButtonError
+
+
+def current_value(options: DraftOptions, option: Option) -> str:
+    if option is Option.MODE:
+        return options.mode.value
+    if option is Option.TIER:
+        return options.tier.value
+    if option is Option.RESOLUTION:
+        return options.resolution.value
+    if option is Option.ASPECT_RATIO:
+        return options.aspect_ratio.value
+    if option is Option.DURATION:
+        return str(options.duration_seconds)
+    return "on" if options.sound else "off"

@@ -1,0 +1,43 @@
+"""A person's chosen language and the defaults their cards start from (/settings)."""
+
+from __future__ import annotations
+
+from bot.domain.capabilities import Capabilities
+from bot.domain.jobs import DraftOptions
+from bot.domain.options import Option
+from bot.services.card import default_options, with_choice
+from bot.services.ports import Clock
+from bot.store.people import PeopleStore
+
+
+class PeopleService:
+    def __init__(
+        self,
+        store: PeopleStore,
+        capabilities: Capabilities,
+        languages: tuple[str, ...],
+        clock: Clock,
+    ) -> None:
+        self._store = store
+        self._capabilities = capabilities
+        self._languages = languages
+        self._clock = clock
+
+    async def language(self, user_id: int, telegram_language: str) -> str:
+        """The language the person chose with /language, else their Telegram one."""
+        return await self._store.language(user_id) or telegram_language
+
+    async def set_language(self, user_id: int, language: str) -> bool:
+        if language not in self._languages:
+            return False
+        await self._store.set_language(user_id, language, self._clock())
+        return True
+
+    async def defaults(self, user_id: int) -> DraftOptions:
+        return default_options(self._capabilities, await self._store.preferences(user_id))
+
+    async def choose_default(self, user_id: int, option: Option, value: str) -> DraftOptions:
+        """Change one default; StaleButtonError for a value the vendor does not offer."""
+        options = with_choice(await self.defaults(user_id), option, value, self._capabilities)
+        await self._store.set_preferences(user_id, options.preferences(), self._clock())
+        return options

@@ -1,0 +1,167 @@
+"""The options card of a draft and the /settings card: text and inline keyboard."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.capabilities import Capabilities
+from bot.domain.jobs import Draft, DraftOptions
+from bot.domain.options import LISTED_OPTIONS, Option
+from bot.services.card import current_value, mode_choices
+from bot.telegram.callbacks import (
+    ChooseOption,
+    CreateJob,
+    DiscardDraft,
+    SettingsButton,
+    SettingsDone,
+    encode,
+)
+from bot.telegram.i18n import t
+from bot.telegram.render import settings_line, shorten
+
+CARD_PROMPT_CHARS = 600
+
+
+def option_label(lang: str, option: Option, value: str) -> str:
+    if option is Option.TIER:
+        return t(lang, f"tier.{value}")
+    if option is Option.DURATION:
+        return f"{value} s"
+    if option is Option.SOUND:
+        return t(lang, f"sound.{value}")
+    if option is Option.ASPECT_RATIO:
+        return t(lang, f"ratio.{value}")
+    if option is Option.MODE:
+        return t(lang, f"mode.{value}")
+    if option is Option.EXTRA:
+        return t(lang, f"extra.{value}")
+    return value.upper() if value == "4k" else value
+
+
+def card_text(draft: Draft, caps: Capabilities) -> str:
+    lang, options = draft.language, draft.options
+    lines = [t(lang, "card.title")]
+    if options.images:
+        lines.append(
+            t(lang, "card.photos", count=len(options.images), mode=t(lang, f"mode.{options.mode}"))
+        )
+    elif options.source is not None:
+        lines.append(t(lang, "card.extending"))
+    lines.append(t(lang, "card.prompt", prompt=shorten(draft.prompt or "", CARD_PROMPT_CHARS)))
+    lines.append("⚙️ " + settings_line(lang, options, caps))
+    extras = _switches_line(lang, options, caps)
+    if extras:
+        lines.append(extras)
+    lines.append(t(lang, "card.hint"))
+    return "\n\n".join(lines)
+
+
+def _switches_line(lang: str, options: DraftOptions, caps: Capabilities) -> str:
+    parts = []
+    if options.seed is not None:
+        parts.append(t(lang, "card.seed", seed=options.seed))
+    if options.negative_prompt:
+        parts.append(t(lang, "card.negative", text=shorten(options.negative_prompt, 120)))
+    parts += [t(lang, f"extra.{extra}") for extra in caps.extras if options.extras.get(extra)]
+    return " · ".join(parts)
+
+
+def _row(
+    lang: str, draft_id: int | None, option: Option, values: tuple[str, ...], current: str
+) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(
+            ("✅ " if value == current else "") + option_label(lang, option, value),
+            callback_data=encode(
+                ChooseOption(draft_id, option, value)
+                if draft_id is not None
+                else SettingsButton(option, value)
+            ),
+        )
+        for value in values
+    ]
+
+
+def _option_rows(
+    lang: str, draft_id: int | None, options: DraftOptions, caps: Capabilities
+) -> list[list[InlineKeyboardButton]]:
+    rows = []
+    for option in LISTED_OPTIONS:
+        values = caps.choices(option, options.tier)
+        if len(values) >= 2:
+            rows.append(_row(lang, draft_id, option, values, current_value(options, option)))
+    if caps.extras:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    ("☑️ " if options.extras.get(extra) else "⬜ ")
+                    + option_label(lang, Option.EXTRA, extra),
+                    callback_data=encode(
+                        ChooseOption(draft_id, Option.EXTRA, extra)
+                        if draft_id is not None
+                        else SettingsButton(Option.EXTRA, extra)
+                    ),
+                )
+                for extra in caps.extras
+            ]
+        )
+    return rows
+
+
+def card_keyboard(draft: Draft, caps: Capabilities) -> InlineKeyboardMarkup:
+    lang, options = draft.language, draft.options
+    rows: list[list[InlineKeyboardButton]] = []
+    modes = mode_choices(options, caps)
+    if len(modes) >= 2:
+        rows.append(_row(lang, draft.id, Option.MODE, tuple(modes), options.mode.value))
+    rows += _option_rows(lang, draft.id, options, caps)
+    texts = []
+    if caps.seed_range is not None:
+        value = "clear" if options.seed is not None else "ask"
+        texts.append(
+            _button(lang, f"button.seed_{value}", ChooseOption(draft.id, Option.SEED, value))
+        )
+    if caps.negative_prompt:
+        value = "clear" if options.negative_prompt else "ask"
+        texts.append(
+            _button(
+                lang, f"button.negative_{value}", ChooseOption(draft.id, Option.NEGATIVE, value)
+            )
+        )
+    if options.images:
+        texts.append(
+            _button(lang, "button.clear_photos", ChooseOption(draft.id, Option.PHOTOS, "clear"))
+        )
+    if texts:
+        rows.append(texts)
+    rows.append(
+        [
+            _button(lang, "button.discard", DiscardDraft(draft.id)),
+            _button(lang, "button.create", CreateJob(draft.id)),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def _button(
+    lang: str, key: str, data: ChooseOption | CreateJob | DiscardDraft | SettingsDone
+) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(lang, key), callback_data=encode(data))
+
+
+def _choice(
+    lang: str, key: str, draft_id: int, option: Option, value: str
+) -> InlineKeyboardButton:
+    return _button(lang, key, ChooseOption(draft_id, option, value))
+
+
+def settings_text(lang: str, options: DraftOptions, caps: Capabilities) -> str:
+    return t(lang, "settings.card", settings=settings_line(lang, options, caps))
+
+
+def settings_keyboard(
+    lang: str, options: DraftOptions, caps: Capabilities
+) -> InlineKeyboardMarkup:
+    rows = _option_rows(lang, None, options, caps)
+    rows.append([_button(lang, "button.done", SettingsDone())])
+    return InlineKeyboardMarkup(rows)
