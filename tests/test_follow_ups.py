@@ -17,7 +17,12 @@ async def test_extend_a_delivered_video(
     await alice.press(card, "Create video")
     first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
     await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
-    assert [label for label, _ in alice.current(first).buttons()] == ["➕ Extend"]
+    assert [label for label, _ in alice.current(first).buttons()] == [
+        "🔁 Again",
+        "✏️ New prompt",
+        "📨 Send again",
+        "➕ Extend",
+    ]
 
     before = len(telegram.messages(alice.chat.id))
     await alice.press(first, "Extend")

@@ -78,7 +78,14 @@ async def test_upgrade_a_delivered_kie_video_to_1080p(
         first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
         await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
         labels = [label for label, _ in alice.current(first).buttons()]
-        assert labels == ["⬆️ 1080p", "⬆️ 4K", "➕ Extend"]
+        assert labels == [
+            "🔁 Again",
+            "✏️ New prompt",
+            "📨 Send again",
+            "➕ Extend",
+            "⬆️ 1080p",
+            "⬆️ 4K",
+        ]
 
         data = alice.current(first).button_data("1080p")
         answers = [await alice.press_data(first.message_id, data) for _ in range(2)]
@@ -92,7 +99,7 @@ async def test_upgrade_a_delivered_kie_video_to_1080p(
     assert [a.get("text") for a in answers] == [None, "Already requested."]
     assert upgraded.reply_to_message_id == first.message_id
     assert upgraded.caption == "waves on a black sand beach\n\n⚙️ ⬆️ upgraded to 1080p"
-    assert alice.current(upgraded).buttons() == []
+    assert [label for label, _ in alice.current(upgraded).buttons()] == ["📨 Send again"]
     parent_task = job_rows(database_path)[0]["vendor_task_id"]
     assert job_rows(database_path)[1]["vendor_task_id"] == f"1080p:{parent_task}"
     assert f"1080p:{parent_task}" in kie.polls

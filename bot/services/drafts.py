@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from bot.domain.capabilities import Capabilities, validate
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
 from bot.domain.jobs import ChatPlace, Draft, DraftOptions, DraftStep, Job, request_from
-from bot.domain.options import ImageTransport, Mode, Option
+from bot.domain.options import ImageTransport, Mode, Option, Tier
 from bot.domain.request import MediaRef, SourceVideo
 from bot.services.card import default_options, fit, with_choice
 from bot.services.ports import Clock
@@ -21,6 +21,13 @@ _TEXT_STEPS = {
     Option.SEED: DraftStep.SEED,
     Option.NEGATIVE: DraftStep.NEGATIVE,
 }
+
+
+def _tier_for(caps: Capabilities, options: DraftOptions, photos: int) -> Tier:
+    """The chosen tier when it can use this many photos, else the first one that can."""
+    if caps.modes_for_photos(options.tier, photos):
+        return options.tier
+    return next((t for t in caps.tiers if caps.modes_for_photos(t, photos)), options.tier)
 
 
 class DraftService:
@@ -226,7 +233,12 @@ class DraftService:
             images = (*draft.options.images, *photos)
             if len(images) > caps.max_photos():
                 raise InvalidRequestError("invalid.too_many_photos", most=caps.max_photos())
-            options = fit(draft.options.model_copy(update={"images": images}), caps)
+            options = fit(
+                draft.options.model_copy(
+                    update={"images": images, "tier": _tier_for(caps, draft.options, len(images))}
+                ),
+                caps,
+            )
             draft = await self._update(draft, options=options)
             if caption and caption.strip():
                 draft = await self.receive_text(draft, caption, request_message_id)

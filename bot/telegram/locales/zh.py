@@ -140,8 +140,7 @@ MESSAGES: dict[str, str] = {
         "如果要让照片动起来，请先发送最多 {most} 张照片（照片说明可以作为提示词）。"
     ),
     "ask_prompt_after_photos": (
-        "🖼 已收到 {photos} 张照片。"
-        "现在请发送提示词（或继续发照片，最多 {most} 张）。"
+        "🖼 已收到 {photos} 张照片。现在请发送提示词（或继续发照片，最多 {most} 张）。"
     ),
     "ask_seed": "🎲 请发送种子：{low} 到 {high} 之间的整数。",
     "ask_negative": "🚫 请发送视频中要避免的内容，例如“文字、水印、模糊”。",
@@ -183,8 +182,7 @@ MESSAGES: dict[str, str] = {
         "（以文件发送可保留原画质）；照片说明会作为提示词。"
     ),
     "help.photos_off": (
-        "\n\n本机器人未开启照片模式：管理员需要设置 PUBLIC_BASE_URL，"
-        "视频服务才能获取照片。"
+        "\n\n本机器人未开启照片模式：管理员需要设置 PUBLIC_BASE_URL，视频服务才能获取照片。"
     ),
     "help.seed": "\n• 种子：{low}–{high}",
     "help.negative": "\n• 反向提示词（要避免的内容）",

@@ -1,0 +1,244 @@
+"""Photos from the chat to the vendor: every mode, every route (hosted URL, upload API, inline)."""
+
+from __future__ import annotations
+
+import base64
+import socket
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.app import BotRuntime
+from bot.config import Settings
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.kie import FakeKie
+from tests.fakes.media import photo_bytes, sample_mp4_bytes
+from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.fakes.uniall import FakeUniAll
+from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def hosted_settings(
+    settings_for: Callable[..., Settings],
+) -> Callable[..., Settings]:
+    """UniAll needs URLs: the bot's own server on a known port, with PUBLIC_BASE_URL."""
+    port = free_port()
+
+    def build(**overrides: Any) -> Settings:
+        return settings_for(
+            public_base_url=f"http://127.0.0.1:{port}", http_port=port, **overrides
+        )
+
+    return build
+
+
+def send_album(person: Person, photos: list[bytes], caption: str | None = None) -> list[int]:
+    ids = []
+    for index, data in enumerate(photos):
+        ids.append(
+            person.telegram.send_photo(
+                person.user,
+                person.chat,
+                data,
+                caption=caption if index == 0 else None,
+                media_group_id="album-1",
+            )
+        )
+    return ids
+
+
+async def next_card(person: Person, before: int) -> SentMessage:
+    return await person.telegram.wait_for(
+        lambda: next(
+            (
+                m
+                for m in person.telegram.messages(person.chat.id)[before:]
+                if "Create video" in str(m.reply_markup)
+            ),
+            None,
+        )
+    )
+
+
+async def fetch(url: str) -> httpx.Response:
+    async with httpx.AsyncClient() as client:
+        return await client.get(url)
+
+
+async def test_animate_one_photo_through_the_bots_own_server(
+    hosted_settings: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    async with BotRuntime(hosted_settings(), clock=clock):
+        before = len(telegram.messages(alice.chat.id))
+        telegram.send_photo(alice.user, alice.chat, photo_bytes(1), caption="the cat blinks")
+        card = await next_card(alice, before)
+        assert "🖼 1 photo(s) · Animate the photo" in (card.text or "")
+        assert "📝 the cat blinks" in (card.text or "")
+        await alice.press(card, "Create video")
+        video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+
+        image_url = uniall.submissions[0]["image"]
+        served = await fetch(image_url)
+        assert served.status_code == 200
+        assert served.content == photo_bytes(1)
+        assert TOKEN not in image_url
+        assert "api.telegram" not in image_url
+        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        clock.advance(11 * 60)  # past the grace after the job ended
+        assert (await fetch(image_url)).status_code == 404
+        guessed = image_url.rsplit("/", 1)[0] + "/not-a-token"
+        assert (await fetch(guessed)).status_code == 404
+
+    assert video.video_bytes == sample_mp4_bytes()
+    assert uniall.leaks == []
+
+
+async def test_an_album_of_two_is_first_and_last_frame_in_order(
+    hosted_settings: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    async with BotRuntime(hosted_settings(), clock=clock):
+        before = len(telegram.messages(alice.chat.id))
+        send_album(alice, [photo_bytes(1), photo_bytes(2)], caption="day turns to night")
+        card = await next_card(alice, before)
+        assert "🖼 2 photo(s) · First → last frame" in (card.text or "")
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(uniall.submissions) == 1)
+        body = uniall.submissions[0]
+        first, last = await fetch(body["image"]), await fetch(body["last_image"])
+
+    assert (first.content, last.content) == (photo_bytes(1), photo_bytes(2))
+    sent = telegram.messages(alice.chat.id)
+    cards = [m for m in sent if "Create video" in str(m.params.get("reply_markup"))]
+    assert len(cards) == 1  # the album got one answer
+
+
+async def test_an_album_of_three_is_reference_photos(
+    hosted_settings: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    async with BotRuntime(hosted_settings(), clock=clock):
+        before = len(telegram.messages(alice.chat.id))
+        send_album(alice, [photo_bytes(1), photo_bytes(2), photo_bytes(3)])
+        ask = await alice.next_message(before)
+        assert ask.text == "🖼 Got 3 photo(s). Now send the prompt (or more photos, up to 3)."
+        card = await alice.say("the same character walks through a market")
+        assert "🖼 3 photo(s) · Reference photos" in (card.text or "")
+        assert "Quality ·" in (card.text or "")  # UniAll's fast models take no references
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(uniall.submissions) == 1)
+        body = uniall.submissions[0]
+        served = [(await fetch(url)).content for url in body["images"]]
+
+    assert body["model"] == "veo3.1-video-720p"
+    assert served == [photo_bytes(1), photo_bytes(2), photo_bytes(3)]
+
+
+async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
+    hosted_settings: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    async with BotRuntime(hosted_settings(), clock=clock):
+        before = len(telegram.messages(alice.chat.id))
+        telegram.send_document(
+            alice.user,
+            alice.chat,
+            photo_bytes(2),
+            file_name="original.jpg",
+            mime_type="image/jpeg",
+            caption="a slow zoom",
+        )
+        card = await next_card(alice, before)
+        assert "🖼 1 photo(s)" in (card.text or "")
+        await alice.press(card, "Remove photos")
+        assert "🖼" not in (alice.current(card).text or "")
+        assert "Remove photos" not in str(alice.current(card).reply_markup)
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(uniall.submissions) == 1)
+
+    assert "image" not in uniall.submissions[0]
+
+
+async def test_kie_gets_photos_through_its_upload_api(
+    telegram: FakeTelegram, alice: Person, clock: OffsetClock, database_path: Path
+) -> None:
+    async with FakeKie(forbidden_substrings=[TOKEN]) as kie:
+        settings = make_settings(telegram.api_url, database_path, **kie.bot_settings())
+        async with BotRuntime(settings, clock=clock):
+            before = len(telegram.messages(alice.chat.id))
+            send_album(alice, [photo_bytes(1), photo_bytes(3)], caption="morning to evening")
+            card = await next_card(alice, before)
+            await alice.press(card, "Create video")
+            await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+
+        body = kie.submissions[0]
+        assert body["generationType"] == "FIRST_AND_LAST_FRAMES_2_VIDEO"
+        uploads = {upload.url: upload.data for upload in kie.uploads}
+        assert [uploads[url] for url in body["imageUrls"]] == [photo_bytes(1), photo_bytes(3)]
+
+
+async def test_gemini_gets_photos_inline(
+    telegram: FakeTelegram, alice: Person, clock: OffsetClock, database_path: Path
+) -> None:
+    async with FakeGemini(forbidden_substrings=[TOKEN]) as gemini:
+        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
+        async with BotRuntime(settings, clock=clock):
+            before = len(telegram.messages(alice.chat.id))
+            telegram.send_photo(alice.user, alice.chat, photo_bytes(3), caption="it melts")
+            card = await next_card(alice, before)
+            await alice.press(card, "Create video")
+            await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+
+        instance = gemini.submissions[0]["instances"][0]
+        inline = instance["image"]["inlineData"]
+        assert base64.b64decode(inline["data"]) == photo_bytes(3)
+        assert inline["mimeType"] == "image/jpeg"
+
+
+async def test_without_a_public_url_photo_modes_are_off_and_help_says_why(
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+) -> None:
+    help_text = (await alice.say("/help")).text or ""
+    assert "Photo modes are off on this bot: the operator has to set PUBLIC_BASE_URL" in help_text
+
+    before = len(telegram.messages(alice.chat.id))
+    telegram.send_photo(alice.user, alice.chat, photo_bytes(1), caption="no way")
+    reply = await alice.next_message(before)
+
+    assert reply.text == (
+        "This bot cannot pass photos to UniAll: the operator has to set PUBLIC_BASE_URL. "
+        "Send a text prompt instead."
+    )
+    assert job_rows(database_path) == []
+    assert telegram.file_downloads  # it did fetch the photo from Telegram (server side only)
+
+
+@pytest.fixture
+async def gemini(telegram: FakeTelegram) -> AsyncIterator[FakeGemini]:
+    async with FakeGemini(forbidden_substrings=[TOKEN]) as fake:
+        yield fake
