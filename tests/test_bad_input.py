@@ -1,110 +1,221 @@
-"""Wrong input in the DM wizard: a clear reply, no job, and the bot keeps answering."""
+"""Wrong input in the wizard, as a table: each gets its reply, and no job, charge or crash."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.app import BotRuntime
+from tests.fakes.gemini import FakeGemini
 from tests.fakes.media import photo_bytes
-from tests.fakes.telegram import FakeTelegram
-from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import Person, job_rows
+from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
 EXPIRED = "This button has expired. Send /video to start again."
+NOT_A_PHOTO = "This file is not a photo. Send a JPEG, PNG or WebP image."
+TOO_BIG = "This photo is larger than the 20 MB a bot may download. Send a smaller one."
+
+Act = Callable[[Person], Awaitable[str]]
 
 
-async def assert_still_answering(alice: Person) -> None:
-    reply = await alice.say("/help")
-    assert (reply.text or "").startswith("What I can do")
+async def reply_to(person: Person, send: Callable[[], object]) -> str:
+    before = len(person.telegram.messages(person.chat.id))
+    send()
+    return (await person.next_message(before)).text or ""
 
 
-async def test_an_empty_prompt_is_refused(
-    bot: BotRuntime, alice: Person, database_path: Path
-) -> None:
-    await alice.say("/video")
-
-    reply = await alice.say("   ")
-
-    assert reply.text == "The prompt is empty. Send a few words that describe the video."
-    assert job_rows(database_path) == []
-    card = await alice.say("a calm lake")  # the wizard still waits for the prompt
-    assert "a calm lake" in (card.text or "")
+async def card(person: Person) -> SentMessage:
+    return await person.say("/video a quiet harbour at dawn")
 
 
-async def test_a_prompt_over_the_vendor_limit_is_refused(
-    bot: BotRuntime, alice: Person, database_path: Path
-) -> None:
-    reply = await alice.say("/video " + "x" * 2001)
+async def empty_prompt(p: Person) -> str:
+    await p.say("/video")
+    return (await p.say("   ")).text or ""
 
-    assert reply.text == (
-        "The prompt is 2001 characters long; UniAll accepts at most 2000. "
-        "Please shorten it and send it again."
+
+async def long_prompt(p: Person) -> str:
+    return (await p.say("/video " + "x" * 1025)).text or ""
+
+
+async def sticker(p: Person) -> str:
+    await p.say("/video")
+    return await reply_to(p, lambda: p.telegram.send_sticker(p.user, p.chat))
+
+
+async def voice(p: Person) -> str:
+    await p.say("/video")
+    return await reply_to(p, lambda: p.telegram.send_voice(p.user, p.chat))
+
+
+async def voice_without_a_card(p: Person) -> str:
+    return await reply_to(p, lambda: p.telegram.send_voice(p.user, p.chat))
+
+
+async def pdf(p: Person) -> str:
+    return await reply_to(
+        p,
+        lambda: p.telegram.send_document(
+            p.user, p.chat, b"%PDF-1.4 ...", file_name="a.pdf", mime_type="application/pdf"
+        ),
     )
-    assert job_rows(database_path) == []
-    await assert_still_answering(alice)
 
 
-@pytest.mark.parametrize("kind", ["sticker", "document", "voice", "photo"])
-async def test_non_text_where_the_prompt_is_expected(
-    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path, kind: str
+async def image_mime_but_not_an_image(p: Person) -> str:
+    return await reply_to(
+        p,
+        lambda: p.telegram.send_document(
+            p.user, p.chat, b"MZ\x90\x00 an .exe", file_name="cat.jpg", mime_type="image/jpeg"
+        ),
+    )
+
+
+async def huge_photo(p: Person) -> str:
+    return await reply_to(
+        p,
+        lambda: p.telegram.send_document(
+            p.user,
+            p.chat,
+            photo_bytes(1),
+            file_name="huge.jpg",
+            mime_type="image/jpeg",
+            declared_size=25 * 1024 * 1024,
+        ),
+    )
+
+
+async def too_many_photos(p: Person) -> str:
+    def album() -> None:
+        for i in (1, 2, 3, 1):
+            p.telegram.send_photo(p.user, p.chat, photo_bytes(i), media_group_id="album-x")
+
+    return await reply_to(p, album)
+
+
+def forged(data: str) -> Act:
+    async def act(p: Person) -> str:
+        shown = await card(p)
+        return str((await p.press_data(shown.message_id, data)).get("text"))
+
+    return act
+
+
+async def stale_card(p: Person) -> str:
+    old = await card(p)
+    await p.say("/video another idea")
+    return str((await p.press(old, "Create video")).get("text"))
+
+
+async def seed_not_a_number(p: Person) -> str:
+    shown = await card(p)
+    await p.press(shown, "Seed")
+    return (await p.say("forty-two")).text or ""
+
+
+async def seed_out_of_range(p: Person) -> str:
+    shown = await card(p)
+    await p.press(shown, "Seed")
+    return (await p.say("99999999999")).text or ""
+
+
+async def extend_without_a_video(p: Person) -> str:
+    return (await p.say("/extend")).text or ""
+
+
+async def unknown_command(p: Person) -> str:
+    return (await p.say("/dance")).text or ""
+
+
+async def cancel_with_nothing(p: Person) -> str:
+    return (await p.say("/cancel")).text or ""
+
+
+@dataclass(frozen=True)
+class Case:
+    act: Act
+    reply: str
+
+
+CASES = {
+    "empty prompt": Case(
+        empty_prompt, "The prompt is empty. Send a few words that describe the video."
+    ),
+    "prompt over the limit": Case(
+        long_prompt,
+        "The prompt is 1025 characters long; Google Gemini accepts at most 1024. "
+        "Please shorten it and send it again.",
+    ),
+    "sticker for the prompt": Case(sticker, NEED_TEXT),
+    "voice for the prompt": Case(voice, NEED_TEXT),
+    "voice with no card": Case(
+        voice_without_a_card,
+        "Send /video and a description of the video you want. /help lists what I can do.",
+    ),
+    "a pdf": Case(pdf, NOT_A_PHOTO),
+    "an image type that is not an image": Case(image_mime_but_not_an_image, NOT_A_PHOTO),
+    "a photo over 20 MB": Case(huge_photo, TOO_BIG),
+    "too many photos": Case(
+        too_many_photos, "Google Gemini takes at most 3 photos. Send /video to start over."
+    ),
+    "forged create": Case(forged("v1|c|999"), EXPIRED),
+    "forged value": Case(forged("v1|o|1|tier|ultra"), EXPIRED),
+    "forged option": Case(forged("v1|o|1|colour|red"), EXPIRED),
+    "other version": Case(forged("v9|c|1"), EXPIRED),
+    "not our data": Case(forged("not our data at all"), EXPIRED),
+    "forged follow-up": Case(forged("v1|f|1|regen"), EXPIRED),
+    "forged settings": Case(forged("v1|s|tier|ultra"), EXPIRED),
+    "forged language": Case(forged("v1|l|xx"), EXPIRED),
+    "stale card": Case(stale_card, EXPIRED),
+    "seed not a number": Case(
+        seed_not_a_number, "The seed must be a whole number from 0 to 4294967295."
+    ),
+    "seed out of range": Case(
+        seed_out_of_range, "The seed must be a whole number from 0 to 4294967295."
+    ),
+    "/extend without a video": Case(
+        extend_without_a_video, "Reply to a video I made with /extend to continue it."
+    ),
+    "unknown command": Case(
+        unknown_command, "I don't know that command. /help lists what I can do."
+    ),
+    "/cancel with nothing open": Case(cancel_with_nothing, "There is nothing to cancel."),
+}
+
+
+@pytest.fixture
+async def gemini_bot(
+    telegram: FakeTelegram, database_path: Path, clock: OffsetClock
+) -> AsyncIterator[FakeGemini]:
+    async with FakeGemini(forbidden_substrings=[TOKEN]) as gemini:
+        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
+        async with BotRuntime(settings, clock=clock):
+            yield gemini
+
+
+@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+async def test_bad_input_gets_its_reply_and_changes_nothing(
+    gemini_bot: FakeGemini, alice: Person, database_path: Path, case: Case
 ) -> None:
-    await alice.say("/video")
-    before = len(telegram.messages(alice.chat.id))
+    reply = await case.act(alice)
 
-    if kind == "sticker":
-        telegram.send_sticker(alice.user, alice.chat)
-    elif kind == "voice":
-        telegram.send_voice(alice.user, alice.chat)
-    elif kind == "photo":
-        telegram.send_photo(alice.user, alice.chat, photo_bytes(1))
-    else:
-        telegram.send_document(
-            alice.user, alice.chat, b"%PDF-1.4", file_name="a.pdf", mime_type="application/pdf"
-        )
-    reply = await alice.next_message(before)
-
-    assert reply.text == NEED_TEXT
+    assert reply == case.reply
     assert job_rows(database_path) == []
-    await assert_still_answering(alice)
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        "v1|c|999",  # a draft that never existed
-        "v1|o|1|tier|ultra",  # a value no card offers
-        "v1|o|1|colour|red",  # an option that does not exist
-        "v9|c|1",  # another version
-        "not our data at all",
-        "v1|j|77",  # a job that does not exist
-    ],
-)
-async def test_forged_buttons_expire_and_change_nothing(
-    bot: BotRuntime, alice: Person, uniall: FakeUniAll, database_path: Path, data: str
-) -> None:
-    card = await alice.say("/video a quiet forest")
-    text_before = alice.current(card).text
-
-    answer = await alice.press_data(card.message_id, data)
-
-    assert answer["text"] == EXPIRED
-    assert alice.current(card).text == text_before
-    assert job_rows(database_path) == []
-    assert uniall.submit_attempts == 0
-    await assert_still_answering(alice)
+    assert gemini_bot.submit_attempts == 0
+    help_reply = await alice.say("/help")
+    assert (help_reply.text or "").startswith("What I can do")
 
 
 async def test_a_second_tap_on_create_makes_no_second_job(
-    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+    gemini_bot: FakeGemini, telegram: FakeTelegram, alice: Person, database_path: Path
 ) -> None:
-    card = await alice.say("/video two taps")
-    data = alice.current(card).button_data("Create video")
+    shown = await card(alice)
+    data = alice.current(shown).button_data("Create video")
 
-    first = telegram.press_button(alice.user, alice.chat, card.message_id, data)
-    second = telegram.press_button(alice.user, alice.chat, card.message_id, data)
+    first = telegram.press_button(alice.user, alice.chat, shown.message_id, data)
+    second = telegram.press_button(alice.user, alice.chat, shown.message_id, data)
     answers = [
         await telegram.wait_for(lambda q=q: telegram.callback_answer(q)) for q in (first, second)
     ]
@@ -113,34 +224,17 @@ async def test_a_second_tap_on_create_makes_no_second_job(
     assert len(job_rows(database_path)) == 1
 
 
-async def test_an_old_card_expires_when_a_new_one_starts(
-    bot: BotRuntime, alice: Person, database_path: Path
-) -> None:
-    old = await alice.say("/video first idea")
-    await alice.say("/video second idea")
-
-    answer = await alice.press(old, "Create video")
-
-    assert answer["text"] == EXPIRED
-    assert job_rows(database_path) == []
-
-
 async def test_cancel_leaves_the_wizard(
-    bot: BotRuntime, alice: Person, database_path: Path
+    gemini_bot: FakeGemini, alice: Person, database_path: Path
 ) -> None:
-    card = await alice.say("/video never mind")
-    create = card.button_data("Create video")
+    shown = await card(alice)
+    create = shown.button_data("Create video")
 
     alice.send("/cancel")
 
-    await alice.telegram.wait_for(lambda: alice.current(card).edits)
-    assert alice.current(card).text == "Cancelled. Send /video to start again."
-    assert alice.current(card).reply_markup is None
-    answer = await alice.press_data(card.message_id, create)
+    await alice.telegram.wait_for(lambda: alice.current(shown).edits)
+    assert alice.current(shown).text == "Cancelled. Send /video to start again."
+    assert alice.current(shown).reply_markup is None
+    answer = await alice.press_data(shown.message_id, create)
     assert answer["text"] == EXPIRED
     assert job_rows(database_path) == []
-
-
-async def test_cancel_with_nothing_open(bot: BotRuntime, alice: Person) -> None:
-    reply = await alice.say("/cancel")
-    assert reply.text == "There is nothing to cancel."

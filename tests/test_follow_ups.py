@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.app import BotRuntime
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import Person, job_rows
 
@@ -60,3 +60,107 @@ async def test_a_follow_up_button_of_someone_else_is_refused(
 
     assert answer["text"] == "This button has expired. Send /video to start again."
     assert len(job_rows(database_path)) == 1
+
+
+async def deliver_one(
+    alice: Person, telegram: FakeTelegram, database_path: Path, prompt: str
+) -> SentMessage:
+    card = await alice.say(f"/video {prompt}")
+    await alice.press(card, "9:16")
+    await alice.press(card, "Create video")
+    video = await telegram.wait_for_message(
+        alice.chat.id, lambda m: m.kind == "video" and prompt in (m.caption or "")
+    )
+    await telegram.wait_for(lambda: job_rows(database_path)[-1]["state"] == "delivered")
+    return video
+
+
+async def test_again_opens_the_same_card(
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    video = await deliver_one(alice, telegram, database_path, "a red balloon")
+    before = len(telegram.messages(alice.chat.id))
+
+    await alice.press(video, "Again")
+    card = await alice.next_message(before)
+    assert "📝 a red balloon" in (card.text or "")
+    assert "Fast · 720p · 9:16 · 8 s" in (card.text or "")
+    await alice.press(card, "Create video")
+    await telegram.wait_for(lambda: len(uniall.submissions) == 2)
+
+    assert uniall.submissions[1] == uniall.submissions[0]
+
+
+async def test_new_prompt_keeps_the_settings(
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    video = await deliver_one(alice, telegram, database_path, "a red balloon")
+    before = len(telegram.messages(alice.chat.id))
+
+    await alice.press(video, "New prompt")
+    ask = await alice.next_message(before)
+    card = await alice.say("a blue balloon")
+    await alice.press(card, "Create video")
+    await telegram.wait_for(lambda: len(uniall.submissions) == 2)
+
+    assert (ask.text or "").startswith("✍️ Send me the prompt")
+    assert uniall.submissions[1] == {**uniall.submissions[0], "prompt": "a blue balloon"}
+
+
+async def test_send_again_and_history_reuse_the_file_id(
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+) -> None:
+    video = await deliver_one(alice, telegram, database_path, "a paper plane")
+    uploads = len(telegram.calls_to("sendVideo"))
+
+    await alice.press(video, "Send again")
+    again = await telegram.wait_for_message(
+        alice.chat.id, lambda m: m.kind == "video" and m.message_id != video.message_id
+    )
+    history = await alice.say("/history")
+    await alice.press(history, "#1")
+    third = await telegram.wait_for(
+        lambda: len([m for m in telegram.messages(alice.chat.id) if m.kind == "video"]) == 3
+    )
+
+    assert third
+    resends = telegram.calls_to("sendVideo")[uploads:]
+    assert [call.params["video"] for call in resends] == [video.file_id, video.file_id]
+    assert all(not call.files for call in resends)  # no upload
+    assert again.reply_to_message_id == video.message_id
+    assert (history.text or "").startswith("🗂 Your recent videos here:")
+    assert "✅ #1 · delivered · Text only\n📝 a paper plane\n⚙️ Fast · 720p · 9:16 · 8 s" in (
+        history.text or ""
+    )
+
+
+async def test_extend_by_replying_to_the_video(
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+) -> None:
+    video = await deliver_one(alice, telegram, database_path, "a train leaves")
+    ask = await alice.say("/extend", reply_to=video.message_id)
+    assert ask.text == "➕ What happens next? Send the prompt for the continuation."
+    card = await alice.say("it enters a tunnel")
+    await alice.press(card, "Create video")
+    await telegram.wait_for(lambda: len(uniall.submissions) == 2)
+
+    assert uniall.submissions[1]["video"] == uniall.file_url(next(iter(uniall.tasks)))
+    nothing = await alice.say("/extend")
+    assert nothing.text == "Reply to a video I made with /extend to continue it."
+
+
+async def test_the_last_settings_and_settings_command_become_defaults(
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+) -> None:
+    await deliver_one(alice, telegram, database_path, "a fox")  # chose 9:16
+    card = await alice.say("/video a hare")
+    assert "Fast · 720p · 9:16 · 8 s" in (card.text or "")
+
+    panel = await alice.say("/settings")
+    await alice.press(panel, "1080p")
+    assert "1080p · 9:16" in (alice.current(panel).text or "")
+    await alice.press(panel, "Done")
+    assert alice.current(panel).text == "✅ Saved. New cards start from these settings."
+
+    card = await alice.say("/video an owl")
+    assert "Fast · 1080p · 9:16 · 8 s" in (card.text or "")

@@ -36,6 +36,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & fresh, wizard.other_input)
     )
+    application.add_handler(MessageHandler(filters.COMMAND & fresh, wizard.unknown_command))
     application.add_error_handler(on_error)
 
 

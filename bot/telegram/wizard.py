@@ -172,3 +172,12 @@ async def other_input(update: Update, context: BotContext) -> None:
         await message.reply_text(t(lang, "need_text"))
     elif is_private(update):
         await message.reply_text(t(lang, "no_wizard"))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command this bot does not have, in a DM: point to /help."""
+    message = update.effective_message
+    if message is None or not is_private(update):
+        return
+    lang = await language_of(context, update.effective_user)
+    await message.reply_text(t(lang, "unknown_command"))

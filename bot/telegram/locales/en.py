@@ -119,6 +119,7 @@ MESSAGES: dict[str, str] = {
     "need_text": (
         "I need the prompt as text: send one message that describes the video, or /cancel."
     ),
+    "unknown_command": "I don't know that command. /help lists what I can do.",
     "no_wizard": (
         "Send /video and a description of the video you want. /help lists what I can do."
     ),

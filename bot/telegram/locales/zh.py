@@ -101,6 +101,7 @@ MESSAGES: dict[str, str] = {
     "button.expired": "这个按钮已失效。发送 /video 重新开始。",
     "button.not_yours": "这张卡片属于别人。用 /video 开始你自己的。",
     "need_text": "我需要文字形式的提示词：发一条描述视频的消息，或发送 /cancel。",
+    "unknown_command": "我不认识这个命令。/help 列出我能做的一切。",
     "no_wizard": "发送 /video 加上你想要的视频描述。/help 列出我能做的一切。",
     "draft.discarded": "已取消。发送 /video 重新开始。",
     "job.cancelled": "任务 #{id} 已取消。",

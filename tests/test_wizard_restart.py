@@ -1,0 +1,52 @@
+"""A wizard in progress lives in SQLite: a restart in the middle changes nothing for the person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.app import BotRuntime
+from bot.config import Settings
+from tests.fakes.media import sample_mp4_bytes
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.uniall import FakeUniAll
+from tests.support.harness import OffsetClock, Person
+
+
+async def test_a_card_survives_a_restart(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    async with BotRuntime(settings_for(), clock=clock):
+        await alice.say("/video")
+        card = await alice.say("a snow globe being shaken")
+        await alice.press(card, "Quality")
+
+    async with BotRuntime(settings_for(), clock=clock):
+        await alice.press(card, "9:16")
+        assert "Quality · 720p · 9:16" in (alice.current(card).text or "")
+        await alice.press(card, "Create video")
+        video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+
+    assert video.video_bytes == sample_mp4_bytes()
+    assert uniall.submissions[0]["model"] == "veo3.1-video-720p"
+    assert uniall.submissions[0]["aspect_ratio"] == "9:16"
+
+
+async def test_a_question_survives_a_restart(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    async with BotRuntime(settings_for(), clock=clock):
+        ask = await alice.say("/video")
+        assert (ask.text or "").startswith("✍️ Send me the prompt")
+
+    async with BotRuntime(settings_for(), clock=clock):
+        card = await alice.say("a lantern floating away")
+        assert "📝 a lantern floating away" in (card.text or "")
