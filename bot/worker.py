@@ -12,6 +12,7 @@ from bot.services.ports import Clock
 log = logging.getLogger(__name__)
 
 IDLE_TICK_SECONDS = 1.0
+SWEEP_EVERY_SECONDS = 3600.0
 
 
 class Worker:
@@ -26,6 +27,7 @@ class Worker:
         self._wake = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._loop_task: asyncio.Task[None] | None = None
+        self._next_sweep_at = 0.0
 
     def wake(self) -> None:
         """Look for work now (a new job was queued)."""
@@ -66,6 +68,11 @@ class Worker:
 
     async def _tick(self) -> None:
         await self._jobs.expire_overdue()
+        if self._clock() >= self._next_sweep_at:
+            self._next_sweep_at = self._clock() + SWEEP_EVERY_SECONDS
+            removed = self._jobs.sweep_media()
+            if removed:
+                log.info("removed %d old photos", removed)
         if self._stopping:
             return
         free = self._concurrency - len(self._in_flight)

@@ -9,10 +9,14 @@ import pytest
 
 from bot.domain.jobs import ChatPlace, DraftOptions, DraftStep, JobState
 from bot.domain.request import GenerationRequest
+from bot.services.media import PHOTO_RETENTION_SECONDS, MediaLibrary
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
+from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
 from bot.store.migrations import MIGRATIONS, SchemaTooNewError
+from tests.fakes.media import photo_bytes
+from tests.support.harness import OffsetClock
 
 
 async def test_creates_the_folder_and_sets_the_pragmas(tmp_path: Path) -> None:
@@ -92,4 +96,18 @@ async def test_a_transition_is_guarded_by_the_expected_state(tmp_path: Path) -> 
     assert lost is None
     with pytest.raises(ValueError, match="not an updatable job column"):
         await jobs.transition(job.id, JobState.SUBMITTING, JobState.RUNNING, now=3.0, state="x")
+    await db.close()
+
+
+async def test_old_photos_are_swept(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    clock = OffsetClock()
+    library = MediaLibrary(
+        tmp_path / "photos", HostingStore(db), public_base_url=None, clock=clock
+    )
+    kept = library.save_photo(photo_bytes(1))
+    assert library.sweep() == 0
+    clock.advance(PHOTO_RETENTION_SECONDS + 1)
+    assert library.sweep() == 1
+    assert library.path_of(kept.key) is None
     await db.close()

@@ -95,6 +95,9 @@ class JobService:
                 self._discard_video(job)
                 await self._notify(ended)
 
+    def sweep_media(self) -> int:
+        return self._media.sweep()
+
     async def due(self, *, limit: int, exclude: set[int]) -> list[Job]:
         return await self._store.due(self._clock(), limit=limit, exclude=exclude)
 

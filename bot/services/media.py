@@ -19,6 +19,7 @@ from bot.store.hosting import HostingStore
 from bot.vendors.base import MediaBytes
 
 MAX_PHOTO_BYTES = 20 * 1024 * 1024  # what a bot may download through getFile
+PHOTO_RETENTION_SECONDS = 7 * 24 * 3600  # long enough for "again" on a recent video
 HOSTING_GRACE_SECONDS = 600.0
 _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
@@ -92,6 +93,18 @@ class MediaLibrary:
         """The file behind a token while its job needs it; None otherwise."""
         key = await self._hosting.servable(token, self._clock(), HOSTING_GRACE_SECONDS)
         return self.path_of(key) if key else None
+
+    def sweep(self) -> int:
+        """Delete photos older than the retention; return how many went."""
+        if not self._folder.is_dir():
+            return 0
+        cutoff = self._clock() - PHOTO_RETENTION_SECONDS
+        removed = 0
+        for path in self._folder.iterdir():
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
 
     def read(self, ref: MediaRef) -> MediaBytes:
         path = self.path_of(ref.key)
