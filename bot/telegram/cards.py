@@ -26,7 +26,7 @@ def option_label(lang: str, option: Option, value: str) -> str:
     if option is Option.TIER:
         return t(lang, f"tier.{value}")
     if option is Option.DURATION:
-        return f"{value} s"
+        return t(lang, "duration", seconds=value)
     if option is Option.SOUND:
         return t(lang, f"sound.{value}")
     if option is Option.ASPECT_RATIO:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import ForceReply, Message, MessageEntity, Update
+from telegram import ForceReply, Message, MessageEntity, Update, User
 from telegram.error import TelegramError
 
 from bot.domain.errors import InvalidRequestError, StaleButtonError
@@ -93,11 +93,28 @@ async def ask(update: Update, message: Message, lang: str, key: str, **params: o
     if is_private(update):
         await message.reply_text(t(lang, key, **params), do_quote=False)
         return
+    # A selective ForceReply reaches the people mentioned and the author of the message it
+    # replies to; after a button press that message is the bot's own, so mention the person.
     user = update.effective_user
+    name = user.first_name if user else ""
+    text = t(lang, "group_prefix", name=name) + t(lang, key, **params)
+    entities = [_mention(text, name, user)] if user is not None and name else []
     await message.reply_text(
-        t(lang, "group_prefix", name=user.first_name if user else "") + t(lang, key, **params),
+        text,
+        entities=entities,
         reply_markup=ForceReply(selective=True, input_field_placeholder=t(lang, "placeholder")),
         do_quote=True,
+    )
+
+
+def _mention(text: str, name: str, user: User) -> MessageEntity:
+    """A text_mention of `user` over the first `name` in `text` (offsets in UTF-16 units)."""
+    start = text.index(name)
+    return MessageEntity(
+        MessageEntity.TEXT_MENTION,
+        offset=len(text[:start].encode("utf-16-le")) // 2,
+        length=len(name.encode("utf-16-le")) // 2,
+        user=user,
     )
 
 

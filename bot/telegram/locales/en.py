@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "tier.fast": "Fast",
     "tier.quality": "Quality",
     "tier.lite": "Lite",
+    "duration": "{seconds} s",
     "sound.on": "🔊 Sound",
     "sound.off": "🔇 Silent",
     "ratio.16:9": "16:9 landscape",

@@ -32,6 +32,7 @@ MESSAGES: dict[str, str] = {
     "tier.fast": "快速",
     "tier.quality": "高质量",
     "tier.lite": "轻量",
+    "duration": "{seconds} 秒",
     "sound.on": "🔊 有声",
     "sound.off": "🔇 静音",
     "ratio.16:9": "16:9 横屏",
