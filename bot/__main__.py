@@ -12,6 +12,7 @@ from bot.app import run_until_signalled
 from bot.checkup import run_checks
 from bot.config import Settings, describe_error
 from bot.logs import configure_logging, redact_secrets
+from bot.services.lease import AnotherInstanceError
 from bot.store.migrations import SchemaTooNewError
 
 USAGE = "usage: python -m bot [check]"
@@ -43,6 +44,9 @@ def run(settings: Settings) -> int:
         asyncio.run(run_until_signalled(settings))
     except SchemaTooNewError as exc:
         print(f"database error: {exc}", file=sys.stderr)
+        return 2
+    except AnotherInstanceError as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
         return 2
     except InvalidToken:
         print("configuration error: Telegram refused TELEGRAM_BOT_TOKEN", file=sys.stderr)

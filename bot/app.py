@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
@@ -19,6 +20,7 @@ from bot.services.alerts import OperatorAlerts
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobPolicy, JobService
+from bot.services.lease import InstanceLease
 from bot.services.media import MediaLibrary
 from bot.services.people import PeopleService
 from bot.services.ports import Clock
@@ -26,6 +28,7 @@ from bot.store.database import Database
 from bot.store.drafts import DraftStore
 from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
+from bot.store.lease import LeaseStore
 from bot.store.people import PeopleStore
 from bot.telegram.context import BotData, Services
 from bot.telegram.handlers import publish_commands, register
@@ -69,6 +72,8 @@ class BotRuntime:
         self._telegram: TelegramApp | None = None
         self._worker: Worker | None = None
         self._web: WebServer | None = None
+        self._lease: InstanceLease | None = None
+        self._heartbeat: asyncio.Task[None] | None = None
 
     @property
     def http_port(self) -> int | None:
@@ -79,6 +84,11 @@ class BotRuntime:
         quiet_secret_carrying_loggers()
         redact_secrets(settings.secrets())
         self._db = await Database.open(settings.database_path)
+        self._lease = InstanceLease(
+            LeaseStore(self._db), self.clock, settings.instance_lease_seconds
+        )
+        await self._lease.acquire()
+        self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
         self._http = httpx.AsyncClient()
         vendors = build_vendors(settings, self._http)
         primary = vendors[settings.vendor[0]]
@@ -166,6 +176,15 @@ class BotRuntime:
         await self._worker.start()
         log.info("bot @%s is running with vendor %s", telegram.bot.username, primary.name)
 
+    async def _keep_lease(self) -> None:
+        assert self._lease is not None
+        while True:
+            await asyncio.sleep(self.settings.instance_lease_seconds / 3)
+            try:
+                await self._lease.renew()
+            except Exception:
+                log.exception("could not renew the instance lease")
+
     def _worker_healthy(self) -> bool:
         return self._worker is not None and self._worker.healthy
 
@@ -190,6 +209,12 @@ class BotRuntime:
             await telegram.shutdown()
         if self._http is not None:
             await self._http.aclose()
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
+        if self._lease is not None:
+            await self._lease.release()
         if self._db is not None:
             await self._db.close()
         log.info("bot stopped")

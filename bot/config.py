@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     job_timeout_minutes: float = Field(default=30.0, gt=0)
     vendor_timeout_seconds: float = Field(default=60.0, gt=0)
     shutdown_grace_seconds: float = Field(default=5.0, ge=0)
+    instance_lease_seconds: float = Field(default=30.0, gt=0)
     max_concurrent_vendor_calls: int = Field(default=4, ge=1, le=64)
 
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()

@@ -74,6 +74,40 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX hosted_media_by_job ON hosted_media (job_id);
     """,
+    # 4: one running instance per database; the credit ledger; access and admin state
+    """
+    CREATE TABLE instance_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT NOT NULL,
+        heartbeat_at REAL NOT NULL
+    );
+    CREATE TABLE ledger (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('grant', 'daily', 'purchase', 'reserve',
+            'capture', 'release', 'refund', 'revoke')),
+        pool TEXT NOT NULL CHECK (pool IN ('free', 'paid')),
+        amount INTEGER NOT NULL,
+        job_id INTEGER REFERENCES jobs (id),
+        idempotency_key TEXT NOT NULL UNIQUE,
+        note TEXT,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX ledger_by_user ON ledger (user_id, pool);
+    CREATE INDEX ledger_by_time ON ledger (created_at);
+    CREATE TABLE payments (
+        charge_id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL,
+        pack TEXT NOT NULL,
+        stars INTEGER NOT NULL,
+        credits INTEGER NOT NULL,
+        refunded INTEGER NOT NULL DEFAULT 0,
+        created_at REAL NOT NULL
+    );
+    ALTER TABLE people ADD COLUMN allowed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE people ADD COLUMN banned INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN price INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

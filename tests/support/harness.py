@@ -42,6 +42,7 @@ def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) 
         "job_timeout_minutes": 5,
         "shutdown_grace_seconds": 0.2,
         "http_host": "127.0.0.1",
+        "instance_lease_seconds": 1.0,
         "http_port": 0,
     }
     values.update(overrides)
