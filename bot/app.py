@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
+from bot.services.credits import AccessPolicy, CreditsService
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobPolicy, JobService
@@ -29,6 +30,7 @@ from bot.store.drafts import DraftStore
 from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
 from bot.store.lease import LeaseStore
+from bot.store.ledger import LedgerStore
 from bot.store.people import PeopleStore
 from bot.telegram.context import BotData, Services
 from bot.telegram.handlers import publish_commands, register
@@ -127,10 +129,27 @@ class BotRuntime:
             grace_seconds=settings.shutdown_grace_seconds,
         )
         capabilities = {name: vendor.capabilities for name, vendor in vendors.items()}
+        credits = CreditsService(
+            LedgerStore(self._db),
+            PeopleStore(self._db),
+            prices=settings.prices,
+            quotas=settings.quotas,
+            packs=settings.star_packs,
+            access=AccessPolicy(
+                admins=frozenset(settings.admin_user_ids),
+                allowlist=(
+                    frozenset(settings.allowed_user_ids)
+                    if settings.allowed_user_ids is not None
+                    else None
+                ),
+            ),
+            clock=self.clock,
+        )
         drafts = DraftService(
             DraftStore(self._db),
             JobStore(self._db),
             PeopleStore(self._db),
+            credits,
             capabilities,
             vendor=primary.name,
             can_host_photos=media.can_host,
@@ -140,6 +159,7 @@ class BotRuntime:
         )
         follow_ups = FollowUpService(
             JobStore(self._db),
+            credits,
             capabilities,
             job_timeout_seconds=settings.job_timeout_minutes * 60,
             clock=self.clock,
@@ -149,6 +169,7 @@ class BotRuntime:
             drafts=drafts,
             jobs=jobs,
             follow_ups=follow_ups,
+            credits=credits,
             people=PeopleService(
                 PeopleStore(self._db), primary.capabilities, tuple(CATALOGS), self.clock
             ),

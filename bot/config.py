@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.domain.credits import DEFAULT_PACKS, PriceTable, Quotas, StarPack
 from bot.vendors.base import VendorConfig
 
 KNOWN_VENDORS = ("uniall", "globalai", "kie", "gptplus5", "gemini")
@@ -67,6 +68,15 @@ class Settings(BaseSettings):
     instance_lease_seconds: float = Field(default=30.0, gt=0)
     max_concurrent_vendor_calls: int = Field(default=4, ge=1, le=64)
 
+    credits_enabled: bool = False
+    free_credits_per_day: int = Field(default=0, ge=0)
+    daily_credit_cap: int | None = Field(default=None, ge=0)
+    max_active_jobs_per_user: int = Field(default=3, ge=1)
+    cooldown_seconds: float = Field(default=0.0, ge=0)
+    allowed_user_ids: Annotated[tuple[int, ...], NoDecode] | None = None
+    prices: PriceTable = PriceTable()
+    star_packs: tuple[StarPack, ...] = DEFAULT_PACKS
+
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None
     log_level: str = "INFO"
@@ -86,7 +96,7 @@ class Settings(BaseSettings):
             return names
         return value
 
-    @field_validator("admin_user_ids", mode="before")
+    @field_validator("admin_user_ids", "allowed_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
@@ -151,6 +161,16 @@ class Settings(BaseSettings):
         values = [self.telegram_bot_token, self.vendor_api_key, self.kie_webhook_hmac_key]
         values += [getattr(self, f"{name}_api_key") for name in KNOWN_VENDORS]
         return [value.get_secret_value() for value in values if value is not None]
+
+    @property
+    def quotas(self) -> Quotas:
+        return Quotas(
+            credits=self.credits_enabled,
+            free_per_day=self.free_credits_per_day,
+            daily_cap=self.daily_credit_cap,
+            max_active_jobs=self.max_active_jobs_per_user,
+            cooldown_seconds=self.cooldown_seconds,
+        )
 
     @property
     def telegram_api_root(self) -> str:

@@ -59,6 +59,7 @@ class Job(BaseModel):
     file_id: str | None
     result_message_id: int | None
     progress: int | None
+    price: int
     failure_kind: FailureKind | None
     failure_detail: str | None
     attempts: int

@@ -12,6 +12,7 @@ from bot.domain.jobs import ChatPlace, Draft, DraftOptions, DraftStep, Job, requ
 from bot.domain.options import ImageTransport, Mode, Option, Tier
 from bot.domain.request import MediaRef, SourceVideo
 from bot.services.card import default_options, fit, with_choice
+from bot.services.credits import CreditsService
 from bot.services.ports import Clock
 from bot.store.drafts import DraftStore
 from bot.store.jobs import JobStore
@@ -36,6 +37,7 @@ class DraftService:
         drafts: DraftStore,
         jobs: JobStore,
         people: PeopleStore,
+        credits: CreditsService,
         capabilities: Mapping[str, Capabilities],
         *,
         vendor: str,
@@ -47,6 +49,7 @@ class DraftService:
         self._drafts = drafts
         self._jobs = jobs
         self._people = people
+        self._credits = credits
         self._capabilities = capabilities
         self._vendor = vendor
         self._can_host_photos = can_host_photos
@@ -300,12 +303,15 @@ class DraftService:
             raise StaleButtonError
         request = draft.to_request()
         validate(request, self.capabilities_for(draft))
+        await self._credits.check_access(user_id)
         now = self._clock()
         job = await self._jobs.create_from_draft(
             draft_id=draft.id,
             user_id=user_id,
             vendor=self._vendor_of(draft),
             request=request,
+            price=self._credits.price(request),
+            quotas=self._credits.quotas,
             now=now,
             deadline_at=now + self._job_timeout_seconds,
         )

@@ -10,6 +10,7 @@ from bot.domain.errors import NotYourPanelError, StaleButtonError
 from bot.domain.jobs import Job, JobState
 from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest, SourceVideo
+from bot.services.credits import CreditsService
 from bot.services.ports import Clock
 from bot.store.jobs import JobStore
 
@@ -53,6 +54,7 @@ class FollowUpService:
     def __init__(
         self,
         store: JobStore,
+        credits: CreditsService,
         capabilities: Mapping[str, Capabilities],
         *,
         job_timeout_seconds: float,
@@ -60,6 +62,7 @@ class FollowUpService:
         on_job_created: Callable[[], None],
     ) -> None:
         self._store = store
+        self._credits = credits
         self._capabilities = capabilities
         self._job_timeout_seconds = job_timeout_seconds
         self._clock = clock
@@ -91,6 +94,7 @@ class FollowUpService:
             source=source_of(parent),
         )
         validate(request, self._capabilities[parent.vendor])
+        await self._credits.check_access(parent.user_id)
         now = self._clock()
         job = await self._store.create_follow_up(
             origin_key=f"{parent.id}:{action.value}",
@@ -98,6 +102,8 @@ class FollowUpService:
             vendor=parent.vendor,
             request=request,
             status_message_id=status_message_id,
+            price=self._credits.price(request),
+            quotas=self._credits.quotas,
             now=now,
             deadline_at=now + self._job_timeout_seconds,
         )

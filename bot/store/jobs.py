@@ -6,15 +6,17 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from bot.domain.credits import Quotas
 from bot.domain.jobs import TERMINAL_STATES, ChatPlace, Job, JobState
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
 from bot.store.database import Database
+from bot.store.ledger import check_and_reserve, settle
 
 _COLUMNS = (
     "id, chat_id, thread_id, user_id, language, request_message_id, status_message_id, state, "
     "vendor, request_json, vendor_task_id, video_url, video_path, file_id, result_message_id, "
-    "progress, "
+    "progress, price, "
     "failure_kind, failure_detail, attempts, next_action_at, deadline_at, created_at, updated_at"
 )
 
@@ -56,6 +58,7 @@ def _job(row: sqlite3.Row) -> Job:
         file_id=row["file_id"],
         result_message_id=row["result_message_id"],
         progress=row["progress"],
+        price=row["price"],
         failure_kind=FailureKind(row["failure_kind"]) if row["failure_kind"] else None,
         failure_detail=row["failure_detail"],
         attempts=row["attempts"],
@@ -81,13 +84,16 @@ class JobStore:
         user_id: int,
         vendor: str,
         request: GenerationRequest,
+        price: int,
+        quotas: Quotas,
         now: float,
         deadline_at: float,
     ) -> Job | None:
-        """Turn a draft into a queued job in one transaction; None when the draft is gone.
+        """Turn a draft into a queued job and reserve its price, in one transaction.
 
-        The draft id is the job's idempotency key: a second confirm finds no draft and the
-        UNIQUE column stops any race.
+        None when the draft is gone: the draft id is the job's idempotency key, so a second
+        confirm finds no draft and the UNIQUE column stops any race. A QuotaError rolls
+        everything back.
         """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
@@ -100,9 +106,9 @@ class JobStore:
                 return None
             cursor = await conn.execute(
                 "INSERT INTO jobs (draft_id, chat_id, thread_id, user_id, language, "
-                "request_message_id, status_message_id, state, vendor, request_json, "
+                "request_message_id, status_message_id, state, vendor, request_json, price, "
                 "next_action_at, deadline_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?) "
                 f"ON CONFLICT (draft_id) DO NOTHING RETURNING {_COLUMNS}",
                 (
                     draft_id,
@@ -114,6 +120,7 @@ class JobStore:
                     draft["card_message_id"],
                     vendor,
                     request.model_dump_json(),
+                    price,
                     now,
                     deadline_at,
                     now,
@@ -121,8 +128,13 @@ class JobStore:
                 ),
             )
             row = await cursor.fetchone()
+            if row is None:
+                return None
+            await check_and_reserve(
+                conn, user_id=user_id, job_id=row["id"], price=price, quotas=quotas, now=now
+            )
             await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
-        return _job(row) if row else None
+        return _job(row)
 
     async def create_follow_up(
         self,
@@ -132,16 +144,21 @@ class JobStore:
         vendor: str,
         request: GenerationRequest,
         status_message_id: int | None,
+        price: int,
+        quotas: Quotas,
         now: float,
         deadline_at: float,
     ) -> Job | None:
-        """A job made straight from a delivered one; None when `origin_key` already made one."""
+        """A job made straight from a delivered one, its price reserved in the same transaction.
+
+        None when `origin_key` already made one.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO jobs (origin_key, chat_id, thread_id, user_id, language, "
-                "request_message_id, status_message_id, state, vendor, request_json, "
+                "request_message_id, status_message_id, state, vendor, request_json, price, "
                 "next_action_at, deadline_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?) "
                 f"ON CONFLICT (origin_key) DO NOTHING RETURNING {_COLUMNS}",
                 (
                     origin_key,
@@ -153,6 +170,7 @@ class JobStore:
                     status_message_id,
                     vendor,
                     request.model_dump_json(),
+                    price,
                     now,
                     deadline_at,
                     now,
@@ -160,7 +178,12 @@ class JobStore:
                 ),
             )
             row = await cursor.fetchone()
-        return _job(row) if row else None
+            if row is None:
+                return None
+            await check_and_reserve(
+                conn, user_id=parent.user_id, job_id=row["id"], price=price, quotas=quotas, now=now
+            )
+        return _job(row)
 
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
         async with self._db.read() as conn:
@@ -295,4 +318,13 @@ class JobStore:
                 (*values, job_id, *expected_states),
             )
             row = await cursor.fetchone()
+            if row is not None and new_state in TERMINAL_STATES:
+                # Every way a job ends settles its credits in the same transaction.
+                await settle(
+                    conn,
+                    job_id,
+                    row["user_id"],
+                    capture=new_state is JobState.DELIVERED,
+                    now=now,
+                )
         return _job(row) if row else None

@@ -43,3 +43,27 @@ class PeopleStore:
                 "preferences_json = excluded.preferences_json, updated_at = excluded.updated_at",
                 (user_id, preferences.model_dump_json(), now),
             )
+
+    async def access(self, user_id: int) -> tuple[bool, bool]:
+        """(allowed in the chat by an admin, banned)."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT allowed, banned FROM people WHERE user_id = ?", (user_id,)
+            )
+            row = await cursor.fetchone()
+        return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+    async def set_access(
+        self, user_id: int, now: float, *, allowed: bool | None = None, banned: bool | None = None
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO people (user_id, updated_at) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO NOTHING",
+                (user_id, now),
+            )
+            await conn.execute(
+                "UPDATE people SET allowed = COALESCE(?, allowed), "
+                "banned = COALESCE(?, banned), updated_at = ? WHERE user_id = ?",
+                (allowed, banned, now, user_id),
+            )

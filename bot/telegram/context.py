@@ -10,6 +10,7 @@ from telegram.ext import CallbackContext, ExtBot
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.jobs import ChatPlace
+from bot.services.credits import CreditsService
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobService
@@ -25,6 +26,7 @@ class Services:
     drafts: DraftService
     jobs: JobService
     follow_ups: FollowUpService
+    credits: CreditsService
     people: PeopleService
     media: MediaLibrary
     notifier: TelegramNotifier

@@ -1,0 +1,106 @@
+"""Who may make videos, what they cost, and the credit movements a person or admin causes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.domain.credits import (
+    Balance,
+    PriceTable,
+    QuotaError,
+    Quotas,
+    Refusal,
+    StarPack,
+)
+from bot.domain.request import GenerationRequest
+from bot.services.ports import Clock
+from bot.store.ledger import LedgerStore
+from bot.store.people import PeopleStore
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    admins: frozenset[int]
+    allowlist: frozenset[int] | None  # None: open to everyone
+
+
+class CreditsService:
+    def __init__(
+        self,
+        ledger: LedgerStore,
+        people: PeopleStore,
+        *,
+        prices: PriceTable,
+        quotas: Quotas,
+        packs: Iterable[StarPack],
+        access: AccessPolicy,
+        clock: Clock,
+    ) -> None:
+        self._ledger = ledger
+        self._people = people
+        self.prices = prices
+        self.quotas = quotas
+        self.packs = {pack.id: pack for pack in packs}
+        self._access = access
+        self._clock = clock
+
+    @property
+    def enabled(self) -> bool:
+        return self.quotas.credits
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self._access.admins
+
+    async def check_access(self, user_id: int) -> None:
+        """Raise QuotaError when this person may not use the bot."""
+        if self.is_admin(user_id):
+            return
+        allowed, banned = await self._people.access(user_id)
+        if banned:
+            raise QuotaError(Refusal.BANNED)
+        if self._access.allowlist is not None and not (
+            allowed or user_id in self._access.allowlist
+        ):
+            raise QuotaError(Refusal.NOT_ALLOWED, user_id=user_id)
+
+    def price(self, request: GenerationRequest) -> int:
+        return self.prices.price(request) if self.enabled else 0
+
+    async def balance(self, user_id: int) -> Balance:
+        return await self._ledger.balance(user_id, self.quotas.free_per_day, self._clock())
+
+    async def grant(self, user_id: int, amount: int, key: str, note: str) -> bool:
+        return await self._ledger.grant(user_id, amount, key, note, self._clock())
+
+    async def credit_purchase(self, user_id: int, pack: StarPack, charge_id: str) -> bool:
+        return await self._ledger.purchase(
+            charge_id=charge_id,
+            user_id=user_id,
+            pack=pack.id,
+            stars=pack.stars,
+            credits=pack.credits,
+            now=self._clock(),
+        )
+
+    async def refundable_payment(self, charge_id: str) -> tuple[int, int] | None:
+        """(user id, credits) of a payment whose credits are still unspent; None otherwise."""
+        payment = await self._ledger.payment(charge_id)
+        if payment is None or payment[2]:
+            return None
+        user_id, credits, _ = payment
+        if (await self.balance(user_id)).paid < credits:
+            return None
+        return user_id, credits
+
+    async def revoke_purchase(self, charge_id: str) -> bool:
+        return await self._ledger.revoke_purchase(charge_id, self._clock())
+
+    async def refund_job(self, job_id: int) -> int:
+        return await self._ledger.refund_job(job_id, self._clock())
+
+    async def refunded(self, job_ids: list[int]) -> set[int]:
+        return await self._ledger.refunded_jobs(job_ids)
+
+    async def spent_since(self, since: float) -> int:
+        return await self._ledger.spent_since(since)

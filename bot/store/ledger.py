@@ -1,0 +1,305 @@
+"""SQL for credits: an append-only ledger with one idempotency key per movement.
+
+A balance is the sum of a person's rows in a pool. Reservations and their settlement run
+inside the transactions that create jobs and end them (see jobs.py).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.domain.credits import Balance, Pool, QuotaError, Quotas, Refusal
+from bot.store.database import Database
+
+DAY_SECONDS = 86400.0
+_ACTIVE = "('queued', 'submitting', 'running', 'fetching', 'delivering')"
+
+
+def day_start(now: float) -> float:
+    return now - (now % DAY_SECONDS)
+
+
+def day_key(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).date().isoformat()
+
+
+async def _scalar(conn: aiosqlite.Connection, query: str, params: tuple[object, ...]) -> int:
+    cursor = await conn.execute(query, params)
+    row = await cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+async def pool_balance(conn: aiosqlite.Connection, user_id: int, pool: Pool) -> int:
+    return await _scalar(
+        conn,
+        "SELECT SUM(amount) FROM ledger WHERE user_id = ? AND pool = ?",
+        (user_id, pool),
+    )
+
+
+async def _insert(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    kind: str,
+    pool: Pool,
+    amount: int,
+    key: str,
+    now: float,
+    job_id: int | None = None,
+    note: str | None = None,
+) -> bool:
+    cursor = await conn.execute(
+        "INSERT INTO ledger (user_id, kind, pool, amount, job_id, idempotency_key, note, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+        (user_id, kind, pool, amount, job_id, key, note, now),
+    )
+    return cursor.rowcount > 0
+
+
+async def top_up_daily(
+    conn: aiosqlite.Connection, user_id: int, free_per_day: int, now: float
+) -> None:
+    """Bring the free pool up to the daily allowance, once a day (unused credits don't pile up)."""
+    if free_per_day <= 0:
+        return
+    key = f"daily:{user_id}:{day_key(now)}"
+    if await _scalar(conn, "SELECT COUNT(*) FROM ledger WHERE idempotency_key = ?", (key,)):
+        return
+    free = await pool_balance(conn, user_id, Pool.FREE)
+    amount = max(0, free_per_day - free)
+    await _insert(
+        conn, user_id=user_id, kind="daily", pool=Pool.FREE, amount=amount, key=key, now=now
+    )
+
+
+async def check_and_reserve(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    job_id: int,
+    price: int,
+    quotas: Quotas,
+    now: float,
+) -> None:
+    """Refuse (QuotaError) or reserve `price` for a job just inserted in this transaction."""
+    active = await _scalar(
+        conn,
+        f"SELECT COUNT(*) FROM jobs WHERE user_id = ? AND id != ? AND state IN {_ACTIVE}",
+        (user_id, job_id),
+    )
+    if active >= quotas.max_active_jobs:
+        raise QuotaError(Refusal.ACTIVE_JOBS, count=active, limit=quotas.max_active_jobs)
+    if quotas.cooldown_seconds > 0:
+        cursor = await conn.execute(
+            "SELECT MAX(created_at) FROM jobs WHERE user_id = ? AND id != ?", (user_id, job_id)
+        )
+        row = await cursor.fetchone()
+        last = float(row[0]) if row and row[0] is not None else None
+        if last is not None and now - last < quotas.cooldown_seconds:
+            wait = math.ceil(quotas.cooldown_seconds - (now - last))
+            raise QuotaError(Refusal.COOLDOWN, seconds=wait)
+    if not quotas.credits or price <= 0:
+        return
+    await top_up_daily(conn, user_id, quotas.free_per_day, now)
+    if quotas.daily_cap is not None:
+        spent = -await _scalar(
+            conn,
+            "SELECT SUM(amount) FROM ledger WHERE kind IN ('reserve', 'release') "
+            "AND created_at >= ?",
+            (day_start(now),),
+        )
+        if spent + price > quotas.daily_cap:
+            raise QuotaError(Refusal.DAILY_CAP, reopens_at=day_start(now) + DAY_SECONDS)
+    free = await pool_balance(conn, user_id, Pool.FREE)
+    paid = await pool_balance(conn, user_id, Pool.PAID)
+    if free + paid < price:
+        raise QuotaError(
+            Refusal.BALANCE, price=price, balance=free + paid, free_per_day=quotas.free_per_day
+        )
+    from_free = min(free, price)
+    for pool, amount in ((Pool.FREE, from_free), (Pool.PAID, price - from_free)):
+        if amount > 0:
+            await _insert(
+                conn,
+                user_id=user_id,
+                kind="reserve",
+                pool=pool,
+                amount=-amount,
+                key=f"reserve:{pool}:{job_id}",
+                now=now,
+                job_id=job_id,
+            )
+
+
+async def settle(
+    conn: aiosqlite.Connection, job_id: int, user_id: int, *, capture: bool, now: float
+) -> None:
+    """Capture (delivered) or release (any other end) a job's reservation, once per pool."""
+    cursor = await conn.execute(
+        "SELECT pool, amount FROM ledger WHERE job_id = ? AND kind = 'reserve'", (job_id,)
+    )
+    for row in await cursor.fetchall():
+        pool = Pool(row["pool"])
+        await _insert(
+            conn,
+            user_id=user_id,
+            kind="capture" if capture else "release",
+            pool=pool,
+            amount=0 if capture else -int(row["amount"]),
+            key=f"settle:{pool}:{job_id}",
+            now=now,
+            job_id=job_id,
+        )
+
+
+class LedgerStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def balance(self, user_id: int, free_per_day: int, now: float) -> Balance:
+        """The balance as it stands, with today's allowance counted even before first use."""
+        async with self._db.read() as conn:
+            free = await pool_balance(conn, user_id, Pool.FREE)
+            paid = await pool_balance(conn, user_id, Pool.PAID)
+            topped = await _scalar(
+                conn,
+                "SELECT COUNT(*) FROM ledger WHERE idempotency_key = ?",
+                (f"daily:{user_id}:{day_key(now)}",),
+            )
+        if not topped:
+            free = max(free, free_per_day)
+        return Balance(free=free, paid=paid)
+
+    async def sums(self) -> dict[tuple[int, str], int]:
+        """Every (person, pool) balance straight from the rows."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT user_id, pool, SUM(amount) FROM ledger GROUP BY user_id, pool"
+            )
+            rows = await cursor.fetchall()
+        return {(int(r[0]), str(r[1])): int(r[2]) for r in rows}
+
+    async def grant(self, user_id: int, amount: int, key: str, note: str, now: float) -> bool:
+        async with self._db.transaction() as conn:
+            return await _insert(
+                conn,
+                user_id=user_id,
+                kind="grant",
+                pool=Pool.PAID,
+                amount=amount,
+                key=key,
+                now=now,
+                note=note,
+            )
+
+    async def purchase(
+        self, *, charge_id: str, user_id: int, pack: str, stars: int, credits: int, now: float
+    ) -> bool:
+        """Credit a Stars payment once per charge id; False when it was already credited."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO payments (charge_id, user_id, pack, stars, credits, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (charge_id) DO NOTHING",
+                (charge_id, user_id, pack, stars, credits, now),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await _insert(
+                conn,
+                user_id=user_id,
+                kind="purchase",
+                pool=Pool.PAID,
+                amount=credits,
+                key=f"purchase:{charge_id}",
+                now=now,
+                note=f"pack {pack}, {stars} stars",
+            )
+        return True
+
+    async def payment(self, charge_id: str) -> tuple[int, int, bool] | None:
+        """(user id, credits, refunded) of a payment."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT user_id, credits, refunded FROM payments WHERE charge_id = ?",
+                (charge_id,),
+            )
+            row = await cursor.fetchone()
+        return (int(row[0]), int(row[1]), bool(row[2])) if row else None
+
+    async def revoke_purchase(self, charge_id: str, now: float) -> bool:
+        """Take back a refunded payment's credits, once; False if already done or spent."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT user_id, credits FROM payments WHERE charge_id = ? AND refunded = 0",
+                (charge_id,),
+            )
+            row = await cursor.fetchone()
+            if row is None:
+                return False
+            user_id, credits = int(row[0]), int(row[1])
+            if await pool_balance(conn, user_id, Pool.PAID) < credits:
+                return False
+            await conn.execute(
+                "UPDATE payments SET refunded = 1 WHERE charge_id = ?", (charge_id,)
+            )
+            await _insert(
+                conn,
+                user_id=user_id,
+                kind="revoke",
+                pool=Pool.PAID,
+                amount=-credits,
+                key=f"revoke:{charge_id}",
+                now=now,
+            )
+        return True
+
+    async def refund_job(self, job_id: int, now: float) -> int:
+        """Give back what a delivered job cost, once; the credits returned (0 if none)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT r.user_id, r.pool, r.amount FROM ledger r JOIN ledger c "
+                "ON c.job_id = r.job_id AND c.pool = r.pool AND c.kind = 'capture' "
+                "WHERE r.job_id = ? AND r.kind = 'reserve'",
+                (job_id,),
+            )
+            returned = 0
+            for row in await cursor.fetchall():
+                pool = Pool(row["pool"])
+                if await _insert(
+                    conn,
+                    user_id=int(row["user_id"]),
+                    kind="refund",
+                    pool=pool,
+                    amount=-int(row["amount"]),
+                    key=f"refund:{pool}:{job_id}",
+                    now=now,
+                    job_id=job_id,
+                ):
+                    returned += -int(row["amount"])
+        return returned
+
+    async def refunded_jobs(self, job_ids: list[int]) -> set[int]:
+        if not job_ids:
+            return set()
+        marks = ", ".join("?" for _ in job_ids)
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT DISTINCT job_id FROM ledger "
+                f"WHERE kind = 'refund' AND job_id IN ({marks})",
+                job_ids,
+            )
+            rows = await cursor.fetchall()
+        return {int(r[0]) for r in rows}
+
+    async def spent_since(self, since: float) -> int:
+        async with self._db.read() as conn:
+            return -await _scalar(
+                conn,
+                "SELECT SUM(amount) FROM ledger WHERE kind IN ('reserve', 'release', 'refund') "
+                "AND created_at >= ?",
+                (since,),
+            )
