@@ -177,6 +177,7 @@ class BotRuntime:
             notifier=notifier,
             capabilities=primary.capabilities,
             job_timeout_minutes=settings.job_timeout_minutes,
+            support_contact=settings.support_contact,
         )
         jobs.on_due(self._worker.wake)
         callback_vendors = {
@@ -212,7 +213,7 @@ class BotRuntime:
     async def _publish_commands(self) -> None:
         assert self._telegram is not None
         try:
-            await publish_commands(self._telegram)
+            await publish_commands(self._telegram, credits=self.settings.credits_enabled)
         except Exception:
             log.warning("could not publish the command menu", exc_info=True)
 

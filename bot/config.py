@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     allowed_user_ids: Annotated[tuple[int, ...], NoDecode] | None = None
     prices: PriceTable = PriceTable()
     star_packs: tuple[StarPack, ...] = DEFAULT_PACKS
+    support_contact: str = "the bot's admin"
 
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None

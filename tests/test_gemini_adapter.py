@@ -41,6 +41,11 @@ from bot.vendors.http import VendorHttp
 from tests.fakes.contract import FaultKind
 from tests.fakes.gemini import FakeGemini, rai_filtered, running
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
+from tests.support.adapters import (
+    FAULTS,
+    PhotoMedia,
+    client_fixture,  # noqa: F401 (the `client` fixture)
+)
 
 API_KEY = "AIzaSy-gemini-test-key-0123456789"
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -57,22 +62,6 @@ def jpeg(i: int) -> MediaBytes:
 
 def inline(data: bytes, mime: str = "image/jpeg") -> dict[str, Any]:
     return {"inlineData": {"mimeType": mime, "data": base64.b64encode(data).decode()}}
-
-
-class Media:
-    """The bot's media service as an inline vendor sees it: bytes, never URLs."""
-
-    def __init__(self) -> None:
-        self.read_keys: list[str] = []
-
-    async def public_url(self, ref: MediaRef) -> str:
-        raise AssertionError("Gemini takes inline bytes, never a URL")
-
-    async def read(self, ref: MediaRef) -> MediaBytes:
-        self.read_keys.append(ref.key)
-        if ref.key == "video":
-            return MediaBytes(sample_mp4_bytes(), "video/mp4", "video.mp4")
-        return jpeg(int(ref.key.removeprefix("photo")))
 
 
 def request(**fields: Any) -> GenerationRequest:
@@ -400,12 +389,6 @@ async def fake() -> AsyncIterator[FakeGemini]:
         yield server
 
 
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as http_client:
-        yield http_client
-
-
 def make_vendor(client: httpx.AsyncClient, fake: FakeGemini, key: str = API_KEY) -> GeminiVendor:
     http = VendorHttp(client, NAME, timeout_seconds=2)
     return GeminiVendor(http, VendorConfig(api_key=key, base_url=fake.base_url + "/"))
@@ -430,7 +413,7 @@ async def test_text_to_video_end_to_end(
     vendor: GeminiVendor, fake: FakeGemini, tmp_path: Path
 ) -> None:
     fake.play_success(running_polls=2)
-    task_id = await vendor.submit(request(seed=7, negative_prompt="blur"), Media())
+    task_id = await vendor.submit(request(seed=7, negative_prompt="blur"), PhotoMedia())
     assert task_id.startswith("models/veo-3.1-fast-generate-preview/operations/")
     seen = await run_to_end(vendor, task_id)
     assert seen[:2] == [Running(None), Running(None)]
@@ -451,36 +434,36 @@ async def test_text_to_video_end_to_end(
 async def test_photo_modes_are_accepted_inline(
     vendor: GeminiVendor, fake: FakeGemini, mode: Mode, count: int
 ) -> None:
-    media = Media()
+    media = PhotoMedia()
     await vendor.submit(request(mode=mode, images=PHOTOS[:count], tier=Tier.QUALITY), media)
-    assert media.read_keys == [f"photo{i}" for i in range(1, count + 1)]
+    assert media.reads == [f"photo{i}" for i in range(1, count + 1)]
     assert len(fake.submissions) == 1
     sent = base64.b64encode(photo_bytes(1)).decode()
     assert sent in str(fake.submissions[0])
 
 
 async def test_extension_of_an_earlier_result(vendor: GeminiVendor, fake: FakeGemini) -> None:
-    first = await vendor.submit(request(), Media())
+    first = await vendor.submit(request(), PhotoMedia())
     final = (await run_to_end(vendor, first))[-1]
     assert isinstance(final, Succeeded)
     source = SourceVideo(vendor=NAME, task_id=first, video_url=final.video_url, media=VIDEO_REF)
-    media = Media()
+    media = PhotoMedia()
     second = await vendor.submit(extend(source=source), media)
     assert second != first
-    assert media.read_keys == []  # the file URI is enough
+    assert media.reads == []  # the file URI is enough
     assert fake.submissions[1]["instances"][0]["video"] == {"uri": final.video_url}
 
 
 async def test_extension_inline_from_our_copy(vendor: GeminiVendor, fake: FakeGemini) -> None:
-    media = Media()
+    media = PhotoMedia()
     await vendor.submit(extend(source=SourceVideo(vendor=NAME, media=VIDEO_REF)), media)
-    assert media.read_keys == ["video"]
+    assert media.reads == ["video"]
     assert fake.submissions[0]["instances"][0]["video"]["inlineData"]["mimeType"] == "video/mp4"
 
 
 async def test_failure_carries_the_message(vendor: GeminiVendor, fake: FakeGemini) -> None:
     fake.play_failure("Video generation failed for an internal reason.")
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     assert (await run_to_end(vendor, task_id))[-1] == Failed(
         "Video generation failed for an internal reason.", FailureKind.GENERATION
     )
@@ -488,7 +471,7 @@ async def test_failure_carries_the_message(vendor: GeminiVendor, fake: FakeGemin
 
 async def test_safety_filter_is_a_rejection(vendor: GeminiVendor, fake: FakeGemini) -> None:
     fake.script = [running(), rai_filtered("The prompt names a public figure.")]
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     assert (await run_to_end(vendor, task_id))[-1] == Failed(
         "The prompt names a public figure.", FailureKind.REJECTED
     )
@@ -496,27 +479,16 @@ async def test_safety_filter_is_a_rejection(vendor: GeminiVendor, fake: FakeGemi
 
 async def test_done_without_a_video(vendor: GeminiVendor, fake: FakeGemini) -> None:
     fake.play_no_video()
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     assert (await run_to_end(vendor, task_id))[-1] == NO_FILE
 
 
 async def test_undocumented_states_keep_running(vendor: GeminiVendor, fake: FakeGemini) -> None:
     fake.play_unknown_status()
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     seen = await run_to_end(vendor, task_id)
     assert seen[:2] == [Running(None), Running(None)]
     assert isinstance(seen[2], Succeeded)
-
-
-FAULTS: list[tuple[FaultKind, type[VendorError]]] = [
-    ("auth", VendorAuthError),
-    ("balance", VendorBalanceError),
-    ("rate_limited", VendorRateLimitedError),
-    ("server_error", VendorUnavailableError),
-    ("html", VendorUnavailableError),
-    ("maintenance", VendorUnavailableError),
-    ("rejected", VendorRejectedError),
-]
 
 
 @pytest.mark.parametrize(("kind", "error"), FAULTS)
@@ -525,7 +497,7 @@ async def test_submit_faults_are_classified(
 ) -> None:
     fake.fail_next_submits(kind)
     with pytest.raises(VendorError) as info:
-        await vendor.submit(request(), Media())
+        await vendor.submit(request(), PhotoMedia())
     assert type(info.value) is error
     assert fake.submissions == []
 
@@ -534,7 +506,7 @@ async def test_submit_faults_are_classified(
 async def test_poll_faults_are_classified(
     vendor: GeminiVendor, fake: FakeGemini, kind: FaultKind, error: type[VendorError]
 ) -> None:
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     fake.fail_next_polls(kind)
     with pytest.raises(VendorError) as info:
         await vendor.status(task_id)
@@ -545,8 +517,8 @@ async def test_poll_faults_are_classified(
 async def test_timeouts(vendor: GeminiVendor, fake: FakeGemini) -> None:
     fake.fail_next_submits("timeout")
     with pytest.raises(VendorTimeoutError):
-        await vendor.submit(request(), Media())
-    task_id = await vendor.submit(request(), Media())
+        await vendor.submit(request(), PhotoMedia())
+    task_id = await vendor.submit(request(), PhotoMedia())
     fake.fail_next_polls("timeout")
     with pytest.raises(VendorTimeoutError):
         await vendor.status(task_id)
@@ -555,14 +527,14 @@ async def test_timeouts(vendor: GeminiVendor, fake: FakeGemini) -> None:
 async def test_a_wrong_key_is_an_auth_error_everywhere(
     client: httpx.AsyncClient, fake: FakeGemini, vendor: GeminiVendor, tmp_path: Path
 ) -> None:
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     final = (await run_to_end(vendor, task_id))[-1]
     assert isinstance(final, Succeeded)
     wrong = make_vendor(client, fake, key="AIzaSy-not-the-key-000000000")
     with pytest.raises(VendorAuthError):
         await wrong.check()
     with pytest.raises(VendorAuthError):
-        await wrong.submit(request(), Media())
+        await wrong.submit(request(), PhotoMedia())
     with pytest.raises(VendorAuthError):
         await wrong.status(task_id)
     with pytest.raises(VendorRejectedError):
@@ -578,7 +550,7 @@ async def test_the_key_never_goes_to_another_host(
     vendor: GeminiVendor, fake: FakeGemini, tmp_path: Path
 ) -> None:
     other = fake.base_url.replace("127.0.0.1", "localhost")
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     await run_to_end(vendor, task_id)
     file_id = fake.operations[task_id].file_id
     with pytest.raises(VendorAuthError):  # no key sent: Google's 403 for unregistered callers
@@ -590,7 +562,7 @@ async def test_the_key_never_goes_to_another_host(
 async def test_the_size_cap_holds(vendor: GeminiVendor, fake: FakeGemini, tmp_path: Path) -> None:
     from bot.domain.errors import VideoTooLargeError
 
-    task_id = await vendor.submit(request(), Media())
+    task_id = await vendor.submit(request(), PhotoMedia())
     final = (await run_to_end(vendor, task_id))[-1]
     assert isinstance(final, Succeeded)
     with pytest.raises(VideoTooLargeError):

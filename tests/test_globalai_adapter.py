@@ -26,7 +26,7 @@ from bot.domain.errors import (
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
-from bot.vendors.base import MediaBytes, VendorConfig
+from bot.vendors.base import VendorConfig
 from bot.vendors.globalai import (
     CAPABILITIES,
     NAME,
@@ -48,7 +48,12 @@ from tests.fakes.globalai import (
     processing,
     queued,
 )
-from tests.fakes.media import photo_bytes, sample_mp4_bytes
+from tests.fakes.media import sample_mp4_bytes
+from tests.support.adapters import (
+    FAULTS,
+    PhotoMedia,
+    client_fixture,  # noqa: F401 (the `client` fixture)
+)
 
 KEY = "sk-globalai-test-key-0123456789"
 BOT_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
@@ -317,27 +322,16 @@ def test_stable_4k_names_what_is_allowed() -> None:
 # ---- the adapter against the fake -----------------------------------------------------------
 
 
-class Media:
-    """A MediaSource serving tests/fixtures/photo{1..3}.jpg under public URLs."""
+class Media(PhotoMedia):
+    """The fixture photos, hosted under unguessable public URLs."""
 
-    async def public_url(self, ref: MediaRef) -> str:
-        return f"https://media.bot.example/media/{ref.key}-Zq8x"
-
-    async def read(self, ref: MediaRef) -> MediaBytes:
-        index = int(ref.key.removeprefix("photo"))
-        return MediaBytes(photo_bytes(index), ref.mime_type, f"{ref.key}.jpg")
+    url = "https://media.bot.example/media/{key}-Zq8x"
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeGlobalAI]:
     async with FakeGlobalAI(KEY, forbidden_substrings=[BOT_TOKEN]) as server:
         yield server
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as http_client:
-        yield http_client
 
 
 def make_vendor(fake: FakeGlobalAI, client: httpx.AsyncClient, key: str = KEY) -> GlobalAIVendor:
@@ -452,17 +446,6 @@ async def test_an_unknown_status_keeps_running(fake: FakeGlobalAI, vendor: Globa
     task_id = await vendor.submit(request(), Media())
     assert [await vendor.status(task_id) for _ in range(2)] == [Running(None)] * 2
     assert await vendor.status(task_id) == Succeeded(fake.file_url(task_id))
-
-
-FAULTS: list[tuple[FaultKind, type[VendorError]]] = [
-    ("auth", VendorAuthError),
-    ("balance", VendorBalanceError),
-    ("rate_limited", VendorRateLimitedError),
-    ("server_error", VendorUnavailableError),
-    ("html", VendorUnavailableError),
-    ("maintenance", VendorUnavailableError),
-    ("rejected", VendorRejectedError),
-]
 
 
 @pytest.mark.parametrize(("fault", "error"), FAULTS)

@@ -24,7 +24,7 @@ from bot.domain.errors import (
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
-from bot.vendors.base import MediaBytes, VendorConfig
+from bot.vendors.base import VendorConfig
 from bot.vendors.gptplus5 import (
     CAPABILITIES,
     NAME,
@@ -45,7 +45,12 @@ from tests.fakes.gptplus5 import (
     TaskFailed,
     pipeline,
 )
-from tests.fakes.media import photo_bytes, sample_mp4_bytes
+from tests.fakes.media import sample_mp4_bytes
+from tests.support.adapters import (
+    FAULTS,
+    PhotoMedia,
+    client_fixture,  # noqa: F401 (the `client` fixture)
+)
 
 KEY = "sk-gptplus5-test-key-0123456789"
 BOT_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
@@ -380,32 +385,16 @@ def test_errors_in_a_200_body_are_raised(payload: dict[str, Any], error: type) -
 # --------------------------------------------------------------------------------------------
 
 
-class FakeMedia:
+class FakeMedia(PhotoMedia):
     """Photos 1..3 of tests/fakes/media.py, as the bot's own media server would host them."""
 
-    def __init__(self, base: str = "https://bot.example/media") -> None:
-        self.base = base
-        self.asked: list[str] = []
-
-    async def public_url(self, ref: MediaRef) -> str:
-        self.asked.append(ref.key)
-        return f"{self.base}/{ref.key}"
-
-    async def read(self, ref: MediaRef) -> MediaBytes:
-        index = int(ref.key.removeprefix("photo"))
-        return MediaBytes(photo_bytes(index), "image/jpeg", f"{ref.key}.jpg")
+    url = "https://bot.example/media/{key}"
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeGptPlus5]:
     async with FakeGptPlus5(KEY, forbidden_substrings=[BOT_TOKEN]) as server:
         yield server
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as http_client:
-        yield http_client
 
 
 def vendor_for(fake: FakeGptPlus5, client: httpx.AsyncClient, key: str = KEY) -> GptPlus5Vendor:
@@ -519,19 +508,13 @@ async def test_a_200_error_body_while_polling(
         await vendor.status(task_id)
 
 
-FAULTS: list[tuple[FaultKind, type[VendorError]]] = [
-    ("auth", VendorAuthError),
-    ("balance", VendorBalanceError),
-    ("rate_limited", VendorRateLimitedError),
-    ("server_error", VendorUnavailableError),
-    ("html", VendorUnavailableError),
-    ("maintenance", VendorUnavailableError),
-    ("rejected", VendorRejectedError),
+FAULTS_AND_TIMEOUT: list[tuple[FaultKind, type[VendorError]]] = [
+    *FAULTS,
     ("timeout", VendorTimeoutError),
 ]
 
 
-@pytest.mark.parametrize(("kind", "error"), FAULTS)
+@pytest.mark.parametrize(("kind", "error"), FAULTS_AND_TIMEOUT)
 async def test_submit_faults(
     fake: FakeGptPlus5, client: httpx.AsyncClient, kind: FaultKind, error: type[VendorError]
 ) -> None:
@@ -544,7 +527,7 @@ async def test_submit_faults(
         assert caught.value.retry_after == 1.0
 
 
-@pytest.mark.parametrize(("kind", "error"), FAULTS)
+@pytest.mark.parametrize(("kind", "error"), FAULTS_AND_TIMEOUT)
 async def test_poll_faults(
     fake: FakeGptPlus5, client: httpx.AsyncClient, kind: FaultKind, error: type[VendorError]
 ) -> None:
@@ -574,7 +557,7 @@ async def test_check(fake: FakeGptPlus5, client: httpx.AsyncClient) -> None:
 async def test_a_telegram_url_never_reaches_the_vendor(
     fake: FakeGptPlus5, client: httpx.AsyncClient
 ) -> None:
-    media = FakeMedia(base=f"https://api.telegram.org/file/bot{BOT_TOKEN}/photos")
+    media = FakeMedia(f"https://api.telegram.org/file/bot{BOT_TOKEN}/photos/{{key}}")
     with pytest.raises(VendorRejectedError):
         await vendor_for(fake, client).submit(req(mode=Mode.IMAGE, images=refs(1)), media)
     assert fake.leaks

@@ -32,7 +32,7 @@ from bot.domain.errors import (
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Running, Succeeded, VendorStatus
-from bot.vendors.base import MediaBytes, VendorConfig
+from bot.vendors.base import VendorConfig
 from bot.vendors.http import VendorHttp
 from bot.vendors.kie import (
     CAPABILITIES,
@@ -67,6 +67,10 @@ from tests.fakes.kie import (
     success,
 )
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
+from tests.support.adapters import (
+    PhotoMedia,
+    client_fixture,  # noqa: F401 (the `client` fixture)
+)
 
 KEY = "kie-test-key-0123456789abcdef"
 HMAC_KEY = "whk-test-0123456789"
@@ -596,30 +600,10 @@ def test_4k_callbacks_name_the_upgrade_task(body: bytes) -> None:
 # ---- the adapter over HTTP, against the fake ----------------------------------------------
 
 
-class FakeMedia:
-    """Photos 1..3 by key; kie must upload bytes, never hand out our URLs."""
-
-    def __init__(self) -> None:
-        self.reads: list[str] = []
-
-    async def public_url(self, ref: MediaRef) -> str:
-        raise AssertionError("kie takes photos through its upload API")
-
-    async def read(self, ref: MediaRef) -> MediaBytes:
-        self.reads.append(ref.key)
-        return MediaBytes(photo_bytes(int(ref.key)), "image/jpeg", "photo.jpg")
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeKie]:
     async with FakeKie(KEY, forbidden_substrings=[BOT_TOKEN], webhook_hmac_key=HMAC_KEY) as f:
         yield f
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as c:
-        yield c
 
 
 VendorFactory = Callable[..., KieVendor]
@@ -650,7 +634,7 @@ async def statuses(vendor: KieVendor, task_id: str, polls: int) -> list[VendorSt
 
 async def test_text_video_end_to_end(vendor: KieVendor, fake: FakeKie, tmp_path: Path) -> None:
     fake.play_success(running_polls=2)
-    task_id = await vendor.submit(req(seed=12345), FakeMedia())
+    task_id = await vendor.submit(req(seed=12345), PhotoMedia())
     assert task_id.startswith("veo_task_")
     seen = await statuses(vendor, task_id, 3)
     assert seen[:2] == [Running(None), Running(None)]
@@ -669,7 +653,7 @@ async def test_photos_go_through_the_upload_api(
     make_vendor: VendorFactory, fake: FakeKie, mode: Mode, count: int
 ) -> None:
     vendor = make_vendor(callback_url=CALLBACK)
-    media = FakeMedia()
+    media = PhotoMedia()
     request = req(mode=mode, images=PHOTOS[:count], aspect_ratio=AspectRatio.PORTRAIT)
     task_id = await vendor.submit(request, media)
     assert media.reads == ["1", "2", "3"][:count]
@@ -683,7 +667,7 @@ async def test_photos_go_through_the_upload_api(
 
 async def test_names_are_never_reused(vendor: KieVendor, fake: FakeKie) -> None:
     for _ in range(3):
-        await vendor.submit(req(mode=Mode.FRAMES, images=PHOTOS[:2]), FakeMedia())
+        await vendor.submit(req(mode=Mode.FRAMES, images=PHOTOS[:2]), PhotoMedia())
     assert len({u.file_name for u in fake.uploads}) == 6
     assert fake.upload_overwrites == []
 
@@ -691,7 +675,7 @@ async def test_names_are_never_reused(vendor: KieVendor, fake: FakeKie) -> None:
 async def test_a_failed_upload_sends_no_generate(vendor: KieVendor, fake: FakeKie) -> None:
     fake.upload_faults.append(envelope(401, "You do not have access permissions"))
     with pytest.raises(VendorAuthError):
-        await vendor.submit(req(mode=Mode.IMAGE, images=PHOTOS[:1]), FakeMedia())
+        await vendor.submit(req(mode=Mode.IMAGE, images=PHOTOS[:1]), PhotoMedia())
     assert fake.submit_attempts == 0
 
 
@@ -706,13 +690,13 @@ async def test_task_failure(
     vendor: KieVendor, fake: FakeKie, message: str, kind: FailureKind
 ) -> None:
     fake.play_failure(message)
-    task_id = await vendor.submit(req(), FakeMedia())
+    task_id = await vendor.submit(req(), PhotoMedia())
     assert await statuses(vendor, task_id, 2) == [Running(None), Failed(message, kind)]
 
 
 async def test_no_video(vendor: KieVendor, fake: FakeKie) -> None:
     fake.play_no_video()
-    task_id = await vendor.submit(req(), FakeMedia())
+    task_id = await vendor.submit(req(), PhotoMedia())
     assert (await statuses(vendor, task_id, 2))[1] == NO_VIDEO
 
 
@@ -721,7 +705,7 @@ async def test_unknown_status(
 ) -> None:
     caplog.set_level(logging.WARNING)
     fake.play_unknown_status()
-    task_id = await vendor.submit(req(), FakeMedia())
+    task_id = await vendor.submit(req(), PhotoMedia())
     seen = await statuses(vendor, task_id, 3)
     assert seen == [Running(None), Running(None), Succeeded(fake.file_url(task_id))]
     assert "successFlag" in caplog.text
@@ -730,7 +714,7 @@ async def test_unknown_status(
 @pytest.mark.parametrize(("shape", "suffix"), [("full", ""), ("origin", "")])
 async def test_other_url_shapes(vendor: KieVendor, fake: FakeKie, shape: Any, suffix: str) -> None:
     fake.script = [success(shape=shape)]
-    task_id = await vendor.submit(req(), FakeMedia())
+    task_id = await vendor.submit(req(), PhotoMedia())
     assert await vendor.status(task_id) == Succeeded(fake.file_url(task_id, suffix))
 
 
@@ -753,16 +737,16 @@ async def test_submit_faults(
     fake.mirror_http_status = mirror
     fake.fail_next_submits(kind)
     with pytest.raises(error) as caught:
-        await vendor.submit(req(), FakeMedia())
+        await vendor.submit(req(), PhotoMedia())
     assert type(caught.value) is error
     assert fake.submissions == []
-    await vendor.submit(req(), FakeMedia())  # the next one goes through
+    await vendor.submit(req(), PhotoMedia())  # the next one goes through
     assert len(fake.submissions) == 1
 
 
 @pytest.mark.parametrize(("kind", "error"), FAULT_ERRORS)
 async def test_poll_faults(vendor: KieVendor, fake: FakeKie, kind: FaultKind, error: type) -> None:
-    task_id = await vendor.submit(req(), FakeMedia())
+    task_id = await vendor.submit(req(), PhotoMedia())
     fake.fail_next_polls(kind)
     with pytest.raises(error) as caught:
         await vendor.status(task_id)
@@ -772,7 +756,7 @@ async def test_poll_faults(vendor: KieVendor, fake: FakeKie, kind: FaultKind, er
 
 @pytest.mark.parametrize("kind", ["text", "array", "null", "truncated", "empty"])
 async def test_garbage_polls(vendor: KieVendor, fake: FakeKie, kind: Any) -> None:
-    task_id = await vendor.submit(req(), FakeMedia())
+    task_id = await vendor.submit(req(), PhotoMedia())
     fake.poll_faults.append(garbage(kind))
     with pytest.raises(VendorUnavailableError):
         await vendor.status(task_id)
@@ -781,7 +765,7 @@ async def test_garbage_polls(vendor: KieVendor, fake: FakeKie, kind: Any) -> Non
 async def test_timeouts(vendor: KieVendor, fake: FakeKie) -> None:
     fake.fail_next_submits("timeout")
     with pytest.raises(VendorTimeoutError):
-        await vendor.submit(req(), FakeMedia())
+        await vendor.submit(req(), PhotoMedia())
     task_id = fake.add_finished_task()
     fake.fail_next_polls("timeout")
     with pytest.raises(VendorTimeoutError):
@@ -801,16 +785,16 @@ async def test_check(make_vendor: VendorFactory, fake: FakeKie) -> None:
 async def test_a_bad_key_is_refused_everywhere(make_vendor: VendorFactory, fake: FakeKie) -> None:
     vendor = make_vendor(api_key="wrong")
     with pytest.raises(VendorAuthError):
-        await vendor.submit(req(), FakeMedia())
+        await vendor.submit(req(), PhotoMedia())
     with pytest.raises(VendorAuthError):
-        await vendor.submit(req(mode=Mode.IMAGE, images=PHOTOS[:1]), FakeMedia())
+        await vendor.submit(req(mode=Mode.IMAGE, images=PHOTOS[:1]), PhotoMedia())
     with pytest.raises(VendorAuthError):
         await vendor.status(fake.add_finished_task())
 
 
 async def test_a_leak_is_refused(vendor: KieVendor, fake: FakeKie) -> None:
     with pytest.raises(VendorRejectedError):
-        await vendor.submit(req(prompt=f"token {BOT_TOKEN}"), FakeMedia())
+        await vendor.submit(req(prompt=f"token {BOT_TOKEN}"), PhotoMedia())
     assert fake.leaks == [BOT_TOKEN]
 
 
@@ -828,7 +812,7 @@ async def test_1080p_upgrade(
     fake.mirror_http_status = mirror
     fake.hd_ready_after = 2
     source = fake.add_finished_task()
-    task_id = await vendor.submit(upgrade(Resolution.P1080, kie_source(source)), FakeMedia())
+    task_id = await vendor.submit(upgrade(Resolution.P1080, kie_source(source)), PhotoMedia())
     assert task_id == f"1080p:{source}"
     seen = await statuses(vendor, task_id, 2)
     assert seen == [Running(None), Succeeded(fake.file_url(source, "-1080p"))]
@@ -840,7 +824,7 @@ async def test_1080p_upgrade(
 async def test_4k_upgrade(make_vendor: VendorFactory, fake: FakeKie) -> None:
     vendor = make_vendor(callback_url=CALLBACK)
     source = fake.add_finished_task()
-    task_id = await vendor.submit(upgrade(Resolution.K4, kie_source(source)), FakeMedia())
+    task_id = await vendor.submit(upgrade(Resolution.K4, kie_source(source)), PhotoMedia())
     assert task_id == f"4k:{source}"
     assert fake.fourk_charges == 1
     seen = await statuses(vendor, task_id, 2)
@@ -851,7 +835,7 @@ async def test_4k_upgrade(make_vendor: VendorFactory, fake: FakeKie) -> None:
 async def test_4k_of_a_1080p_video_upgrades_the_original(vendor: KieVendor, fake: FakeKie) -> None:
     source = fake.add_finished_task()
     task_id = await vendor.submit(
-        upgrade(Resolution.K4, kie_source(f"1080p:{source}")), FakeMedia()
+        upgrade(Resolution.K4, kie_source(f"1080p:{source}")), PhotoMedia()
     )
     assert task_id == f"4k:{source}"
 
@@ -860,32 +844,32 @@ async def test_4k_with_http_422(vendor: KieVendor, fake: FakeKie) -> None:
     """kie documents 422 for "processing" and "done"; sent as HTTP 422 the URLs are lost."""
     fake.mirror_http_status = True
     source = fake.add_finished_task()
-    task_id = await vendor.submit(upgrade(Resolution.K4, kie_source(source)), FakeMedia())
+    task_id = await vendor.submit(upgrade(Resolution.K4, kie_source(source)), PhotoMedia())
     assert await statuses(vendor, task_id, 2) == [Running(None), NO_VIDEO]
 
 
 async def test_4k_unavailable(vendor: KieVendor, fake: FakeKie) -> None:
     source = fake.add_finished_task()
-    task_id = await vendor.submit(upgrade(Resolution.K4, kie_source(source)), FakeMedia())
+    task_id = await vendor.submit(upgrade(Resolution.K4, kie_source(source)), PhotoMedia())
     fake.fourk_unavailable = True
     status = await vendor.status(task_id)
     assert isinstance(status, Failed)
     assert status.kind is FailureKind.GENERATION
     with pytest.raises(VendorRejectedError, match="unavailable"):
         await vendor.submit(
-            upgrade(Resolution.K4, kie_source(fake.add_finished_task())), FakeMedia()
+            upgrade(Resolution.K4, kie_source(fake.add_finished_task())), PhotoMedia()
         )
 
 
 async def test_upgrades_need_a_finished_kie_task(vendor: KieVendor, fake: FakeKie) -> None:
-    running = await vendor.submit(req(), FakeMedia())
+    running = await vendor.submit(req(), PhotoMedia())
     for resolution in (Resolution.P1080, Resolution.K4):
         with pytest.raises(VendorRejectedError, match="not success"):
-            await vendor.submit(upgrade(resolution, kie_source(running)), FakeMedia())
+            await vendor.submit(upgrade(resolution, kie_source(running)), PhotoMedia())
     polls = list(fake.polls)
     with pytest.raises(VendorRejectedError, match=r"kie\.ai"):
         await vendor.submit(
-            upgrade(Resolution.P1080, SourceVideo(vendor="uniall", task_id="t")), FakeMedia()
+            upgrade(Resolution.P1080, SourceVideo(vendor="uniall", task_id="t")), PhotoMedia()
         )
     assert fake.polls == polls
 
@@ -894,7 +878,7 @@ async def test_extend(make_vendor: VendorFactory, fake: FakeKie) -> None:
     vendor = make_vendor(callback_url=CALLBACK)
     source = fake.add_finished_task()
     request = req(mode=Mode.EXTEND, source=kie_source(source), tier=Tier.QUALITY, seed=55555)
-    task_id = await vendor.submit(request, FakeMedia())
+    task_id = await vendor.submit(request, PhotoMedia())
     assert task_id.startswith("veo_extend_task_")
     assert fake.submissions == [build_extend_body(request, source, CALLBACK)]
     # The whole video (fullResultUrls), not the extension alone (resultUrls).
@@ -904,9 +888,9 @@ async def test_extend(make_vendor: VendorFactory, fake: FakeKie) -> None:
 async def test_no_extend_after_1080p(vendor: KieVendor, fake: FakeKie) -> None:
     fake.hd_ready_after = 0
     source = fake.add_finished_task()
-    await vendor.submit(upgrade(Resolution.P1080, kie_source(source)), FakeMedia())
+    await vendor.submit(upgrade(Resolution.P1080, kie_source(source)), PhotoMedia())
     with pytest.raises(VendorRejectedError, match="cannot be extended"):
-        await vendor.submit(req(mode=Mode.EXTEND, source=kie_source(source)), FakeMedia())
+        await vendor.submit(req(mode=Mode.EXTEND, source=kie_source(source)), PhotoMedia())
 
 
 # ---- callbacks over HTTP -------------------------------------------------------------------

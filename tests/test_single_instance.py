@@ -20,7 +20,7 @@ async def test_a_second_instance_refuses_to_start(
 ) -> None:
     async with BotRuntime(settings_for(), clock=clock):
         second = BotRuntime(settings_for(), clock=clock)
-        with pytest.raises(AnotherInstanceError, match="another bot process .* is running"):
+        with pytest.raises(AnotherInstanceError, match=r"another bot process .* is running"):
             async with second:
                 pass
         reply = await alice.say("/help")  # the first one is unharmed

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.domain.credits import Quotas
 from bot.domain.jobs import ChatPlace, DraftOptions, DraftStep, JobState
 from bot.domain.request import GenerationRequest
 from bot.services.media import PHOTO_RETENTION_SECONDS, MediaLibrary
@@ -66,8 +68,14 @@ async def test_refuses_a_database_newer_than_the_code(tmp_path: Path) -> None:
         await Database.open(path)
 
 
-async def test_a_transition_is_guarded_by_the_expected_state(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "bot.sqlite3")
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    yield database
+    await database.close()
+
+
+async def test_a_transition_is_guarded_by_the_expected_state(db: Database) -> None:
     drafts, jobs = DraftStore(db), JobStore(db)
     draft = await drafts.replace(
         user_id=7,
@@ -81,11 +89,25 @@ async def test_a_transition_is_guarded_by_the_expected_state(tmp_path: Path) -> 
     )
     request = GenerationRequest(prompt="p")
     job = await jobs.create_from_draft(
-        draft_id=draft.id, user_id=7, vendor="uniall", request=request, now=1.0, deadline_at=9.0
+        draft_id=draft.id,
+        user_id=7,
+        vendor="uniall",
+        request=request,
+        price=0,
+        quotas=Quotas(),
+        now=1.0,
+        deadline_at=9.0,
     )
     assert job is not None
     again = await jobs.create_from_draft(
-        draft_id=draft.id, user_id=7, vendor="uniall", request=request, now=1.0, deadline_at=9.0
+        draft_id=draft.id,
+        user_id=7,
+        vendor="uniall",
+        request=request,
+        price=0,
+        quotas=Quotas(),
+        now=1.0,
+        deadline_at=9.0,
     )
     assert again is None
 
@@ -96,11 +118,9 @@ async def test_a_transition_is_guarded_by_the_expected_state(tmp_path: Path) -> 
     assert lost is None
     with pytest.raises(ValueError, match="not an updatable job column"):
         await jobs.transition(job.id, JobState.SUBMITTING, JobState.RUNNING, now=3.0, state="x")
-    await db.close()
 
 
-async def test_old_photos_are_swept(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "bot.sqlite3")
+async def test_old_photos_are_swept(db: Database, tmp_path: Path) -> None:
     clock = OffsetClock()
     library = MediaLibrary(
         tmp_path / "photos", HostingStore(db), public_base_url=None, clock=clock
@@ -110,4 +130,3 @@ async def test_old_photos_are_swept(tmp_path: Path) -> None:
     clock.advance(PHOTO_RETENTION_SECONDS + 1)
     assert library.sweep() == 1
     assert library.path_of(kept.key) is None
-    await db.close()

@@ -49,6 +49,14 @@ class CreditsService:
     def enabled(self) -> bool:
         return self.quotas.credits
 
+    def now(self) -> float:
+        return self._clock()
+
+    async def set_access(
+        self, user_id: int, *, allowed: bool | None = None, banned: bool | None = None
+    ) -> None:
+        await self._people.set_access(user_id, self._clock(), allowed=allowed, banned=banned)
+
     def is_admin(self, user_id: int) -> bool:
         return user_id in self._access.admins
 

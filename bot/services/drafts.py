@@ -94,6 +94,7 @@ class DraftService:
         request_message_id: int | None,
     ) -> Draft:
         """Open a wizard; with a prompt it goes straight to the options card."""
+        await self._credits.check_access(user_id)
         options = default_options(self.capabilities, await self._people.preferences(user_id))
         if prompt is not None:
             validate(request_from(options, prompt), self.capabilities)

@@ -120,6 +120,12 @@ class JobService:
     async def get(self, job_id: int) -> Job | None:
         return await self._store.get(job_id)
 
+    async def unfinished(self) -> list[Job]:
+        return await self._store.in_states([s for s in JobState if not s.is_terminal])
+
+    async def counts_since(self, since: float) -> tuple[dict[str, int], dict[str, int]]:
+        return await self._store.counts_since(since)
+
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
         return await self._store.recent(chat_id, user_id, limit)
 

@@ -204,6 +204,21 @@ class JobStore:
             row = await cursor.fetchone()
         return _job(row) if row else None
 
+    async def counts_since(self, since: float) -> tuple[dict[str, int], dict[str, int]]:
+        """Jobs created since `since` by state, and failures by kind."""
+        async with self._db.read() as conn:
+            cursor = await conn.execute(
+                "SELECT state, COUNT(*) FROM jobs WHERE created_at >= ? GROUP BY state", (since,)
+            )
+            states = {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
+            cursor = await conn.execute(
+                "SELECT failure_kind, COUNT(*) FROM jobs WHERE created_at >= ? "
+                "AND failure_kind IS NOT NULL GROUP BY failure_kind",
+                (since,),
+            )
+            kinds = {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
+        return states, kinds
+
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(

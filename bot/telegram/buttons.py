@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Message, ReplyParameters, Update
 
+from bot.domain.credits import QuotaError
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
 from bot.domain.jobs import DraftStep
 from bot.services.followups import FollowUp
-from bot.telegram import wizard
+from bot.telegram import money, wizard
 from bot.telegram.callbacks import (
+    BuyButton,
     CancelJob,
     ChooseOption,
     CreateJob,
@@ -19,10 +21,10 @@ from bot.telegram.callbacks import (
     SettingsDone,
     decode,
 )
-from bot.telegram.cards import card_keyboard, card_text, settings_keyboard, settings_text
+from bot.telegram.cards import settings_keyboard, settings_text
 from bot.telegram.context import BotContext, Services, language_of, services
 from bot.telegram.i18n import t
-from bot.telegram.render import invalid_request_text
+from bot.telegram.render import invalid_request_text, refusal_text
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -60,6 +62,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         elif isinstance(button, SettingsDone):
             await query.answer()
             await query.edit_message_text(t(lang, "settings.saved"))
+        elif isinstance(button, BuyButton):
+            pack = found.credits.packs.get(button.pack_id)
+            if pack is None or not found.credits.enabled:
+                raise StaleButtonError
+            await query.answer()
+            await money.send_invoice(update, context, pack, lang)
         elif isinstance(button, LanguageButton):
             if not await found.people.set_language(query.from_user.id, button.language):
                 raise StaleButtonError
@@ -73,6 +81,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer(t(lang, "button.not_yours"), show_alert=True)
     except InvalidRequestError as exc:
         await query.answer(invalid_request_text(lang, exc, found.capabilities), show_alert=True)
+    except QuotaError as exc:
+        await query.answer(refusal_text(lang, exc), show_alert=True)
 
 
 async def _choose(
@@ -88,8 +98,8 @@ async def _choose(
     if draft.step is not DraftStep.OPTIONS:
         await wizard.show_draft(update, message, draft, found)
         return
-    caps = found.drafts.capabilities_for(draft)
-    await query.edit_message_text(card_text(draft, caps), reply_markup=card_keyboard(draft, caps))
+    text, keyboard = await wizard.card_view(draft, found)
+    await query.edit_message_text(text, reply_markup=keyboard)
 
 
 async def _cancel_job(query: CallbackQuery, found: Services, button: CancelJob, lang: str) -> None:

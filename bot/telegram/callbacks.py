@@ -56,6 +56,11 @@ class LanguageButton:
     language: str
 
 
+@dataclass(frozen=True)
+class BuyButton:
+    pack_id: str
+
+
 Button = (
     ChooseOption
     | CreateJob
@@ -65,6 +70,7 @@ Button = (
     | SettingsButton
     | SettingsDone
     | LanguageButton
+    | BuyButton
 )
 
 
@@ -83,8 +89,10 @@ def encode(button: Button) -> str:
         fields = ["s", button.option.value, button.value]
     elif isinstance(button, SettingsDone):
         fields = ["sd"]
-    else:
+    elif isinstance(button, LanguageButton):
         fields = ["l", button.language]
+    else:
+        fields = ["b", button.pack_id]
     data = _SEPARATOR.join([_VERSION, *fields])
     if len(data.encode()) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
@@ -116,6 +124,8 @@ def decode(data: str | None) -> Button | None:
             return SettingsDone()
         if action == "l" and len(fields) == 1 and fields[0].isalpha():
             return LanguageButton(fields[0])
+        if action == "b" and len(fields) == 1 and fields[0].isalnum():
+            return BuyButton(fields[0])
     except ValueError:
         return None
     return None

@@ -38,7 +38,8 @@ def option_label(lang: str, option: Option, value: str) -> str:
     return value.upper() if value == "4k" else value
 
 
-def card_text(draft: Draft, caps: Capabilities) -> str:
+def card_text(draft: Draft, caps: Capabilities, cost: tuple[int, int] | None = None) -> str:
+    """The card; `cost` is (price, balance) when videos cost credits."""
     lang, options = draft.language, draft.options
     lines = [t(lang, "card.title")]
     if options.images:
@@ -52,6 +53,9 @@ def card_text(draft: Draft, caps: Capabilities) -> str:
     extras = _switches_line(lang, options, caps)
     if extras:
         lines.append(extras)
+    if cost is not None:
+        price, balance = cost
+        lines.append(t(lang, "card.cost", price=price, balance=balance))
     lines.append(t(lang, "card.hint"))
     return "\n\n".join(lines)
 

@@ -65,6 +65,8 @@ def help_text(lang: str, found: Services) -> str:
         max_prompt=caps.max_prompt_chars,
     )
     text += _help_extras(lang, caps)
+    if found.credits.enabled:
+        text += t(lang, "help.credits")
     if not photos:
         text += t(lang, "help.photos_off")
     elif len(modes) > 1:
@@ -168,8 +170,9 @@ async def history(update: Update, context: BotContext) -> None:
     if not jobs:
         await message.reply_text(t(lang, "history.empty"))
         return
+    refunded = await found.credits.refunded([job.id for job in jobs])
     lines = [t(lang, "history.title")]
-    lines += [_history_line(lang, job, found) for job in jobs]
+    lines += [_history_line(lang, job, found, job.id in refunded) for job in jobs]
     buttons = [
         InlineKeyboardButton(
             t(lang, "history.get", id=job.id),
@@ -184,7 +187,7 @@ async def history(update: Update, context: BotContext) -> None:
     )
 
 
-def _history_line(lang: str, job: Job, found: Services) -> str:
+def _history_line(lang: str, job: Job, found: Services, refunded: bool) -> str:
     caps = found.drafts.capabilities_for_vendor(job.vendor)
     icon = _STATE_ICONS.get(job.state, "⏳")
     line = t(
@@ -197,6 +200,10 @@ def _history_line(lang: str, job: Job, found: Services) -> str:
         settings=settings_line(lang, job.request, caps),
         mode=option_label(lang, Option.MODE, job.request.mode.value),
     )
+    if job.price:
+        line += t(lang, "history.cost", price=job.price)
+        if refunded:
+            line += t(lang, "history.refunded")
     if job.state is JobState.FAILED:
         line += "\n" + failure_reason(job, caps)
     return line

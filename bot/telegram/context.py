@@ -32,6 +32,7 @@ class Services:
     notifier: TelegramNotifier
     capabilities: Capabilities
     job_timeout_minutes: float
+    support_contact: str
 
 
 class BotData:

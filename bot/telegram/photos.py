@@ -12,13 +12,14 @@ import contextlib
 from telegram import Message, Update
 from telegram.error import BadRequest
 
+from bot.domain.credits import QuotaError
 from bot.domain.errors import InvalidRequestError
 from bot.domain.request import MediaRef
 from bot.services.media import MAX_PHOTO_BYTES, PhotoRejectedError
 from bot.telegram.albums import Album
 from bot.telegram.context import BotContext, is_private, language_of, place_of, services
 from bot.telegram.i18n import t
-from bot.telegram.render import invalid_request_text
+from bot.telegram.render import invalid_request_text, refusal_text
 from bot.telegram.wizard import show_draft
 
 ALBUM_SETTLE_SECONDS = 1.0
@@ -85,6 +86,9 @@ async def _add(
         )
     except InvalidRequestError as exc:
         await message.reply_text(invalid_request_text(lang, exc, found.capabilities))
+        return
+    except QuotaError as exc:
+        await message.reply_text(refusal_text(lang, exc))
         return
     await show_draft(update, message, draft, found)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.capabilities import Capabilities
+from bot.domain.credits import QuotaError
 from bot.domain.errors import InvalidRequestError
 from bot.domain.jobs import DraftOptions, Job, JobState
 from bot.domain.options import Mode, Resolution
@@ -109,3 +112,12 @@ def video_keyboard(job: Job, caps: Capabilities) -> InlineKeyboardMarkup | None:
         for action in actions
     ]
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+def refusal_text(lang: str, error: QuotaError) -> str:
+    """Why a job cannot start, and when it will be possible."""
+    params = dict(error.params)
+    reopens_at = params.pop("reopens_at", None)
+    if isinstance(reopens_at, int | float):
+        params["time"] = datetime.fromtimestamp(reopens_at, UTC).strftime("%H:%M UTC")
+    return t(lang, f"refusal.{error.refusal.value}", **params)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import ForceReply, Message, MessageEntity, Update, User
+from telegram import ForceReply, InlineKeyboardMarkup, Message, MessageEntity, Update, User
 from telegram.error import TelegramError
 
+from bot.domain.credits import QuotaError
 from bot.domain.errors import InvalidRequestError, StaleButtonError
 from bot.domain.jobs import Draft, DraftStep, Job
 from bot.services.followups import source_of
@@ -20,7 +21,7 @@ from bot.telegram.context import (
     services,
 )
 from bot.telegram.i18n import t
-from bot.telegram.render import invalid_request_text
+from bot.telegram.render import invalid_request_text, refusal_text
 
 _ASK_KEYS = {
     DraftStep.PROMPT: "ask_prompt",
@@ -58,6 +59,9 @@ async def video(update: Update, context: BotContext) -> None:
         )
     except InvalidRequestError as exc:
         await message.reply_text(invalid_request_text(lang, exc, found.capabilities))
+        return
+    except QuotaError as exc:
+        await message.reply_text(refusal_text(lang, exc))
         return
     await show_draft(update, message, draft, found)
 
@@ -118,12 +122,20 @@ def _mention(text: str, name: str, user: User) -> MessageEntity:
     )
 
 
+async def card_view(draft: Draft, found: Services) -> tuple[str, InlineKeyboardMarkup]:
+    """The card's text (with its price and the balance when videos cost credits) and buttons."""
+    caps = found.drafts.capabilities_for(draft)
+    cost = None
+    if found.credits.enabled:
+        price = found.credits.price(draft.to_request())
+        cost = (price, (await found.credits.balance(draft.user_id)).total)
+    return card_text(draft, caps, cost), card_keyboard(draft, caps)
+
+
 async def send_card(message: Message, draft: Draft, found: Services) -> None:
     """Send the draft's card as a reply, and retire the card it had before."""
-    caps = found.drafts.capabilities_for(draft)
-    card = await message.reply_text(
-        card_text(draft, caps), reply_markup=card_keyboard(draft, caps), do_quote=True
-    )
+    text, keyboard = await card_view(draft, found)
+    card = await message.reply_text(text, reply_markup=keyboard, do_quote=True)
     if draft.card_message_id is not None and draft.card_message_id != card.message_id:
         with contextlib.suppress(TelegramError):
             await message.get_bot().delete_message(message.chat_id, draft.card_message_id)
@@ -155,6 +167,9 @@ async def text_input(update: Update, context: BotContext) -> None:
     except InvalidRequestError as exc:
         caps = found.drafts.capabilities_for(draft) if draft else found.capabilities
         await message.reply_text(invalid_request_text(lang, exc, caps))
+        return
+    except QuotaError as exc:
+        await message.reply_text(refusal_text(lang, exc))
         return
     except StaleButtonError:
         return

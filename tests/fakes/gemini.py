@@ -19,23 +19,22 @@ A bad key gets Google's real answer: HTTP 400 INVALID_ARGUMENT "API key not vali
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-import contextlib
 import json
 import secrets
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Final, Literal, Self, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import unquote
 
 from aiohttp import web
 
 from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
+from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
+from .server import FakeServer, drop_connection, find_leak, json_response
 
 NAME: Final[str] = "gemini"
 MODELS: Final[frozenset[str]] = frozenset(
@@ -72,7 +71,6 @@ DEFAULT_RAI_REASON: Final[str] = (
     "We encountered an issue with the audio for your prompt. Please try rephrasing your "
     "prompt. You have not been charged for this attempt."
 )
-TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
 KEY_HEADER: Final[str] = "x-goog-api-key"
 _ID_ALPHABET: Final[str] = string.ascii_lowercase + string.digits
 
@@ -295,7 +293,7 @@ def fault_step(kind: FaultKind) -> Step:
 
 
 def _json(status: int, body: object) -> web.Response:
-    return web.Response(status=status, text=json.dumps(body), content_type="application/json")
+    return json_response(status, body, ensure_ascii=True)
 
 
 def _fault_response(step: HttpError | Html | Garbage) -> web.Response:
@@ -513,7 +511,7 @@ class FakeOperation:
         return step
 
 
-class FakeGemini:
+class FakeGemini(FakeServer):
     """The fake; ``script`` is what new operations play, the ``*_faults`` lists are consumed
     first by the next submits / polls / downloads."""
 
@@ -522,10 +520,7 @@ class FakeGemini:
     def __init__(
         self, api_key: str = "gemini-test-key", *, forbidden_substrings: Sequence[str] = ()
     ) -> None:
-        if isinstance(forbidden_substrings, str):
-            raise TypeError("forbidden_substrings must be a sequence of strings, not a string")
-        self.api_key = api_key
-        self.forbidden_substrings = [*forbidden_substrings, TELEGRAM_FILE_URL_MARKER]
+        super().__init__(api_key, forbidden_substrings, allow_empty=True)
         self.script: list[Step] = default_script()
         self.submit_faults: list[Step] = []
         self.poll_faults: list[Step] = []
@@ -536,29 +531,12 @@ class FakeGemini:
         self.downloads = 0
         self.download_attempts = 0
         self.rejected: list[tuple[int, str]] = []
-        self.leaks: list[str] = []
         self.operations: dict[str, FakeOperation] = {}
         self.generated: set[str] = set()  # file URIs reported in a done answer
         self.video_bytes = sample_mp4_bytes()
         self._redirects: dict[str, str] = {}  # token → file id
-        self._runner: web.AppRunner | None = None
-        self._stopping: asyncio.Event | None = None
-        self._base_url: str | None = None
 
     # ---- contract ----------------------------------------------------------------------------
-
-    @property
-    def base_url(self) -> str:
-        if self._base_url is None:
-            raise RuntimeError("FakeGemini is not started")
-        return self._base_url
-
-    def bot_settings(self) -> dict[str, Any]:
-        return {
-            "vendor": NAME,
-            "vendor_api_key": self.api_key,
-            "vendor_base_url": self.base_url,
-        }
 
     def play_success(self, *, running_polls: int = 1) -> None:
         self.script = [*([running()] * running_polls), done()]
@@ -586,49 +564,14 @@ class FakeGemini:
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeGemini is already started")
-        self._stopping = asyncio.Event()
-        app = web.Application()
-        app.router.add_post("/v1beta/models/{target}", self._handle_submit)
-        app.router.add_get("/v1beta/models/{model}", self._handle_model)
-        app.router.add_get("/v1beta/models/{model}/operations/{op}", self._handle_poll)
-        app.router.add_get("/v1beta/files/{target}", self._handle_file)
-        app.router.add_get("/download/{token}/video.mp4", self._handle_redirected)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.5)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        self._runner = runner
-        self._base_url = f"http://{host}:{port}"
-
-    async def stop(self) -> None:
-        if self._stopping is not None:
-            self._stopping.set()
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/v1beta/models/{target}", self._handle_submit)
+        router.add_get("/v1beta/models/{model}", self._handle_model)
+        router.add_get("/v1beta/models/{model}/operations/{op}", self._handle_poll)
+        router.add_get("/v1beta/files/{target}", self._handle_file)
+        router.add_get("/download/{token}/video.mp4", self._handle_redirected)
 
     # ---- helpers -----------------------------------------------------------------------------
-
-    async def _sleep(self, seconds: float) -> None:
-        assert self._stopping is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0.0))
 
     def _key_problem(self, request: web.Request) -> web.Response | None:
         key = request.headers.get(KEY_HEADER)
@@ -640,13 +583,17 @@ class FakeGemini:
 
     def _leak(self, request: web.Request, raw: str) -> web.Response | None:
         """A forbidden substring anywhere, or our key anywhere but its header."""
-        haystacks = [raw, request.raw_path, unquote(request.raw_path)]
-        haystacks += [f"{k}: {v}" for k, v in request.headers.items() if k.lower() != KEY_HEADER]
-        for needle in [*self.forbidden_substrings, self.api_key]:
-            if any(needle in haystack for haystack in haystacks):
-                self.leaks.append(needle)
-                return _json(400, invalid_argument("request contains a forbidden value (leak)"))
-        return None
+        needle = find_leak(
+            request,
+            raw,
+            [*self.forbidden_substrings, self.api_key],
+            is_key_header=lambda name: name.lower() == KEY_HEADER,
+            unquote_path=unquote,
+        )
+        if needle is None:
+            return None
+        self.leaks.append(needle)
+        return _json(400, invalid_argument("request contains a forbidden value (leak)"))
 
     async def _fault(self, request: web.Request, step: Step) -> web.StreamResponse | None:
         """The answer for a fault step, or None for "answer normally"."""
@@ -656,9 +603,7 @@ class FakeGemini:
         if isinstance(step, HttpError | Html | Garbage):
             return _fault_response(step)
         if isinstance(step, Disconnect):
-            if request.transport is not None:
-                request.transport.close()
-            return web.Response(status=499)
+            return drop_connection(request)
         return None
 
     # ---- POST /v1beta/models/{model}:predictLongRunning -------------------------------------

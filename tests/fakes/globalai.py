@@ -30,22 +30,21 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import secrets
 import string
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Final, Self, TypeAlias
-from urllib.parse import unquote, urlsplit
+from typing import Any, Final, TypeAlias
+from urllib.parse import unquote
 
 from aiohttp import web
 
 from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
+from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
+from .server import FakeServer, is_http_url, json_response
 
 NAME: Final[str] = "globalai"
 PREFIX: Final[str] = "/kyyReactApiServer"
@@ -72,8 +71,6 @@ KNOWN_FIELDS: Final[frozenset[str]] = frozenset(
         "last_image",
     }
 )
-# Telegram file URLs embed the bot token; sending one to a vendor is always a leak.
-TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
 _ID_ALPHABET: Final[str] = string.ascii_lowercase + string.digits
 
 # --------------------------------------------------------------------------------------------
@@ -241,12 +238,6 @@ class FakeTask:
         return step
 
 
-def is_http_url(value: object) -> bool:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        return False
-    return bool(urlsplit(value).netloc) and not any(c.isspace() for c in value)
-
-
 def validate_submit(body: Mapping[str, Any]) -> str | None:
     """What is wrong with a create body per the docs, or None. An explicit null is refused."""
     unknown = sorted(set(body) - KNOWN_FIELDS)
@@ -317,17 +308,6 @@ def _frames_problem(body: Mapping[str, Any], model: str) -> str | None:
     return None
 
 
-def _json(
-    status_code: int, body: object, headers: Mapping[str, str] | None = None
-) -> web.Response:
-    return web.Response(
-        status=status_code,
-        text=json.dumps(body, ensure_ascii=False),
-        content_type="application/json",
-        headers=dict(headers or {}),
-    )
-
-
 def _html_page(code: int) -> str:
     return (
         f"<!DOCTYPE html><html><head><title>{code} Bad Gateway</title></head>"
@@ -341,7 +321,7 @@ def _html_page(code: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeGlobalAI:
+class FakeGlobalAI(FakeServer):
     """A fake GlobalAI server on 127.0.0.1 with a random port.
 
     Public state: ``script`` (steps copied to each NEW task), ``submit_faults`` /
@@ -356,12 +336,7 @@ class FakeGlobalAI:
     def __init__(
         self, api_key: str = "sk-globalai-test-key", *, forbidden_substrings: Sequence[str] = ()
     ) -> None:
-        if isinstance(forbidden_substrings, str):
-            raise TypeError("forbidden_substrings must be a sequence of strings, not a string")
-        if any(not s for s in forbidden_substrings):
-            raise ValueError("forbidden_substrings must not contain an empty string")
-        self.api_key = api_key
-        self.forbidden_substrings = [*forbidden_substrings, TELEGRAM_FILE_URL_MARKER]
+        super().__init__(api_key, forbidden_substrings, unquote_path=unquote)
         self.script: list[Step] = default_script()
         self.submit_faults: list[Step] = []
         self.poll_faults: list[Step] = []
@@ -371,20 +346,10 @@ class FakeGlobalAI:
         self.submit_attempts = 0
         self.polls: list[str] = []
         self.downloads = 0
-        self.leaks: list[str] = []
         self.tasks: dict[str, FakeTask] = {}
         self.video_bytes = sample_mp4_bytes()
-        self._runner: web.AppRunner | None = None
-        self._stopping: asyncio.Event | None = None
-        self._root: str | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------------
-
-    @property
-    def root_url(self) -> str:
-        if self._root is None:
-            raise RuntimeError("FakeGlobalAI is not started")
-        return self._root
 
     @property
     def base_url(self) -> str:
@@ -393,49 +358,12 @@ class FakeGlobalAI:
     def file_url(self, task_id: str) -> str:
         return f"{self.root_url}/files/{task_id}.mp4"
 
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeGlobalAI is already started")
-        self._stopping = asyncio.Event()
-        app = web.Application()
-        app.router.add_post(SUBMIT_PATH, self._handle_submit)
-        app.router.add_get(RESULT_PREFIX + "{task_id}", self._handle_result)
-        app.router.add_get("/files/{name}", self._handle_file)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.5)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        self._runner = runner
-        self._root = f"http://{host}:{port}"
-
-    async def stop(self) -> None:
-        if self._stopping is not None:
-            self._stopping.set()  # wake every handler sleeping in a delay()
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post(SUBMIT_PATH, self._handle_submit)
+        router.add_get(RESULT_PREFIX + "{task_id}", self._handle_result)
+        router.add_get("/files/{name}", self._handle_file)
 
     # ---- the contract (tests/fakes/contract.py) ----------------------------------------------
-
-    def bot_settings(self) -> dict[str, Any]:
-        return {
-            "vendor": NAME,
-            "vendor_api_key": self.api_key,
-            "vendor_base_url": self.base_url,
-        }
 
     def play_success(self, *, running_polls: int = 1) -> None:
         steps: list[Step] = [processing() for _ in range(running_polls)]
@@ -458,23 +386,6 @@ class FakeGlobalAI:
 
     # ---- helpers -----------------------------------------------------------------------------
 
-    async def _sleep(self, seconds: float) -> None:
-        assert self._stopping is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0.0))
-
-    def _authorized(self, request: web.Request) -> bool:
-        return request.headers.get("Authorization") == f"Bearer {self.api_key}"
-
-    def _find_leak(self, request: web.Request, raw: str) -> str | None:
-        haystacks = [raw, request.raw_path, unquote(request.raw_path)]
-        haystacks += [f"{k}: {v}" for k, v in request.headers.items() if k != "Authorization"]
-        for needle in self.forbidden_substrings:
-            if any(needle in h for h in haystacks):
-                self.leaks.append(needle)
-                return needle
-        return None
-
     async def _fault(self, step: Step) -> web.Response | None:
         """The answer of a fault step, or None for "answer normally"."""
         if isinstance(step, Delay):
@@ -487,9 +398,9 @@ class FakeGlobalAI:
             if isinstance(step.body, str):
                 return web.Response(status=step.code, text=step.body, headers=headers)
             body = step.body or {"message": DEFAULT_MESSAGES.get(step.code, "error")}
-            return _json(step.code, body, headers)
+            return json_response(step.code, body, headers)
         if isinstance(step, BodyCode):
-            return _json(200, {"code": step.code, "message": step.message})
+            return json_response(200, {"code": step.code, "message": step.message})
         if isinstance(step, Html):
             return web.Response(
                 status=step.code, text=_html_page(step.code), content_type="text/html"
@@ -504,20 +415,20 @@ class FakeGlobalAI:
         raw = raw_bytes.decode("utf-8", errors="replace")
         if self._find_leak(request, raw) is not None:
             self.rejected.append((400, raw, "forbidden substring"))
-            return _json(400, {"message": "request contains a forbidden value"})
+            return json_response(400, {"message": "request contains a forbidden value"})
         if self.submit_faults:
             answer = await self._fault(self.submit_faults.pop(0))
             if answer is not None:
                 return answer
         if not self._authorized(request):
             self.rejected.append((401, raw, "bad key"))
-            return _json(401, {"message": DEFAULT_MESSAGES[401]})
+            return json_response(401, {"message": DEFAULT_MESSAGES[401]})
         body, problem = _parse_object(request, raw_bytes)
         if body is not None:
             problem = validate_submit(body)
         if problem is not None or body is None:
             self.rejected.append((400, raw, problem or "bad body"))
-            return _json(400, {"message": problem})
+            return json_response(400, {"message": problem})
         task = FakeTask(
             id="vgen_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
             model=body["model"],
@@ -527,7 +438,7 @@ class FakeGlobalAI:
         )
         self.tasks[task.id] = task
         self.submissions.append(body)
-        return _json(
+        return json_response(
             200,
             {
                 "id": task.id,
@@ -544,16 +455,16 @@ class FakeGlobalAI:
         task_id = request.match_info["task_id"]
         self.polls.append(task_id)
         if self._find_leak(request, "") is not None:
-            return _json(400, {"message": "request contains a forbidden value"})
+            return json_response(400, {"message": "request contains a forbidden value"})
         if not self._authorized(request):
-            return _json(401, {"message": DEFAULT_MESSAGES[401]})
+            return json_response(401, {"message": DEFAULT_MESSAGES[401]})
         if self.poll_faults:
             answer = await self._fault(self.poll_faults.pop(0))
             if answer is not None:
                 return answer
         task = self.tasks.get(task_id)
         if task is None:
-            return _json(404, {"message": DEFAULT_MESSAGES[404]})
+            return json_response(404, {"message": DEFAULT_MESSAGES[404]})
         step = task.next_step()
         while isinstance(step, Delay):
             await self._sleep(step.seconds)
@@ -561,7 +472,7 @@ class FakeGlobalAI:
         answer = await self._fault(step)
         if answer is not None:
             return answer
-        return _json(200, self._result(task, step))
+        return json_response(200, self._result(task, step))
 
     def _result(self, task: FakeTask, step: Step) -> dict[str, Any]:
         result: dict[str, Any] = {

@@ -26,22 +26,20 @@ the task routes (bad request, unknown task).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import secrets
 import string
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Final, Self, TypeAlias
-from urllib.parse import unquote_plus
+from typing import Any, Final, TypeAlias
 
 from aiohttp import web
 
 from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
+from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
+from .server import FakeServer, json_response
 
 NAME: Final[str] = "gptplus5"
 
@@ -78,7 +76,6 @@ REQUIRED_FIELDS: Final[tuple[str, ...]] = (
     "aspect_ratio",
 )
 KNOWN_FIELDS: Final[frozenset[str]] = frozenset({*REQUIRED_FIELDS, "images"})
-TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
 # The leftovers of the documented completed example: error texts on a successful task.
 LEFTOVER_ERROR_MESSAGE: Final[str] = (
     "[403] Request failed: reCAPTCHA evaluation failed, retrying (attempt 1/3)"
@@ -245,15 +242,6 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def _json(status: int, body: object, headers: Mapping[str, str] | None = None) -> web.Response:
-    return web.Response(
-        status=status,
-        text=json.dumps(body, ensure_ascii=False),
-        content_type="application/json",
-        headers=headers,
-    )
-
-
 def _fault_response(step: HttpError | Html | BodyError) -> web.Response:
     if isinstance(step, Html):
         page = (
@@ -262,11 +250,11 @@ def _fault_response(step: HttpError | Html | BodyError) -> web.Response:
         )
         return web.Response(status=step.code, text=page, content_type="text/html")
     if isinstance(step, BodyError):
-        return _json(200, task_error(step.code, step.message))
+        return json_response(200, task_error(step.code, step.message))
     headers = {"Retry-After": f"{step.retry_after:g}"} if step.retry_after is not None else None
     if isinstance(step.body, str):
         return web.Response(status=step.code, text=step.body, headers=headers)
-    return _json(step.code, step.body, headers)
+    return json_response(step.code, step.body, headers)
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,7 +262,7 @@ def _fault_response(step: HttpError | Html | BodyError) -> web.Response:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeGptPlus5:
+class FakeGptPlus5(FakeServer):
     """The fake server. Scripting:
 
     * ``script``: steps for new tasks (one per poll, the last repeats); ``None`` plays the
@@ -289,10 +277,7 @@ class FakeGptPlus5:
     def __init__(
         self, api_key: str = "sk-gptplus5-test-key", *, forbidden_substrings: Sequence[str] = ()
     ) -> None:
-        if isinstance(forbidden_substrings, str):
-            raise TypeError("forbidden_substrings must be a sequence of strings, not a string")
-        self.api_key = api_key
-        self.forbidden_substrings = [*forbidden_substrings, TELEGRAM_FILE_URL_MARKER]
+        super().__init__(api_key, forbidden_substrings, allow_empty=True)
         self.script: list[Step] | None = None
         self.submit_faults: list[Step] = []
         self.poll_faults: list[Step] = []
@@ -302,66 +287,20 @@ class FakeGptPlus5:
         self.submit_attempts = 0
         self.polls: list[str] = []
         self.downloads = 0
-        self.leaks: list[str] = []
         self.tasks: dict[str, FakeTask] = {}
         self.requests: list[tuple[str, str]] = []  # (method, raw path and query)
         self.video_bytes = sample_mp4_bytes()
         self._files: dict[str, str] = {}  # file path → task id
-        self._runner: web.AppRunner | None = None
-        self._stopping = asyncio.Event()
-        self._base_url: str | None = None
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
-    @property
-    def base_url(self) -> str:
-        if self._base_url is None:
-            raise RuntimeError("FakeGptPlus5 is not started")
-        return self._base_url
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeGptPlus5 is already started")
-        self._stopping = asyncio.Event()
-        app = web.Application()
-        app.router.add_post("/v1/video/create", self._handle_submit)
-        app.router.add_get("/v1/video/query", self._handle_poll)
-        app.router.add_get("/v1/models", self._handle_models)
-        app.router.add_get("/cdn/{date}/{name}", self._handle_file)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.5)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        self._runner = runner
-        self._base_url = f"http://{host}:{port}"
-
-    async def stop(self) -> None:
-        self._stopping.set()  # wakes every handler sleeping in a Slow step
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/v1/video/create", self._handle_submit)
+        router.add_get("/v1/video/query", self._handle_poll)
+        router.add_get("/v1/models", self._handle_models)
+        router.add_get("/cdn/{date}/{name}", self._handle_file)
 
     # ---- the contract ------------------------------------------------------------------------
-
-    def bot_settings(self) -> dict[str, Any]:
-        return {
-            "vendor": NAME,
-            "vendor_api_key": self.api_key,
-            "vendor_base_url": self.base_url,
-        }
 
     def play_success(self, *, running_polls: int = 1) -> None:
         self.script = [*_running_states(running_polls), Completed()]
@@ -382,22 +321,6 @@ class FakeGptPlus5:
         self.poll_faults += [fault_step(kind)] * times
 
     # ---- helpers -----------------------------------------------------------------------------
-
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-
-    def _authorized(self, request: web.Request) -> bool:
-        return request.headers.get("Authorization") == f"Bearer {self.api_key}"
-
-    def _find_leak(self, request: web.Request, raw: str) -> str | None:
-        haystacks = [raw, request.raw_path, unquote_plus(request.raw_path)]
-        haystacks += [f"{k}: {v}" for k, v in request.headers.items() if k != "Authorization"]
-        for needle in self.forbidden_substrings:
-            if any(needle in text for text in haystacks):
-                self.leaks.append(needle)
-                return needle
-        return None
 
     async def _fault(self, step: Step) -> web.Response | None:
         """The answer for a fault step, or None to carry on normally."""
@@ -425,7 +348,7 @@ class FakeGptPlus5:
                 return answer
         if not self._authorized(request):
             self.rejected.append((401, "invalid token"))
-            return _json(401, INVALID_TOKEN)
+            return json_response(401, INVALID_TOKEN)
         body, problem = _parse_body(request, raw)
         if problem is not None:
             return self._refuse(400, problem)
@@ -439,11 +362,11 @@ class FakeGptPlus5:
         }
         if _truthy(body["enhance_prompt"]):
             reply["enhanced_prompt"] = f"(enhanced) {body['prompt']}"
-        return _json(200, reply)
+        return json_response(200, reply)
 
     def _refuse(self, status: int, reason: str) -> web.Response:
         self.rejected.append((status, reason))
-        return _json(status, task_error("invalid_request", reason))
+        return json_response(status, task_error("invalid_request", reason))
 
     def _create_task(self, body: dict[str, Any]) -> FakeTask:
         suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
@@ -470,16 +393,20 @@ class FakeGptPlus5:
         task_id = request.query.get("id", "")
         self.polls.append(task_id)
         if self._find_leak(request, "") is not None:
-            return _json(400, task_error("invalid_request", "forbidden value (credential leak)"))
+            return json_response(
+                400, task_error("invalid_request", "forbidden value (credential leak)")
+            )
         if not _accepts_json(request):
-            return _json(400, task_error("invalid_request", "Accept must be application/json"))
+            return json_response(
+                400, task_error("invalid_request", "Accept must be application/json")
+            )
         if not self._authorized(request):
-            return _json(401, INVALID_TOKEN)
+            return json_response(401, INVALID_TOKEN)
         if not task_id:
-            return _json(400, task_error("invalid_request", "id is required"))
+            return json_response(400, task_error("invalid_request", "id is required"))
         task = self.tasks.get(task_id)
         if task is None:
-            return _json(400, task_error("task_not_exist", "task_not_exist"))
+            return json_response(400, task_error("task_not_exist", "task_not_exist"))
         if self.poll_faults:
             answer = await self._fault(self.poll_faults.pop(0))
             if answer is not None:
@@ -492,7 +419,7 @@ class FakeGptPlus5:
             return _fault_response(step)
         obj = self._task_object(task, step)
         task.history.append(obj["status"])
-        return _json(200, obj)
+        return json_response(200, obj)
 
     def _task_object(self, task: FakeTask, step: Step) -> dict[str, Any]:
         now = _now_ms()
@@ -555,12 +482,12 @@ class FakeGptPlus5:
     async def _handle_models(self, request: web.Request) -> web.StreamResponse:
         self.requests.append((request.method, request.raw_path))
         if not self._authorized(request):
-            return _json(401, INVALID_TOKEN)
+            return json_response(401, INVALID_TOKEN)
         data = [
             {"id": model, "object": "model", "created": 1626777600, "owned_by": "custom"}
             for model in sorted(MODELS)
         ]
-        return _json(200, {"object": "list", "data": data, "success": True})
+        return json_response(200, {"object": "list", "data": data, "success": True})
 
     # ---- GET /cdn/<date>/<hex>.mp4 -----------------------------------------------------------
 

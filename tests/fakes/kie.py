@@ -25,10 +25,8 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
-import contextlib
 import hashlib
 import hmac
 import json
@@ -36,15 +34,15 @@ import secrets
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Final, Literal, Self, TypeAlias
-from urllib.parse import unquote_plus, urlsplit
+from typing import Any, Final, Literal, TypeAlias
 
 import aiohttp
 from aiohttp import web
 
 from .contract import SLOW_SECONDS, FaultKind
 from .media import looks_like_jpeg, sample_mp4_bytes
+from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
+from .server import FakeServer, drop_connection, is_http_url, reject_json_constant
 
 NAME: Final[str] = "kie"
 
@@ -80,7 +78,6 @@ EXTEND_FIELDS: Final[frozenset[str]] = frozenset(
 )
 FOUR_K_FIELDS: Final[frozenset[str]] = frozenset({"taskId", "index", "callBackUrl"})
 UPLOAD_FIELDS: Final[frozenset[str]] = frozenset({"base64Data", "uploadPath", "fileName"})
-TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
 
 NO_ACCESS: Final[str] = "You do not have access permissions"
 CONTENT_POLICY: Final[str] = "Your prompt was flagged by Website as violating content policies."
@@ -301,7 +298,7 @@ class SentCallback:
 # ---- the server ------------------------------------------------------------------------------
 
 
-class FakeKie:
+class FakeKie(FakeServer):
     """A fake kie.ai on 127.0.0.1 with a random port.
 
     Public state (tests read and replace it freely):
@@ -324,6 +321,7 @@ class FakeKie:
     """
 
     name = NAME
+    client_max_size = 64 * 1024 * 1024
 
     def __init__(
         self,
@@ -332,13 +330,8 @@ class FakeKie:
         forbidden_substrings: Sequence[str] = (),
         webhook_hmac_key: str | None = None,
     ) -> None:
-        if isinstance(forbidden_substrings, str):
-            raise TypeError("forbidden_substrings must be a sequence of strings, not a string")
-        if any(not s for s in forbidden_substrings):
-            raise ValueError("forbidden_substrings must not contain an empty string")
-        self.api_key = api_key
+        super().__init__(api_key, forbidden_substrings)
         self.webhook_hmac_key = webhook_hmac_key
-        self.forbidden_substrings: list[str] = [*forbidden_substrings, TELEGRAM_FILE_URL_MARKER]
         self.script: list[Step] = default_script()
         self.submit_faults: list[Step] = []
         self.poll_faults: list[Step] = []
@@ -356,17 +349,21 @@ class FakeKie:
         self.fourk_unavailable = False
         self.fourk_charges = 0
         self.credits: int | float = 1000
-        self.leaks: list[str] = []
         self.mirror_http_status = False
         self.require_issued_images = True
         self.callbacks_sent: list[SentCallback] = []
         self.video_bytes: bytes = sample_mp4_bytes()
         self._files: dict[str, Upload] = {}  # "<path>/<name>" → upload
-        self._runner: web.AppRunner | None = None
-        self._stopping: asyncio.Event | None = None
-        self.base_url = ""  # set by start()
 
     # ---- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:  # unlike the other fakes: "" until start(), and settable
+        return self._root_url or ""
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        self._root_url = value
 
     @property
     def upload_base_url(self) -> str:
@@ -375,57 +372,23 @@ class FakeKie:
     def file_url(self, task_id: str, suffix: str = "") -> str:
         return f"{self.base_url}/files/{task_id}{suffix}.mp4"
 
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeKie is already started")
-        self._stopping = asyncio.Event()
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_post("/api/v1/veo/generate", self._handle_generate)
-        app.router.add_post("/api/v1/veo/extend", self._handle_extend)
-        app.router.add_get("/api/v1/veo/record-info", self._handle_record_info)
-        app.router.add_get("/api/v1/veo/get-1080p-video", self._handle_1080p)
-        app.router.add_post("/api/v1/veo/get-4k-video", self._handle_4k)
-        app.router.add_get("/api/v1/chat/credit", self._handle_credit)
-        app.router.add_post("/api/file-base64-upload", self._handle_base64_upload)
-        app.router.add_post("/api/file-stream-upload", self._handle_stream_upload)
-        app.router.add_get("/files/{name}", self._handle_file)
-        app.router.add_get("/uploads/{path:.+}", self._handle_uploaded)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=0.5)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        self._runner = runner
-        self.base_url = f"http://{host}:{port}"
-
-    async def stop(self) -> None:
-        if self._stopping is not None:
-            self._stopping.set()  # wake every handler sleeping in a delay
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post("/api/v1/veo/generate", self._handle_generate)
+        router.add_post("/api/v1/veo/extend", self._handle_extend)
+        router.add_get("/api/v1/veo/record-info", self._handle_record_info)
+        router.add_get("/api/v1/veo/get-1080p-video", self._handle_1080p)
+        router.add_post("/api/v1/veo/get-4k-video", self._handle_4k)
+        router.add_get("/api/v1/chat/credit", self._handle_credit)
+        router.add_post("/api/file-base64-upload", self._handle_base64_upload)
+        router.add_post("/api/file-stream-upload", self._handle_stream_upload)
+        router.add_get("/files/{name}", self._handle_file)
+        router.add_get("/uploads/{path:.+}", self._handle_uploaded)
 
     # ---- the contract (tests/fakes/contract.py) ----------------------------------------------
 
     def bot_settings(self) -> dict[str, Any]:
-        settings: dict[str, Any] = {
-            "vendor": NAME,
-            "vendor_api_key": self.api_key,
-            "vendor_base_url": self.base_url,
-            "kie_upload_base_url": self.upload_base_url,
-        }
+        settings = super().bot_settings()
+        settings["kie_upload_base_url"] = self.upload_base_url
         if self.webhook_hmac_key is not None:
             settings["kie_webhook_hmac_key"] = self.webhook_hmac_key
         return settings
@@ -534,22 +497,6 @@ class FakeKie:
 
     # ---- plumbing ----------------------------------------------------------------------------
 
-    async def _sleep(self, seconds: float) -> None:
-        assert self._stopping is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0.0))
-
-    def _authorized(self, request: web.Request) -> bool:
-        return request.headers.get("Authorization") == f"Bearer {self.api_key}"
-
-    def _find_leak(self, request: web.Request, raw: str) -> str | None:
-        haystacks = [raw, request.raw_path, unquote_plus(request.raw_path)]
-        haystacks += [f"{k}: {v}" for k, v in request.headers.items() if k != "Authorization"]
-        for needle in self.forbidden_substrings:
-            if any(needle in h for h in haystacks):
-                return needle
-        return None
-
     def _answer(self, code: int, msg: str, data: Any = None) -> web.Response:
         status = code if self.mirror_http_status and code != 200 else 200
         body = {"code": code, "msg": msg, "data": data}
@@ -580,9 +527,7 @@ class FakeKie:
             text, ctype = _GARBAGE[step.kind]
             return web.Response(status=200, text=text, content_type=ctype)
         if isinstance(step, Disconnect):
-            if request.transport is not None:
-                request.transport.close()
-            return web.Response(status=499)
+            return drop_connection(request)
         return None
 
     async def _gate(
@@ -591,7 +536,6 @@ class FakeKie:
         """Leaks, scripted faults and the key, in that order; None when the request may pass."""
         needle = self._find_leak(request, raw)
         if needle is not None:
-            self.leaks.append(needle)
             return self._refuse(422, _for_record(raw), f"forbidden value {needle!r} in request")
         if faults:
             answer = await self._fault(request, faults.pop(0))
@@ -1033,12 +977,6 @@ def sign(task_id: str, timestamp: str, key: str) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
-def is_http_url(value: object) -> bool:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        return False
-    return bool(urlsplit(value).netloc) and not any(c.isspace() for c in value)
-
-
 def html_page(status: int) -> str:
     return (
         "<!DOCTYPE html>\n<html><head><title>"
@@ -1060,7 +998,7 @@ def _json_object(request: web.Request, raw: str) -> tuple[dict[str, Any] | None,
     if request.content_type != "application/json":
         return None, f"Content-Type must be application/json, got {request.content_type!r}"
     try:
-        value = json.loads(raw, parse_constant=_reject_constant)
+        value = json.loads(raw, parse_constant=reject_json_constant)
     except ValueError as exc:
         return None, f"invalid JSON body: {exc}"
     if not isinstance(value, dict):
@@ -1073,10 +1011,6 @@ def _for_record(raw: str) -> Any:
         return json.loads(raw)
     except ValueError:
         return raw
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"invalid JSON constant {name}")
 
 
 __all__ = [

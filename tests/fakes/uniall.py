@@ -25,7 +25,6 @@ Usage::
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import secrets
@@ -34,14 +33,20 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
-from types import TracebackType
-from typing import Any, Final, Literal, Self, TypeAlias
-from urllib.parse import unquote_plus, urlsplit
+from typing import Any, Final, Literal, TypeAlias
 
 from aiohttp import web
 
 from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
+from .server import (
+    TELEGRAM_FILE_URL_MARKER,
+    FakeServer,
+    drop_connection,
+    is_http_url,
+    json_response,
+    reject_json_constant,
+)
 
 __all__ = [
     "ASPECT_RATIOS",
@@ -113,9 +118,6 @@ EXTRA_BODY_TYPES: Final[Mapping[str, str]] = {
     "negative_prompt": "string",
     "seed": "integer",
 }
-# Telegram file URLs embed the bot token; sending one to a vendor is always a leak.
-TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
-
 SUBMIT_PATH: Final[str] = "/v1/video/generations"
 POLL_PATH_PREFIX: Final[str] = "/v1/videos/"
 _TASK_ID_ALPHABET: Final[str] = string.ascii_letters + string.digits
@@ -357,6 +359,9 @@ INVALID_TOKEN: Final[Mapping[str, Any]] = error_envelope(
 TASK_NOT_FOUND: Final[Mapping[str, Any]] = error_envelope(
     "task not found", "invalid_request_error", "task_not_exist"
 )
+LEAK_REFUSED: Final[Mapping[str, Any]] = invalid_parameter(
+    "request contains a forbidden value (credential leak)"
+)
 
 
 def default_error_body(code: int) -> dict[str, Any]:
@@ -398,14 +403,6 @@ def html_page(code: int) -> str:
     )
 
 
-def _json_response(status_code: int, body: object) -> web.Response:
-    return web.Response(
-        status=status_code,
-        text=json.dumps(body, ensure_ascii=False),
-        content_type="application/json",
-    )
-
-
 def _fault_body_response(step: HttpError | Html | Garbage) -> web.Response:
     if isinstance(step, HttpError):
         headers: dict[str, str] = {}
@@ -414,12 +411,7 @@ def _fault_body_response(step: HttpError | Html | Garbage) -> web.Response:
             headers["Retry-After"] = str(int(ra)) if float(ra).is_integer() else str(ra)
         if step.body is None or isinstance(step.body, Mapping):
             body = default_error_body(step.code) if step.body is None else dict(step.body)
-            return web.Response(
-                status=step.code,
-                text=json.dumps(body, ensure_ascii=False),
-                content_type="application/json",
-                headers=headers,
-            )
+            return json_response(step.code, body, headers)
         ctype = "text/html" if step.body.lstrip().startswith("<") else "text/plain"
         return web.Response(status=step.code, text=step.body, content_type=ctype, headers=headers)
     if isinstance(step, Html):
@@ -434,17 +426,6 @@ def _fault_body_response(step: HttpError | Html | Garbage) -> web.Response:
     }
     text, ctype = text_bodies[step.kind]
     return web.Response(status=200, text=text, content_type=ctype)
-
-
-def _is_http_url(value: object) -> bool:
-    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
-        return False
-    parts = urlsplit(value)
-    return bool(parts.netloc) and not any(c.isspace() for c in value)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"invalid JSON constant {name}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -467,7 +448,7 @@ def contract_fault(kind: FaultKind) -> Step:
     return faults[kind]
 
 
-class FakeUniAll:
+class FakeUniAll(FakeServer):
     """A fake UniAll (new-api) server on 127.0.0.1 with a random port.
 
     Public state (tests read and replace these freely):
@@ -486,15 +467,13 @@ class FakeUniAll:
     * ``video_bytes`` / ``video_size``: what ``/files/{task_id}.mp4`` serves.
     """
 
+    name = "uniall"
+    shutdown_timeout = 2.0
+
     def __init__(
         self, api_key: str = "sk-uniall-test-key", *, forbidden_substrings: Sequence[str] = ()
     ) -> None:
-        if isinstance(forbidden_substrings, str):
-            raise TypeError("forbidden_substrings must be a sequence of strings, not a string")
-        if any(not s for s in forbidden_substrings):
-            raise ValueError("forbidden_substrings must not contain an empty string")
-        self.api_key = api_key
-        self.forbidden_substrings: list[str] = [*forbidden_substrings, TELEGRAM_FILE_URL_MARKER]
+        super().__init__(api_key, forbidden_substrings)
         self.script: list[Step] = default_script()
         self.submit_faults: list[Step] = []
         self.poll_faults: list[Step] = []
@@ -506,25 +485,12 @@ class FakeUniAll:
         self.downloads = 0
         self.download_attempts = 0
         self.downloads_aborted = 0
-        self.leaks: list[str] = []
         self.tasks: dict[str, FakeTask] = {}
         self.video_bytes: bytes = sample_mp4_bytes()
         self.video_size: int | None = None
         self.requests: list[tuple[str, str]] = []  # (method, path_qs) of every request
-        self._runner: web.AppRunner | None = None
-        self._stopping: asyncio.Event | None = None
-        self._base_url: str | None = None
 
     # ---- the vendor-neutral contract (tests/fakes/contract.py) --------------------------------
-
-    name = "uniall"
-
-    def bot_settings(self) -> dict[str, Any]:
-        return {
-            "vendor": self.name,
-            "vendor_api_key": self.api_key,
-            "vendor_base_url": self.base_url,
-        }
 
     def play_success(self, *, running_polls: int = 1) -> None:
         self.script = [queued(), *[in_progress(50)] * max(running_polls - 1, 0), completed()]
@@ -547,12 +513,6 @@ class FakeUniAll:
     # ---- lifecycle ---------------------------------------------------------------------------
 
     @property
-    def base_url(self) -> str:
-        if self._base_url is None:
-            raise RuntimeError("FakeUniAll is not started")
-        return self._base_url
-
-    @property
     def submit_url(self) -> str:
         return f"{self.base_url}{SUBMIT_PATH}"
 
@@ -562,70 +522,12 @@ class FakeUniAll:
     def file_url(self, task_id: str) -> str:
         return f"{self.base_url}/files/{task_id}.mp4"
 
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("FakeUniAll is already started")
-        self._stopping = asyncio.Event()
-        app = web.Application()
-        app.router.add_post(SUBMIT_PATH, self._handle_submit)
-        app.router.add_get(POLL_PATH_PREFIX + "{task_id}", self._handle_poll)
-        app.router.add_get("/files/{name}", self._handle_file)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=2.0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        self._runner = runner
-        self._base_url = f"http://{host}:{port}"
-
-    async def stop(self) -> None:
-        if self._stopping is not None:
-            self._stopping.set()  # wake every handler sleeping in a delay()
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post(SUBMIT_PATH, self._handle_submit)
+        router.add_get(POLL_PATH_PREFIX + "{task_id}", self._handle_poll)
+        router.add_get("/files/{name}", self._handle_file)
 
     # ---- helpers -----------------------------------------------------------------------------
-
-    async def _sleep(self, seconds: float) -> None:
-        assert self._stopping is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0.0))
-
-    def _authorized(self, request: web.Request) -> bool:
-        return request.headers.get("Authorization") == f"Bearer {self.api_key}"
-
-    def _find_leak(self, request: web.Request, raw: str) -> str | None:
-        haystacks = [raw, request.raw_path, unquote_plus(request.raw_path)]
-        haystacks += [f"{k}: {v}" for k, v in request.headers.items() if k != "Authorization"]
-        for needle in self.forbidden_substrings:
-            if any(needle in h for h in haystacks):
-                return needle
-        return None
-
-    def _leak_response(self, needle: str) -> web.Response:
-        self.leaks.append(needle)
-        return _json_response(
-            400, invalid_parameter("request contains a forbidden value (credential leak)")
-        )
-
-    @staticmethod
-    def _drop(request: web.Request) -> web.Response:
-        if request.transport is not None:
-            request.transport.close()
-        return web.Response(status=499)  # never reaches the client
 
     async def _truncated(
         self, request: web.Request, full: bytes, at: int, content_type: str
@@ -651,7 +553,7 @@ class FakeUniAll:
         if isinstance(step, HttpError | Html | Garbage):
             return _fault_body_response(step)
         if isinstance(step, Disconnect):
-            return self._drop(request)
+            return drop_connection(request)
         if isinstance(step, Truncated):
             return await self._truncated(request, json_like, step.at_bytes, "application/json")
         return None
@@ -667,7 +569,7 @@ class FakeUniAll:
         needle = self._find_leak(request, raw)
         if needle is not None:
             self.rejected.append((400, _parse_for_record(raw), f"forbidden substring {needle!r}"))
-            return self._leak_response(needle)
+            return json_response(400, LEAK_REFUSED)
 
         if self.submit_faults:
             step = self.submit_faults.pop(0)
@@ -678,7 +580,7 @@ class FakeUniAll:
 
         if not self._authorized(request):
             self.rejected.append((401, _parse_for_record(raw), "invalid token"))
-            return _json_response(401, INVALID_TOKEN)
+            return json_response(401, INVALID_TOKEN)
 
         body, problem = _parse_json_object(request, raw_bytes)
         if problem is None:
@@ -686,7 +588,7 @@ class FakeUniAll:
             problem = _validate_submit(body)
         if problem is not None:
             self.rejected.append((400, _parse_for_record(raw), problem))
-            return _json_response(400, invalid_parameter(problem))
+            return json_response(400, invalid_parameter(problem))
         assert body is not None
 
         task_id = "task_" + "".join(secrets.choice(_TASK_ID_ALPHABET) for _ in range(32))
@@ -700,7 +602,7 @@ class FakeUniAll:
         self.tasks[task_id] = task
         self.submissions.append(body)
         task.last_status = "queued"
-        return _json_response(
+        return json_response(
             200,
             {
                 "id": task_id,
@@ -721,12 +623,12 @@ class FakeUniAll:
         self.polls.append(task_id)
         needle = self._find_leak(request, "")
         if needle is not None:
-            return self._leak_response(needle)
+            return json_response(400, LEAK_REFUSED)
         if not self._authorized(request):
-            return _json_response(401, INVALID_TOKEN)
+            return json_response(401, INVALID_TOKEN)
         task = self.tasks.get(task_id)
         if task is None:
-            return _json_response(404, TASK_NOT_FOUND)
+            return json_response(404, TASK_NOT_FOUND)
 
         if self.poll_faults:
             step = self.poll_faults.pop(0)
@@ -744,7 +646,7 @@ class FakeUniAll:
             return answer
         obj = self._status_object(task, step)
         task.last_status = obj["status"]
-        return _json_response(200, obj)
+        return json_response(200, obj)
 
     def _status_object(self, task: FakeTask, step: Step) -> dict[str, Any]:
         obj: dict[str, Any] = {
@@ -789,7 +691,7 @@ class FakeUniAll:
         self.requests.append((request.method, request.path_qs))
         needle = self._find_leak(request, "")
         if needle is not None:
-            return self._leak_response(needle)
+            return json_response(400, LEAK_REFUSED)
         name = request.match_info["name"]
         task_id = name.removesuffix(".mp4")
         if not name.endswith(".mp4") or task_id not in self.tasks:
@@ -838,7 +740,7 @@ class FakeUniAll:
 
 def _parse_for_record(raw: str) -> dict[str, Any] | str:
     try:
-        value = json.loads(raw, parse_constant=_reject_constant)
+        value = json.loads(raw, parse_constant=reject_json_constant)
     except ValueError:
         return raw
     return value if isinstance(value, dict) else raw
@@ -850,7 +752,7 @@ def _parse_json_object(
     if request.content_type != "application/json":
         return None, f"Content-Type must be application/json, got {request.content_type!r}"
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        value = json.loads(raw.decode("utf-8"), parse_constant=reject_json_constant)
     except (UnicodeDecodeError, ValueError) as e:
         return None, f"invalid JSON body: {e}"
     if not isinstance(value, dict):
@@ -898,12 +800,12 @@ def _validate_submit(body: dict[str, Any]) -> str | None:
         if not ok:
             return f"duration {d!r} is not allowed; use 4, 6 or 8"
 
-    if has_image and not _is_http_url(body["image"]):
+    if has_image and not is_http_url(body["image"]):
         return "image must be a single http(s) URL string"
     if has_last:
         if not has_image:
             return "last_image requires image (the first frame)"
-        if not _is_http_url(body["last_image"]):
+        if not is_http_url(body["last_image"]):
             return "last_image must be an http(s) URL string"
     if has_images:
         images = body["images"]
@@ -917,12 +819,12 @@ def _validate_submit(body: dict[str, Any]) -> str | None:
             return f"images: at most 3 reference images are allowed, got {len(images)}"
         if len(images) < 2:
             return f"images: multi-image reference needs 2 to 3 images, got {len(images)}"
-        if not all(_is_http_url(u) for u in images):
+        if not all(is_http_url(u) for u in images):
             return "images must contain only http(s) URL strings"
     if has_video:
         if has_image or has_last or has_images:
             return "video (extension) cannot be combined with image / last_image / images"
-        if not _is_http_url(body["video"]):
+        if not is_http_url(body["video"]):
             return "video must be an http(s) URL string"
 
     if "extra_body" in body:

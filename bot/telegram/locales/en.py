@@ -115,6 +115,23 @@ MESSAGES: dict[str, str] = {
         "optionally a last frame), the quality speed, or turn the stable channel off."
     ),
     "invalid.extra": "{vendor} does not offer: {value}.",
+    "card.cost": "💳 Costs {price} credits · you have {balance}",
+    "refusal.banned": "You are not allowed to use this bot.",
+    "refusal.not_allowed": (
+        "This bot is private. Ask its admin to add you: your Telegram id is {user_id}."
+    ),
+    "refusal.balance": (
+        "This video costs {price} credits and you have {balance}. /buy adds credits; "
+        "your {free_per_day} free credits come back tomorrow (UTC)."
+    ),
+    "refusal.active": (
+        "You already have {count} videos in progress (at most {limit}). "
+        "Try again when one has finished."
+    ),
+    "refusal.cooldown": "Please wait {seconds} s before starting the next video.",
+    "refusal.daily_cap": (
+        "The bot has used up today's video budget. It opens again at {time} (midnight UTC)."
+    ),
     "button.expired": "This button has expired. Send /video to start again.",
     "button.not_yours": "This card belongs to someone else. Start your own with /video.",
     "need_text": (
@@ -225,4 +242,56 @@ MESSAGES: dict[str, str] = {
     "command.cancel": "Close the card or cancel a queued job",
     "command.help": "What this bot can do",
     "command.start": "Start",
+    # credits and Stars
+    "balance.free_bot": "Videos are free on this bot.",
+    "balance.text": (
+        "💳 You have {total} credits: {free} free for today and {paid} bought. "
+        "Your free credits come back to {per_day} every day (UTC). /buy adds more."
+    ),
+    "buy.choose": "Choose a pack of credits (paid with Telegram Stars):",
+    "buy.pack": "{credits} credits · ⭐ {stars}",
+    "buy.title": "{credits} credits",
+    "buy.description": "{credits} credits for making videos, for {stars} Telegram Stars.",
+    "buy.invalid": "This offer is no longer valid. Send /buy again.",
+    "buy.thanks": "⭐ Thank you! {credits} credits added; you now have {total}.",
+    "paysupport": (
+        "Problems with a payment? Write to {contact} with the time of the payment. "
+        "Credits that are still unspent can be refunded in Stars."
+    ),
+    "terms": (
+        "Terms: credits buy video generations on this bot; a video that fails, expires or is "
+        "cancelled costs nothing (its credits come back at once). Unspent purchased credits "
+        "can be refunded on request (/paysupport). Free daily credits are not refundable."
+    ),
+    "history.cost": " · 💳 {price}",
+    "history.refunded": " (refunded)",
+    # admin
+    "admin.only": "This command is for the bot's admins.",
+    "admin.usage": "Usage: {usage}",
+    "admin.granted": "Granted {amount} credits to {user}; they now have {total}.",
+    "admin.banned": "{user} is banned.",
+    "admin.unbanned": "{user} is no longer banned.",
+    "admin.allowed": "{user} may use the bot.",
+    "admin.stats": (
+        "📊 Today (UTC)\nJobs: {states}\nSuccess rate: {rate}\nCredits spent: {spent}\n"
+        "Failures: {errors}"
+    ),
+    "admin.jobs_title": "⏳ Unfinished jobs:",
+    "admin.job_line": "#{id} {state} · {minutes} min · {vendor} {task} · user {user}",
+    "admin.no_jobs": "No unfinished jobs.",
+    "admin.refunded": "Refunded {amount} credits for job #{id}.",
+    "admin.nothing_to_refund": (
+        "Job #{id} has nothing to refund (not delivered, free, or refunded)."
+    ),
+    "admin.stars_not_refundable": (
+        "Payment {charge} cannot be refunded: unknown, already refunded, or its credits are spent."
+    ),
+    "admin.stars_refund_failed": "Telegram refused the refund: {reason}",
+    "admin.stars_refunded": "Refunded payment {charge} of {user}; took back {credits} credits.",
+    "command.balance": "Your credits",
+    "command.buy": "Buy credits with Stars",
+    "help.credits": (
+        "\n\nVideos cost credits: /balance shows yours, /buy adds more with Telegram Stars, "
+        "/terms and /paysupport say how payments work."
+    ),
 }

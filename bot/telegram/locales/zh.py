@@ -99,6 +99,16 @@ MESSAGES: dict[str, str] = {
         "稳定版快速模型只能从你的照片开始：请选择首帧（可加尾帧）、改用高质量速度，或关闭稳定通道。"
     ),
     "invalid.extra": "{vendor} 不提供：{value}。",
+    "card.cost": "💳 花费 {price} 点 · 你有 {balance} 点",
+    "refusal.banned": "你不能使用这个机器人。",
+    "refusal.not_allowed": "这是私人机器人。请联系管理员添加你：你的 Telegram id 是 {user_id}。",
+    "refusal.balance": (
+        "这个视频需要 {price} 点，你有 {balance} 点。/buy 可以购买点数；"
+        "你的 {free_per_day} 个免费点数明天（UTC）恢复。"
+    ),
+    "refusal.active": "你已有 {count} 个视频在制作中（最多 {limit} 个）。请等一个完成后再试。",
+    "refusal.cooldown": "请等 {seconds} 秒后再开始下一个视频。",
+    "refusal.daily_cap": "机器人今天的视频预算已用完，将在 {time}（UTC 午夜）重新开放。",
     "button.expired": "这个按钮已失效。发送 /video 重新开始。",
     "button.not_yours": "这张卡片属于别人。用 /video 开始你自己的。",
     "need_text": "我需要文字形式的提示词：发一条描述视频的消息，或发送 /cancel。",
@@ -200,4 +210,47 @@ MESSAGES: dict[str, str] = {
     "command.cancel": "关闭卡片或取消排队中的任务",
     "command.help": "机器人能做什么",
     "command.start": "开始",
+    # 点数与星星
+    "balance.free_bot": "这个机器人的视频是免费的。",
+    "balance.text": (
+        "💳 你有 {total} 点：今天免费 {free} 点，购买 {paid} 点。"
+        "免费点数每天（UTC）恢复到 {per_day} 点。/buy 可以购买更多。"
+    ),
+    "buy.choose": "选择点数包（用 Telegram 星星支付）：",
+    "buy.pack": "{credits} 点 · ⭐ {stars}",
+    "buy.title": "{credits} 点",
+    "buy.description": "{credits} 点用于制作视频，价格 {stars} 个 Telegram 星星。",
+    "buy.invalid": "这个报价已失效，请重新发送 /buy。",
+    "buy.thanks": "⭐ 谢谢！已增加 {credits} 点，你现在有 {total} 点。",
+    "paysupport": "支付有问题？请联系 {contact} 并说明支付时间。尚未使用的点数可以退回星星。",
+    "terms": (
+        "条款：点数用于在本机器人生成视频；失败、超时或取消的视频不收费（点数立即退回）。"
+        "未使用的购买点数可应要求退款（/paysupport）。每日免费点数不可退款。"
+    ),
+    "history.cost": " · 💳 {price}",
+    "history.refunded": "（已退款）",
+    # 管理
+    "admin.only": "这个命令只供机器人管理员使用。",
+    "admin.usage": "用法：{usage}",
+    "admin.granted": "已给 {user} 增加 {amount} 点；现在有 {total} 点。",
+    "admin.banned": "{user} 已被封禁。",
+    "admin.unbanned": "{user} 已解除封禁。",
+    "admin.allowed": "{user} 可以使用机器人了。",
+    "admin.stats": (
+        "📊 今天（UTC）\n任务：{states}\n成功率：{rate}\n花费点数：{spent}\n失败：{errors}"
+    ),
+    "admin.jobs_title": "⏳ 未完成的任务：",
+    "admin.job_line": "#{id} {state} · {minutes} 分钟 · {vendor} {task} · 用户 {user}",
+    "admin.no_jobs": "没有未完成的任务。",
+    "admin.refunded": "已退还任务 #{id} 的 {amount} 点。",
+    "admin.nothing_to_refund": "任务 #{id} 没有可退的点数（未送达、免费或已退款）。",
+    "admin.stars_not_refundable": "支付 {charge} 无法退款：未知、已退款或点数已用掉。",
+    "admin.stars_refund_failed": "Telegram 拒绝了退款：{reason}",
+    "admin.stars_refunded": "已退款 {user} 的支付 {charge}；收回 {credits} 点。",
+    "command.balance": "你的点数",
+    "command.buy": "用星星购买点数",
+    "help.credits": (
+        "\n\n制作视频需要点数：/balance 查看余额，/buy 用 Telegram 星星购买，"
+        "/terms 和 /paysupport 说明支付规则。"
+    ),
 }

@@ -1,0 +1,150 @@
+"""Admin commands in the chat: /grant /ban /unban /allow /stats /jobs /refund /refundstars."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.store.ledger import day_start
+from bot.telegram.context import BotContext, Services, language_of, services
+from bot.telegram.i18n import t
+
+AdminHandler = Callable[[Update, BotContext, Services, str, list[str]], Awaitable[str]]
+
+
+def admin_only(
+    handler: AdminHandler,
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """Run `handler` for admins; everyone else gets a plain refusal."""
+
+    async def run(update: Update, context: BotContext) -> None:
+        message = update.effective_message
+        user = update.effective_user
+        if message is None or user is None:
+            return
+        found = services(context)
+        lang = await language_of(context, user)
+        if not found.credits.is_admin(user.id):
+            await message.reply_text(t(lang, "admin.only"))
+            return
+        await message.reply_text(await handler(update, context, found, lang, context.args or []))
+
+    return run
+
+
+def _ids(args: list[str], count: int) -> list[int] | None:
+    if len(args) != count or not all(a.lstrip("-").isdigit() for a in args):
+        return None
+    return [int(a) for a in args]
+
+
+async def grant(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    numbers = _ids(args, 2)
+    if numbers is None or numbers[1] == 0:
+        return t(lang, "admin.usage", usage="/grant <user id> <credits>")
+    user_id, amount = numbers
+    key = f"grant:{update.update_id}"
+    await found.credits.grant(
+        user_id,
+        amount,
+        key,
+        note=f"by admin {update.effective_user.id if update.effective_user else '?'}",
+    )
+    total = (await found.credits.balance(user_id)).total
+    return t(lang, "admin.granted", amount=amount, user=user_id, total=total)
+
+
+async def _access(
+    found: Services, lang: str, args: list[str], usage: str, key: str, **flags: bool
+) -> str:
+    numbers = _ids(args, 1)
+    if numbers is None:
+        return t(lang, "admin.usage", usage=usage)
+    await found.credits.set_access(numbers[0], **flags)
+    return t(lang, key, user=numbers[0])
+
+
+async def ban(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    return await _access(found, lang, args, "/ban <user id>", "admin.banned", banned=True)
+
+
+async def unban(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    return await _access(found, lang, args, "/unban <user id>", "admin.unbanned", banned=False)
+
+
+async def allow(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    return await _access(found, lang, args, "/allow <user id>", "admin.allowed", allowed=True)
+
+
+async def stats(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    since = day_start(found.credits.now())
+    states, kinds = await found.jobs.counts_since(since)
+    finished = sum(states.get(s, 0) for s in ("delivered", "failed", "expired"))
+    rate = f"{100 * states.get('delivered', 0) / finished:.0f}%" if finished else "—"
+    by_state = ", ".join(f"{state} {count}" for state, count in sorted(states.items())) or "—"
+    errors = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "—"
+    spent = await found.credits.spent_since(since)
+    return t(lang, "admin.stats", states=by_state, rate=rate, spent=spent, errors=errors)
+
+
+async def jobs(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    now = found.credits.now()
+    lines = [
+        t(
+            lang,
+            "admin.job_line",
+            id=job.id,
+            state=job.state.value,
+            minutes=int((now - job.created_at) // 60),
+            vendor=job.vendor,
+            task=job.vendor_task_id or "—",
+            user=job.user_id,
+        )
+        for job in await found.jobs.unfinished()
+    ]
+    return "\n".join([t(lang, "admin.jobs_title"), *lines]) if lines else t(lang, "admin.no_jobs")
+
+
+async def refund(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    numbers = _ids(args, 1)
+    if numbers is None:
+        return t(lang, "admin.usage", usage="/refund <job id>")
+    returned = await found.credits.refund_job(numbers[0])
+    if not returned:
+        return t(lang, "admin.nothing_to_refund", id=numbers[0])
+    return t(lang, "admin.refunded", id=numbers[0], amount=returned)
+
+
+async def refund_stars(
+    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
+) -> str:
+    if len(args) != 1:
+        return t(lang, "admin.usage", usage="/refundstars <telegram payment charge id>")
+    charge_id = args[0]
+    payment = await found.credits.refundable_payment(charge_id)
+    if payment is None:
+        return t(lang, "admin.stars_not_refundable", charge=charge_id)
+    user_id, credits = payment
+    try:
+        await context.bot.refund_star_payment(user_id, charge_id)
+    except TelegramError as exc:
+        return t(lang, "admin.stars_refund_failed", reason=exc.message)
+    await found.credits.revoke_purchase(charge_id)
+    return t(lang, "admin.stars_refunded", charge=charge_id, user=user_id, credits=credits)

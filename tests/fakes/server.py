@@ -1,0 +1,189 @@
+"""What the vendor fakes (uniall, globalai, kie, gptplus5, gemini) share.
+
+``FakeServer`` is the aiohttp plumbing: a server on 127.0.0.1 with a random port, ``start()`` /
+``stop()`` / ``async with``, ``base_url``, the sleep of scripted delays (cut short by ``stop()``),
+the Bearer key check, the forbidden-substring leak check and the contract's ``bot_settings()``.
+A fake subclasses it, adds its routes in ``_add_routes`` and keeps its own steps, scripting,
+validation and answers. The functions below are the small helpers the fakes' handlers share.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from types import TracebackType
+from typing import Any, ClassVar, Final, Self
+from urllib.parse import unquote_plus, urlsplit
+
+from aiohttp import web
+
+# Telegram file URLs embed the bot token; sending one to a vendor is always a leak.
+TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
+
+
+def forbidden_needles(substrings: Sequence[str], *, allow_empty: bool = False) -> list[str]:
+    """The substrings a fake refuses to see in a request: these and Telegram file URLs."""
+    if isinstance(substrings, str):
+        raise TypeError("forbidden_substrings must be a sequence of strings, not a string")
+    if not allow_empty and any(not s for s in substrings):
+        raise ValueError("forbidden_substrings must not contain an empty string")
+    return [*substrings, TELEGRAM_FILE_URL_MARKER]
+
+
+def is_authorization(header: str) -> bool:
+    return header == "Authorization"
+
+
+def find_leak(
+    request: web.Request,
+    body: str,
+    needles: Sequence[str],
+    *,
+    is_key_header: Callable[[str], bool] = is_authorization,
+    unquote_path: Callable[[str], str] = unquote_plus,
+) -> str | None:
+    """The first needle in the body, the path (raw or unquoted) or a header (but the key's)."""
+    haystacks = [body, request.raw_path, unquote_path(request.raw_path)]
+    haystacks += [f"{k}: {v}" for k, v in request.headers.items() if not is_key_header(k)]
+    for needle in needles:
+        if any(needle in haystack for haystack in haystacks):
+            return needle
+    return None
+
+
+def json_response(
+    status: int,
+    body: object,
+    headers: Mapping[str, str] | None = None,
+    *,
+    ensure_ascii: bool = False,
+) -> web.Response:
+    return web.Response(
+        status=status,
+        text=json.dumps(body, ensure_ascii=ensure_ascii),
+        content_type="application/json",
+        headers=dict(headers) if headers else None,
+    )
+
+
+def drop_connection(request: web.Request) -> web.Response:
+    """Close the connection without an answer (the returned response never reaches anyone)."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=499)
+
+
+def is_http_url(value: object) -> bool:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        return False
+    return bool(urlsplit(value).netloc) and not any(c.isspace() for c in value)
+
+
+def reject_json_constant(name: str) -> Any:
+    """``json.loads(parse_constant=...)``: refuse ``NaN`` and ``Infinity``."""
+    raise ValueError(f"invalid JSON constant {name}")
+
+
+class FakeServer:
+    """An aiohttp server on 127.0.0.1 with a random port; subclasses add the routes."""
+
+    name: str  # the VENDOR value
+    shutdown_timeout: ClassVar[float] = 0.5
+    client_max_size: ClassVar[int] = 1024**2  # aiohttp's default
+
+    def __init__(
+        self,
+        api_key: str,
+        forbidden_substrings: Sequence[str],
+        *,
+        allow_empty: bool = False,
+        unquote_path: Callable[[str], str] = unquote_plus,
+    ) -> None:
+        self.api_key = api_key
+        self.forbidden_substrings: list[str] = forbidden_needles(
+            forbidden_substrings, allow_empty=allow_empty
+        )
+        self.leaks: list[str] = []
+        self._unquote_path = unquote_path
+        self._runner: web.AppRunner | None = None
+        self._stopping: asyncio.Event | None = None
+        self._root_url: str | None = None
+
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        raise NotImplementedError
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def root_url(self) -> str:
+        if self._root_url is None:
+            raise RuntimeError(f"{type(self).__name__} is not started")
+        return self._root_url
+
+    @property
+    def base_url(self) -> str:
+        return self.root_url
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError(f"{type(self).__name__} is already started")
+        self._stopping = asyncio.Event()
+        app = web.Application(client_max_size=self.client_max_size)
+        self._add_routes(app.router)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=self.shutdown_timeout)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, shutdown_timeout=self.shutdown_timeout)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        self._runner = runner
+        self._root_url = f"http://{host}:{port}"
+
+    async def stop(self) -> None:
+        if self._stopping is not None:
+            self._stopping.set()  # wake every handler sleeping in a delay
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # ---- the contract (tests/fakes/contract.py) ----------------------------------------------
+
+    def bot_settings(self) -> dict[str, Any]:
+        return {
+            "vendor": self.name,
+            "vendor_api_key": self.api_key,
+            "vendor_base_url": self.base_url,
+        }
+
+    # ---- for the handlers --------------------------------------------------------------------
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep for a scripted delay; ``stop()`` wakes every sleeper at once."""
+        assert self._stopping is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=max(seconds, 0.0))
+
+    def _authorized(self, request: web.Request) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self.api_key}"
+
+    def _find_leak(self, request: web.Request, body: str) -> str | None:
+        """The forbidden substring in this request, recorded in ``leaks``; None when clean."""
+        needle = find_leak(
+            request, body, self.forbidden_substrings, unquote_path=self._unquote_path
+        )
+        if needle is not None:
+            self.leaks.append(needle)
+        return needle
