@@ -36,9 +36,10 @@ from bot.telegram.context import BotData, Services
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.i18n import CATALOGS
 from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor
 from bot.vendors.registry import build_vendors
-from bot.web.server import WebServer
+from bot.web.server import TelegramWebhook, WebServer
 from bot.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -183,18 +184,25 @@ class BotRuntime:
         callback_vendors = {
             name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)
         }
-        self._web = WebServer(jobs, media, callback_vendors, worker_healthy=self._worker_healthy)
+        webhook = (
+            TelegramWebhook(settings.webhook_secret, update_feeder(telegram))
+            if settings.telegram_webhook
+            else None
+        )
+        self._web = WebServer(
+            jobs,
+            media,
+            callback_vendors,
+            worker_healthy=self._worker_healthy,
+            database_healthy=self._db.healthy,
+            webhook=webhook,
+        )
         await self._web.start(settings.http_host, settings.http_port)
         register(telegram)
         await telegram.initialize()
         await self._publish_commands()
         await telegram.start()
-        assert telegram.updater is not None
-        await telegram.updater.start_polling(
-            timeout=settings.telegram_poll_timeout_seconds,
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-        )
+        await self._receive_updates(telegram)
         await self._worker.start()
         log.info("bot @%s is running with vendor %s", telegram.bot.username, primary.name)
 
@@ -206,6 +214,22 @@ class BotRuntime:
                 await self._lease.renew()
             except Exception:
                 log.exception("could not renew the instance lease")
+
+    async def _receive_updates(self, telegram: TelegramApp) -> None:
+        """Long polling, or a webhook on our own server; pending updates are never dropped."""
+        settings = self.settings
+        if settings.telegram_webhook:
+            assert settings.public_base_url is not None
+            await register_webhook(
+                telegram, str(settings.public_base_url), settings.webhook_secret
+            )
+            return
+        assert telegram.updater is not None
+        await telegram.updater.start_polling(
+            timeout=settings.telegram_poll_timeout_seconds,
+            allowed_updates=Update.ALL_TYPES,
+            drop_pending_updates=False,
+        )
 
     def _worker_healthy(self) -> bool:
         return self._worker is not None and self._worker.healthy

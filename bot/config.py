@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
     telegram_api_url: HttpUrl = HttpUrl("https://api.telegram.org")
     telegram_local_mode: bool = False
     telegram_poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    telegram_webhook: bool = False
+    telegram_webhook_secret: SecretStr | None = None
 
     vendor: Annotated[tuple[str, ...], NoDecode]
     vendor_api_key: SecretStr | None = None
@@ -113,6 +116,20 @@ class Settings(BaseSettings):
         return level
 
     @model_validator(mode="after")
+    def _webhook_needs_a_public_url(self) -> Settings:
+        if self.telegram_webhook and self.public_base_url is None:
+            raise ValueError("TELEGRAM_WEBHOOK=true needs PUBLIC_BASE_URL (where Telegram posts)")
+        return self
+
+    @property
+    def webhook_secret(self) -> str:
+        """The secret token Telegram sends with each webhook update (stable across restarts)."""
+        if self.telegram_webhook_secret is not None:
+            return self.telegram_webhook_secret.get_secret_value()
+        token = self.telegram_bot_token.get_secret_value()
+        return hashlib.sha256(f"webhook:{token}".encode()).hexdigest()[:48]
+
+    @model_validator(mode="after")
     def _every_vendor_configured(self) -> Settings:
         for name in self.vendor:
             if self._api_key(name) is None:
@@ -161,7 +178,9 @@ class Settings(BaseSettings):
         """Every secret value, for log redaction."""
         values = [self.telegram_bot_token, self.vendor_api_key, self.kie_webhook_hmac_key]
         values += [getattr(self, f"{name}_api_key") for name in KNOWN_VENDORS]
-        return [value.get_secret_value() for value in values if value is not None]
+        return [value.get_secret_value() for value in values if value is not None] + [
+            self.webhook_secret
+        ]
 
     @property
     def quotas(self) -> Quotas:

@@ -66,6 +66,14 @@ class JobService:
         self._policy = policy
         self._clock = clock
         self._on_due: Callable[[], None] | None = None
+        self._health: dict[str, str] = {}
+
+    def vendor_health(self) -> dict[str, str]:
+        """Each vendor's last answer: "ok", or what went wrong ("unknown" before any call)."""
+        return {name: self._health.get(name, "unknown") for name in self._vendors}
+
+    def _vendor_answered(self, vendor: str, error: VendorError | None) -> None:
+        self._health[vendor] = "ok" if error is None else f"{error.kind.value}: {error.message}"
 
     def on_due(self, wake: Callable[[], None]) -> None:
         """Call `wake` when a job becomes due outside the worker (a vendor callback)."""
@@ -171,12 +179,14 @@ class JobService:
         try:
             task_id = await vendor.submit(job.request, self._media.for_job(job.id))
         except VendorTimeoutError as exc:
+            self._vendor_answered(job.vendor, exc)
             log.error("job %s: submit to %s timed out; outcome unknown", job.id, job.vendor)
             await self._fail(
                 claimed, JobState.SUBMITTING, FailureKind.UNKNOWN_OUTCOME, exc.message
             )
             return
         except VendorError as exc:
+            self._vendor_answered(job.vendor, exc)
             await self._submit_failed(claimed, exc)
             return
         except InvalidRequestError as exc:
@@ -189,6 +199,7 @@ class JobService:
                 claimed, JobState.SUBMITTING, FailureKind.UNKNOWN_OUTCOME, "internal error"
             )
             return
+        self._vendor_answered(job.vendor, None)
         running = await self._store.transition(
             job.id,
             JobState.SUBMITTING,
@@ -252,6 +263,7 @@ class JobService:
         try:
             status = await vendor.status(job.vendor_task_id)
         except VendorError as exc:
+            self._vendor_answered(job.vendor, exc)
             # A task the vendor accepted may still finish: only the deadline ends it.
             log.warning("job %s: status from %s failed: %s", job.id, job.vendor, exc)
             if exc.kind in _OPERATOR_KINDS:
@@ -267,6 +279,7 @@ class JobService:
                 next_action_at=self._clock() + self._backoff(job, attempts, exc),
             )
             return
+        self._vendor_answered(job.vendor, None)
         if isinstance(status, Queued | Running):
             progress = status.progress if isinstance(status, Running) else None
             updated = await self._store.transition(

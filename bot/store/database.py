@@ -58,6 +58,14 @@ class Database:
                 raise
             await self._connection.commit()
 
+    async def healthy(self) -> bool:
+        try:
+            async with self.read() as conn:
+                cursor = await conn.execute("SELECT 1")
+                return await cursor.fetchone() is not None
+        except Exception:
+            return False
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:

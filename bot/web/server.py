@@ -1,9 +1,12 @@
-"""The bot's own HTTP server: hosted photos for vendors, vendor callbacks, a health check."""
+"""The bot's own HTTP server: Telegram's webhook, photos for vendors, callbacks, health."""
 
 from __future__ import annotations
 
+import hmac
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 
@@ -15,6 +18,15 @@ from bot.vendors.base import CallbackVendor
 log = logging.getLogger(__name__)
 
 MAX_CALLBACK_BYTES = 256 * 1024
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+@dataclass(frozen=True)
+class TelegramWebhook:
+    """Where Telegram posts updates, and the secret token it must send with each."""
+
+    secret: str
+    feed: Callable[[Any], Awaitable[None]]
 
 
 class WebServer:
@@ -25,11 +37,15 @@ class WebServer:
         callback_vendors: Mapping[str, CallbackVendor],
         *,
         worker_healthy: Callable[[], bool],
+        database_healthy: Callable[[], Awaitable[bool]],
+        webhook: TelegramWebhook | None = None,
     ) -> None:
         self._jobs = jobs
         self._media = media
         self._callback_vendors = callback_vendors
         self._worker_healthy = worker_healthy
+        self._database_healthy = database_healthy
+        self._webhook = webhook
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -38,6 +54,7 @@ class WebServer:
         app.router.add_get("/healthz", self._health)
         app.router.add_post("/callbacks/{vendor}", self._callback)
         app.router.add_get("/media/{token}", self._hosted_media)
+        app.router.add_post(WEBHOOK_PATH, self._telegram_update)
         return app
 
     async def start(self, host: str, port: int) -> None:
@@ -54,8 +71,31 @@ class WebServer:
             self._runner = None
 
     async def _health(self, request: web.Request) -> web.Response:
-        healthy = self._worker_healthy()
-        return web.json_response({"worker": healthy}, status=200 if healthy else 503)
+        """Whether the database, the worker and each vendor are well (503 if the bot is not)."""
+        database = await self._database_healthy()
+        worker = self._worker_healthy()
+        vendors = self._jobs.vendor_health()
+        body = {
+            "database": "ok" if database else "failing",
+            "worker": "ok" if worker else "stopped",
+            "vendors": vendors,
+        }
+        return web.json_response(body, status=200 if database and worker else 503)
+
+    async def _telegram_update(self, request: web.Request) -> web.Response:
+        """An update Telegram posts in webhook mode, checked against the secret token."""
+        if self._webhook is None:
+            return web.Response(status=404, text="not found")
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), self._webhook.secret.encode()):
+            log.warning("refused a webhook request without the right secret token")
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="not JSON")
+        await self._webhook.feed(data)
+        return web.Response(text="ok")
 
     async def _hosted_media(self, request: web.Request) -> web.StreamResponse:
         """A photo for a vendor, while its job needs it; 404 for anything else."""
