@@ -78,7 +78,7 @@ class CreditsService:
     async def balance(self, user_id: int) -> Balance:
         return await self._ledger.balance(user_id, self.quotas.free_per_day, self._clock())
 
-    async def grant(self, user_id: int, amount: int, key: str, note: str) -> bool:
+    async def grant(self, user_id: int, amount: int, key: str, note: str) -> int:
         return await self._ledger.grant(user_id, amount, key, note, self._clock())
 
     async def credit_purchase(self, user_id: int, pack: StarPack, charge_id: str) -> bool:

@@ -183,9 +183,14 @@ class LedgerStore:
             rows = await cursor.fetchall()
         return {(int(r[0]), str(r[1])): int(r[2]) for r in rows}
 
-    async def grant(self, user_id: int, amount: int, key: str, note: str, now: float) -> bool:
+    async def grant(self, user_id: int, amount: int, key: str, note: str, now: float) -> int:
+        """Add credits (or take them back, never below zero); the amount actually moved."""
         async with self._db.transaction() as conn:
-            return await _insert(
+            if amount < 0:
+                amount = -min(-amount, max(0, await pool_balance(conn, user_id, Pool.PAID)))
+            if amount == 0:
+                return 0
+            moved = await _insert(
                 conn,
                 user_id=user_id,
                 kind="grant",
@@ -195,6 +200,7 @@ class LedgerStore:
                 now=now,
                 note=note,
             )
+        return amount if moved else 0
 
     async def purchase(
         self, *, charge_id: str, user_id: int, pack: str, stars: int, credits: int, now: float

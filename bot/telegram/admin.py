@@ -49,14 +49,10 @@ async def grant(
         return t(lang, "admin.usage", usage="/grant <user id> <credits>")
     user_id, amount = numbers
     key = f"grant:{update.update_id}"
-    await found.credits.grant(
-        user_id,
-        amount,
-        key,
-        note=f"by admin {update.effective_user.id if update.effective_user else '?'}",
-    )
+    admin = update.effective_user.id if update.effective_user else 0
+    moved = await found.credits.grant(user_id, amount, key, note=f"by admin {admin}")
     total = (await found.credits.balance(user_id)).total
-    return t(lang, "admin.granted", amount=amount, user=user_id, total=total)
+    return t(lang, "admin.granted", amount=moved, user=user_id, total=total)
 
 
 async def _access(
