@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -130,3 +132,18 @@ async def test_old_photos_are_swept(db: Database, tmp_path: Path) -> None:
     clock.advance(PHOTO_RETENTION_SECONDS + 1)
     assert library.sweep() == 1
     assert library.path_of(kept.key) is None
+
+
+async def test_a_transaction_cancelled_at_begin_leaves_nothing_open(db: Database) -> None:
+    async def renew() -> None:  # what the lease heartbeat does; stop() cancels it
+        async with db.transaction() as conn:
+            await conn.execute("SELECT 1")
+
+    for _ in range(5):
+        task = asyncio.create_task(renew())
+        await asyncio.sleep(0)  # the task now waits for BEGIN IMMEDIATE on aiosqlite's thread
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        async with db.transaction() as conn:  # would fail "within a transaction" before
+            await conn.execute("SELECT 1")

@@ -48,15 +48,24 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        """A write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error.
+
+        A cancellation can land while BEGIN is still queued on aiosqlite's thread; the
+        rollback then waits for it, shielded, so no transaction is ever left open.
+        """
         async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
             try:
+                await self._connection.execute("BEGIN IMMEDIATE")
                 yield self._connection
+                await self._connection.commit()
             except BaseException:
-                await self._connection.rollback()
+                await asyncio.shield(self._abandon())
                 raise
-            await self._connection.commit()
+
+    async def _abandon(self) -> None:
+        await self._connection.execute("SELECT 1")  # runs after anything still queued
+        if self._connection.in_transaction:
+            await self._connection.rollback()
 
     async def healthy(self) -> bool:
         try:

@@ -204,6 +204,8 @@ def _history_line(lang: str, job: Job, found: Services, refunded: bool) -> str:
         line += t(lang, "history.cost", price=job.price)
         if refunded:
             line += t(lang, "history.refunded")
+        elif job.state in (JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED):
+            line += t(lang, "history.returned")
     if job.state is JobState.FAILED:
         line += "\n" + failure_reason(job, caps)
     return line

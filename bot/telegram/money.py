@@ -6,10 +6,11 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, Update
 
-from bot.domain.credits import StarPack
+from bot.domain.credits import QuotaError, StarPack
 from bot.telegram.callbacks import BuyButton, encode
 from bot.telegram.context import BotContext, language_of, services
 from bot.telegram.i18n import t
+from bot.telegram.render import refusal_text
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,12 @@ async def buy(update: Update, context: BotContext) -> None:
     if not found.credits.enabled:
         await message.reply_text(t(lang, "balance.free_bot"))
         return
+    if update.effective_user is not None:
+        try:
+            await found.credits.check_access(update.effective_user.id)
+        except QuotaError as exc:
+            await message.reply_text(refusal_text(lang, exc))
+            return
     rows = [
         [
             InlineKeyboardButton(
@@ -105,6 +112,11 @@ async def pre_checkout(update: Update, context: BotContext) -> None:
         or not found.credits.enabled
     ):
         await query.answer(ok=False, error_message=t(lang, "buy.invalid"))
+        return
+    try:
+        await found.credits.check_access(query.from_user.id)
+    except QuotaError as exc:
+        await query.answer(ok=False, error_message=refusal_text(lang, exc))
         return
     await query.answer(ok=True)
 

@@ -264,6 +264,7 @@ MESSAGES: dict[str, str] = {
         "can be refunded on request (/paysupport). Free daily credits are not refundable."
     ),
     "history.cost": " · 💳 {price}",
+    "history.returned": " (not charged)",
     "history.refunded": " (refunded)",
     # admin
     "admin.only": "This command is for the bot's admins.",

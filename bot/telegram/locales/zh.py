@@ -228,6 +228,7 @@ MESSAGES: dict[str, str] = {
         "未使用的购买点数可应要求退款（/paysupport）。每日免费点数不可退款。"
     ),
     "history.cost": " · 💳 {price}",
+    "history.returned": "（未扣费）",
     "history.refunded": "（已退款）",
     # 管理
     "admin.only": "这个命令只供机器人管理员使用。",

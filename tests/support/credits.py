@@ -1,0 +1,153 @@
+"""Helpers for the credit, payment, quota and admin tests: people, texts, jobs and a fixed day."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.config import Settings
+from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
+from tests.support.harness import BOB, OffsetClock, Person, job_rows
+
+DAY = 86400.0
+OLGA = TgUser(id=4242, first_name="Olga", language_code="en")  # the operator in these tests
+ADMIN_CHAT_ID = -100777
+PRICE = 10  # Fast · 720p · 8 s · with sound, the default card, at the default prices
+
+ADMIN_ONLY = "This command is for the bot's admins."
+OFFER_INVALID = "This offer is no longer valid. Send /buy again."
+CHOOSE_PACK = "Choose a pack of credits (paid with Telegram Stars):"
+PACK_BUTTONS = ["50 credits · ⭐ 50", "220 credits · ⭐ 200", "600 credits · ⭐ 500"]
+DEFAULT_SETTINGS = "Fast · 720p · 16:9 · 8 s · 🔊 Sound"
+
+
+def balance_text(free: int, paid: int, per_day: int) -> str:
+    """The exact /balance answer (locales/en.py "balance.text")."""
+    return (
+        f"💳 You have {free + paid} credits: {free} free for today and {paid} bought. "
+        f"Your free credits come back to {per_day} every day (UTC). /buy adds more."
+    )
+
+
+def cost_line(price: int, balance: int) -> str:
+    return f"💳 Costs {price} credits · you have {balance}"
+
+
+def thanks(credits: int, total: int) -> str:
+    return f"⭐ Thank you! {credits} credits added; you now have {total}."
+
+
+def dm(telegram: FakeTelegram, user: TgUser) -> Person:
+    """`user` in a direct message with the bot."""
+    return Person(telegram, user, TgChat.private(user))
+
+
+def bob(telegram: FakeTelegram) -> Person:
+    return dm(telegram, BOB)
+
+
+def admin(telegram: FakeTelegram) -> Person:
+    return dm(telegram, OLGA)
+
+
+def pin_to_midday(clock: OffsetClock) -> float:
+    """Move the bot's clock to the next 12:00 UTC, so a test never straddles midnight."""
+    now = time.time()
+    midday = now - (now % DAY) + DAY / 2
+    if midday < now:
+        midday += DAY
+    clock.offset = midday - now
+    return midday
+
+
+def credit_settings(settings_for: Callable[..., Settings], **overrides: Any) -> Settings:
+    """Settings with credits on and the operator Olga as the only admin.
+
+    The instance lease is renewed every ttl/3 seconds; a renewal cancelled at stop while it
+    waits for BEGIN IMMEDIATE leaves the connection inside a transaction and makes
+    BotRuntime.stop() fail ("cannot start a transaction within a transaction", a bot bug
+    reported separately). A 30 s lease keeps renewals out of these short runs.
+    """
+    values: dict[str, Any] = {
+        "credits_enabled": True,
+        "admin_user_ids": (OLGA.id,),
+        "instance_lease_seconds": 30.0,
+    }
+    values.update(overrides)
+    return settings_for(**values)
+
+
+async def text_of(person: Person, text: str) -> str:
+    """Send `text` and return the text of the bot's answer."""
+    return (await person.say(text)).text or ""
+
+
+async def open_card(person: Person, prompt: str) -> SentMessage:
+    card = await person.say(f"/video {prompt}")
+    assert (card.text or "").startswith("🎬 New video"), card.text
+    return card
+
+
+async def create(person: Person, prompt: str) -> tuple[SentMessage, dict[str, Any]]:
+    """Open a card with `prompt` and tap ▶️ Create video: (the card, the callback answer)."""
+    card = await open_card(person, prompt)
+    answer = await person.press(card, "Create video")
+    return card, answer
+
+
+async def wait_state(
+    telegram: FakeTelegram, database_path: Path, job_id: int, state: str
+) -> dict[str, Any]:
+    def reached() -> dict[str, Any] | None:
+        rows = [row for row in job_rows(database_path) if row["id"] == job_id]
+        return rows[0] if rows and rows[0]["state"] == state else None
+
+    return await telegram.wait_for(reached)
+
+
+async def card_showing(person: Person, card: SentMessage, line: str) -> str:
+    """Wait until the card (edited after a tap) has `line` as one of its paragraphs."""
+
+    def shown() -> str | None:
+        current = person.current(card).text or ""
+        return current if line in current.split("\n\n") else None
+
+    return await person.telegram.wait_for(shown)
+
+
+async def status_containing(person: Person, card: SentMessage, text: str) -> str:
+    def shown() -> str | None:
+        current = person.current(card).text or ""
+        return current if text in current else None
+
+    return await person.telegram.wait_for(shown)
+
+
+async def quiet(telegram: FakeTelegram, seconds: float = 0.4) -> None:
+    """Wait until the bot has fetched every queued update, then give its handlers a moment."""
+    await telegram.wait_for(lambda: telegram.pending_updates == 0)
+    await asyncio.sleep(seconds)
+
+
+def refusal(answer: dict[str, Any]) -> tuple[str, bool]:
+    """(text, show_alert) of a callback answer."""
+    return str(answer.get("text")), bool(answer.get("show_alert"))
+
+
+def history_line(
+    job_id: int,
+    prompt: str,
+    *,
+    state: str = "delivered",
+    icon: str = "✅",
+    price: int = PRICE,
+    refunded: bool = False,
+) -> str:
+    line = f"{icon} #{job_id} · {state} · Text only\n📝 {prompt}\n⚙️ {DEFAULT_SETTINGS}"
+    line += f" · 💳 {price}"
+    if refunded:
+        line += " (refunded)"
+    return line

@@ -1,0 +1,248 @@
+"""Admin commands in the chat, each also tried by someone who is not an admin; operator alerts.
+
+Per the issue: /grant, /ban, /unban, /allow, /stats, /jobs, /refund and /refundstars work for the
+admins of ADMIN_USER_IDS; anyone else gets "This command is for the bot's admins." and nothing
+changes. Vendor auth/balance errors reach ADMIN_CHAT_ID once, not once per job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.app import BotRuntime
+from bot.config import Settings
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.uniall import FakeUniAll, failed, http_error, in_progress, queued
+from tests.support.credits import (
+    ADMIN_CHAT_ID,
+    ADMIN_ONLY,
+    admin,
+    balance_text,
+    bob,
+    create,
+    credit_settings,
+    history_line,
+    pin_to_midday,
+    quiet,
+    status_containing,
+    text_of,
+    wait_state,
+)
+from tests.support.harness import ALICE, BOB, OffsetClock, Person, job_rows
+
+BANNED = "You are not allowed to use this bot."
+
+
+async def test_grant_adds_credits_and_only_for_admins(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    pin_to_midday(clock)
+    olga, bob_dm = admin(telegram), bob(telegram)
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        assert await text_of(bob_dm, f"/grant {BOB.id} 1000") == ADMIN_ONLY
+        assert await text_of(bob_dm, "/balance") == balance_text(30, 0, 30)
+
+        assert await text_of(olga, f"/grant {ALICE.id} 50") == (
+            f"Granted 50 credits to {ALICE.id}; they now have 80."
+        )
+        assert await text_of(alice, "/balance") == balance_text(30, 50, 30)
+        assert await text_of(olga, f"/grant {ALICE.id}") == ("Usage: /grant <user id> <credits>")
+        assert await text_of(olga, f"/grant {ALICE.id} 0") == ("Usage: /grant <user id> <credits>")
+        assert await text_of(alice, "/balance") == balance_text(30, 50, 30)
+
+
+async def test_ban_and_unban_only_for_admins(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    olga, bob_dm = admin(telegram), bob(telegram)
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        # Bob cannot ban Alice: she goes on making videos.
+        assert await text_of(bob_dm, f"/ban {ALICE.id}") == ADMIN_ONLY
+        _, answer = await create(alice, "still allowed")
+        assert not answer.get("show_alert")
+        assert len(job_rows(database_path)) == 1
+
+        assert await text_of(olga, f"/ban {BOB.id}") == f"{BOB.id} is banned."
+        assert await text_of(bob_dm, "/video let me in") == BANNED
+        # Bob cannot unban himself either.
+        assert await text_of(bob_dm, f"/unban {BOB.id}") == ADMIN_ONLY
+        assert await text_of(bob_dm, "/video let me in") == BANNED
+
+        assert await text_of(olga, f"/unban {BOB.id}") == f"{BOB.id} is no longer banned."
+        assert (await text_of(bob_dm, "/video let me in")).startswith("🎬 New video")
+        assert await text_of(olga, "/ban") == "Usage: /ban <user id>"
+        assert await text_of(olga, "/unban bob") == "Usage: /unban <user id>"
+
+
+async def test_allow_only_for_admins(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    clock: OffsetClock,
+) -> None:
+    olga, bob_dm = admin(telegram), bob(telegram)
+    not_allowed = f"This bot is private. Ask its admin to add you: your Telegram id is {BOB.id}."
+    settings = credit_settings(settings_for, free_credits_per_day=30, allowed_user_ids=())
+    async with BotRuntime(settings, clock=clock):
+        assert await text_of(bob_dm, "/video hello") == not_allowed
+        assert await text_of(bob_dm, f"/allow {BOB.id}") == ADMIN_ONLY
+        assert await text_of(bob_dm, "/video hello") == not_allowed
+
+        assert await text_of(olga, "/allow") == "Usage: /allow <user id>"
+        assert await text_of(olga, f"/allow {BOB.id}") == f"{BOB.id} may use the bot."
+        assert (await text_of(bob_dm, "/video hello")).startswith("🎬 New video")
+
+
+async def test_stats_after_a_delivered_and_a_failed_job(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    pin_to_midday(clock)
+    olga = admin(telegram)
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        assert await text_of(olga, "/stats") == (
+            "📊 Today (UTC)\nJobs: —\nSuccess rate: —\nCredits spent: 0\nFailures: —"
+        )
+        await create(alice, "a delivered one")
+        await wait_state(telegram, database_path, 1, "delivered")
+        uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
+        await create(alice, "a failed one")
+        await wait_state(telegram, database_path, 2, "failed")
+
+        assert await text_of(alice, "/stats") == ADMIN_ONLY
+        assert await text_of(olga, "/stats") == (
+            "📊 Today (UTC)\nJobs: delivered 1, failed 1\nSuccess rate: 50%\n"
+            "Credits spent: 10\nFailures: generation 1"
+        )
+
+
+async def test_jobs_lists_unfinished_jobs_with_their_age(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    olga = admin(telegram)
+    uniall.script = [queued(), in_progress(10)]  # stays running
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        assert await text_of(olga, "/jobs") == "No unfinished jobs."
+        await create(alice, "a job that takes its time")
+        await wait_state(telegram, database_path, 1, "running")
+        [task_id] = list(uniall.tasks)
+
+        clock.advance(150)
+
+        assert await text_of(alice, "/jobs") == ADMIN_ONLY
+        assert await text_of(olga, "/jobs") == (
+            f"⏳ Unfinished jobs:\n#1 running · 2 min · uniall {task_id} · user {ALICE.id}"
+        )
+
+
+async def test_refund_gives_a_job_back_and_history_says_so(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    pin_to_midday(clock)
+    olga = admin(telegram)
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        await create(alice, "a refunded video")
+        await wait_state(telegram, database_path, 1, "delivered")
+        assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
+
+        assert await text_of(alice, "/refund 1") == ADMIN_ONLY
+        assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
+        assert "(refunded)" not in await text_of(alice, "/history")
+
+        assert await text_of(olga, "/refund 1") == "Refunded 10 credits for job #1."
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+        history = await text_of(alice, "/history")
+        assert history_line(1, "a refunded video", refunded=True) in history
+
+        assert await text_of(olga, "/refund 1") == (
+            "Job #1 has nothing to refund (not delivered, free, or refunded)."
+        )
+        assert await text_of(olga, "/refund") == "Usage: /refund <job id>"
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+
+
+async def test_refund_of_a_failed_job_returns_nothing_more(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    pin_to_midday(clock)
+    olga = admin(telegram)
+    uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        card, _ = await create(alice, "a failed video")
+        await status_containing(alice, card, "failed")
+        await wait_state(telegram, database_path, 1, "failed")
+
+        assert await text_of(olga, "/refund 1") == (
+            "Job #1 has nothing to refund (not delivered, free, or refunded)."
+        )
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "alert"),
+    [
+        pytest.param(
+            402,
+            "balance",
+            "⚠️ Vendor uniall is out of balance: insufficient user quota",
+            id="402-out-of-balance",
+        ),
+        pytest.param(
+            401, "auth", "⚠️ Vendor uniall refuses the API key: Invalid token", id="401-key"
+        ),
+    ],
+)
+async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+    status: int,
+    kind: str,
+    alert: str,
+) -> None:
+    uniall.submit_faults = [http_error(status), http_error(status)]
+    settings = credit_settings(settings_for, free_credits_per_day=30, admin_chat_id=ADMIN_CHAT_ID)
+    async with BotRuntime(settings, clock=clock):
+        first, _ = await create(alice, "the first job")
+        await wait_state(telegram, database_path, 1, "failed")
+        second, _ = await create(alice, "the second job")
+        await wait_state(telegram, database_path, 2, "failed")
+        for card in (first, second):
+            text = await status_containing(alice, card, "failed")
+            assert "UniAll is not available right now. The operator has been told" in text
+        await quiet(telegram)
+
+        assert uniall.submit_attempts == 2
+        assert [row["failure_kind"] for row in job_rows(database_path)] == [kind] * 2
+        assert telegram.texts(ADMIN_CHAT_ID) == [alert]
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)

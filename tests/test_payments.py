@@ -1,0 +1,291 @@
+"""Telegram Stars end to end: /buy, the invoice, pre-checkout, the payment, refunds.
+
+Per the issue: a Stars purchase (invoice, pre-checkout, successful payment, duplicated delivery of
+the same payment update) and a refund; successful_payment credits exactly once per
+telegram_payment_charge_id, also when it arrives twice or after a restart (pending updates are
+never dropped at start); an admin can refund a purchase with refundStarPayment, which takes the
+credits back if they are unspent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BotRuntime
+from bot.config import Settings
+from tests.fakes.telegram import FakeTelegram
+from tests.support.credits import (
+    ADMIN_ONLY,
+    CHOOSE_PACK,
+    OFFER_INVALID,
+    PACK_BUTTONS,
+    admin,
+    balance_text,
+    create,
+    credit_settings,
+    pin_to_midday,
+    quiet,
+    text_of,
+    thanks,
+    wait_state,
+)
+from tests.support.harness import ALICE, OffsetClock, Person
+
+
+def last_payment_update(telegram: FakeTelegram) -> dict[str, Any]:
+    """The successful_payment update the fake queued last, exactly as the bot received it."""
+    return next(u for u in reversed(telegram.all_updates) if "successful_payment" in u["message"])
+
+
+async def pay(
+    telegram: FakeTelegram, person: Person, *, payload: str, stars: int, charge_id: str
+) -> str:
+    """Deliver a successful_payment and return the bot's answer."""
+    before = len(telegram.messages(person.chat.id))
+    telegram.successful_payment(
+        person.user, person.chat, payload=payload, total_amount=stars, charge_id=charge_id
+    )
+    return (await person.next_message(before)).text or ""
+
+
+async def test_a_stars_purchase_is_credited_once_even_when_delivered_twice(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    pin_to_midday(clock)
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+
+        menu = await alice.say("/buy")
+        assert menu.text == CHOOSE_PACK
+        assert [label for label, _ in menu.buttons()] == PACK_BUTTONS
+
+        answer = await alice.press(menu, "220 credits")
+        assert not answer.get("show_alert")
+        invoice = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "invoice")
+        params = invoice.params
+        assert (params["title"], params["description"]) == (
+            "220 credits",
+            "220 credits for making videos, for 200 Telegram Stars.",
+        )
+        assert (params["payload"], params["currency"]) == (f"m:{ALICE.id}", "XTR")
+        assert params["prices"] == [{"label": "220 credits", "amount": 200}]
+        assert invoice.media["total_amount"] == 200
+
+        query_id = telegram.pre_checkout(ALICE, payload=f"m:{ALICE.id}", total_amount=200)
+        answered = await telegram.wait_for(lambda: telegram.pre_checkout_answer(query_id))
+        assert answered == {"pre_checkout_query_id": query_id, "ok": True}
+
+        said = await pay(telegram, alice, payload=f"m:{ALICE.id}", stars=200, charge_id="ch-m-1")
+        assert said == thanks(220, 250)
+
+        # Telegram delivers the very same payment update once more: nothing is credited again.
+        messages = len(telegram.messages(alice.chat.id))
+        telegram.push_raw_update(last_payment_update(telegram))
+        await quiet(telegram)
+        assert len(telegram.messages(alice.chat.id)) == messages
+
+        assert await text_of(alice, "/balance") == balance_text(30, 220, 30)
+
+
+@pytest.mark.parametrize(
+    ("payload", "stars", "currency"),
+    [
+        pytest.param(f"m:{ALICE.id}", 50, "XTR", id="wrong-amount"),
+        pytest.param(f"xl:{ALICE.id}", 500, "XTR", id="unknown-pack"),
+        pytest.param("m:1002", 200, "XTR", id="another-user's-payload"),
+        pytest.param("m", 200, "XTR", id="payload-without-user"),
+        pytest.param(f"m:{ALICE.id}", 200, "USD", id="not-stars"),
+    ],
+)
+async def test_pre_checkout_refuses_an_offer_that_is_not_valid(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+    payload: str,
+    stars: int,
+    currency: str,
+) -> None:
+    async with BotRuntime(credit_settings(settings_for), clock=clock):
+        query_id = telegram.pre_checkout(
+            ALICE, payload=payload, total_amount=stars, currency=currency
+        )
+        answered = await telegram.wait_for(lambda: telegram.pre_checkout_answer(query_id))
+
+    assert answered == {
+        "pre_checkout_query_id": query_id,
+        "ok": False,
+        "error_message": OFFER_INVALID,
+    }
+
+
+async def test_a_payment_delivered_again_after_a_restart_is_credited_once(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    pin_to_midday(clock)
+    settings = credit_settings(settings_for)
+    async with BotRuntime(settings, clock=clock):
+        said = await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-1")
+        assert said == thanks(50, 50)
+    update = last_payment_update(telegram)
+
+    async with BotRuntime(settings, clock=clock):
+        messages = len(telegram.messages(alice.chat.id))
+        telegram.push_raw_update(update)  # the same update, after the restart
+        await quiet(telegram)
+        assert len(telegram.messages(alice.chat.id)) == messages
+        assert await text_of(alice, "/balance") == balance_text(0, 50, 0)
+
+
+async def test_a_payment_sent_while_the_bot_was_stopped_is_credited_at_start(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    pin_to_midday(clock)
+    settings = credit_settings(settings_for)
+    async with BotRuntime(settings, clock=clock):
+        assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
+
+    before = len(telegram.messages(alice.chat.id))
+    telegram.successful_payment(
+        ALICE, alice.chat, payload=f"l:{ALICE.id}", total_amount=500, charge_id="ch-l-1"
+    )
+    assert telegram.pending_updates == 1
+
+    async with BotRuntime(settings, clock=clock):
+        said = await alice.next_message(before)
+        assert said.text == thanks(600, 600)
+        assert await text_of(alice, "/balance") == balance_text(0, 600, 0)
+
+
+async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    pin_to_midday(clock)
+    olga = admin(telegram)
+    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+        await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-9")
+        assert await text_of(alice, "/balance") == balance_text(30, 50, 30)
+
+        # Alice is no admin: nothing is refunded.
+        assert await text_of(alice, "/refundstars ch-s-9") == ADMIN_ONLY
+        assert telegram.calls_to("refundStarPayment") == []
+
+        assert await text_of(olga, "/refundstars ch-s-9") == (
+            f"Refunded payment ch-s-9 of {ALICE.id}; took back 50 credits."
+        )
+        assert telegram.refunds == [{"user_id": ALICE.id, "telegram_payment_charge_id": "ch-s-9"}]
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+
+        # A second refund of the same payment is refused without asking Telegram again.
+        assert await text_of(olga, "/refundstars ch-s-9") == (
+            "Payment ch-s-9 cannot be refunded: unknown, already refunded, or its credits are "
+            "spent."
+        )
+        assert await text_of(olga, "/refundstars") == (
+            "Usage: /refundstars <telegram payment charge id>"
+        )
+        assert len(telegram.calls_to("refundStarPayment")) == 1
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+
+
+async def test_stars_whose_credits_are_spent_are_not_refunded(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+    database_path: Path,
+) -> None:
+    pin_to_midday(clock)
+    olga = admin(telegram)
+    async with BotRuntime(credit_settings(settings_for), clock=clock):
+        await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-5")
+        await create(alice, "a paper boat on a puddle")
+        await wait_state(telegram, database_path, 1, "delivered")
+        assert await text_of(alice, "/balance") == balance_text(0, 40, 0)
+
+        assert await text_of(olga, "/refundstars ch-s-5") == (
+            "Payment ch-s-5 cannot be refunded: unknown, already refunded, or its credits are "
+            "spent."
+        )
+        assert telegram.calls_to("refundStarPayment") == []
+        assert telegram.refunds == []
+        assert await text_of(alice, "/balance") == balance_text(0, 40, 0)
+
+
+async def test_two_copies_of_a_payment_arriving_together_credit_once(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    pin_to_midday(clock)
+    async with BotRuntime(credit_settings(settings_for), clock=clock):
+        assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
+        before = len(telegram.messages(alice.chat.id))
+        telegram.successful_payment(
+            ALICE, alice.chat, payload=f"m:{ALICE.id}", total_amount=200, charge_id="ch-m-2"
+        )
+        telegram.push_raw_update(last_payment_update(telegram))
+        await quiet(telegram)
+
+        assert telegram.texts(alice.chat.id)[before:] == [thanks(220, 220)]
+        assert await text_of(alice, "/balance") == balance_text(0, 220, 0)
+
+
+async def test_when_telegram_refuses_a_star_refund_the_credits_stay(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    pin_to_midday(clock)
+    olga = admin(telegram)
+    async with BotRuntime(credit_settings(settings_for), clock=clock):
+        await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-7")
+        telegram.fail_next(
+            "refundStarPayment", error_code=400, description="Bad Request: CHARGE_NOT_FOUND"
+        )
+
+        said = await text_of(olga, "/refundstars ch-s-7")
+
+        assert said == "Telegram refused the refund: Charge_not_found"  # as PTB words it
+        assert telegram.refunds == []
+        assert await text_of(alice, "/balance") == balance_text(0, 50, 0)
+
+
+async def test_without_credits_videos_are_free_and_nothing_is_sold(
+    settings_for: Callable[..., Settings],
+    telegram: FakeTelegram,
+    alice: Person,
+    clock: OffsetClock,
+) -> None:
+    async with BotRuntime(credit_settings(settings_for, credits_enabled=False), clock=clock):
+        assert await text_of(alice, "/balance") == "Videos are free on this bot."
+        assert await text_of(alice, "/buy") == "Videos are free on this bot."
+        card = await alice.say("/video a free video")
+        assert "💳" not in (card.text or "")
+        query_id = telegram.pre_checkout(ALICE, payload=f"s:{ALICE.id}", total_amount=50)
+        answered = await telegram.wait_for(lambda: telegram.pre_checkout_answer(query_id))
+
+    assert answered == {
+        "pre_checkout_query_id": query_id,
+        "ok": False,
+        "error_message": OFFER_INVALID,
+    }
+    assert telegram.calls_to("sendInvoice") == []
