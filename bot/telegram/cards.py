@@ -122,20 +122,12 @@ def card_keyboard(draft: Draft, caps: Capabilities) -> InlineKeyboardMarkup:
     texts = []
     if caps.seed_range is not None:
         value = "clear" if options.seed is not None else "ask"
-        texts.append(
-            _button(lang, f"button.seed_{value}", ChooseOption(draft.id, Option.SEED, value))
-        )
+        texts.append(_choice(lang, f"button.seed_{value}", draft.id, Option.SEED, value))
     if caps.negative_prompt:
         value = "clear" if options.negative_prompt else "ask"
-        texts.append(
-            _button(
-                lang, f"button.negative_{value}", ChooseOption(draft.id, Option.NEGATIVE, value)
-            )
-        )
+        texts.append(_choice(lang, f"button.negative_{value}", draft.id, Option.NEGATIVE, value))
     if options.images:
-        texts.append(
-            _button(lang, "button.clear_photos", ChooseOption(draft.id, Option.PHOTOS, "clear"))
-        )
+        texts.append(_choice(lang, "button.clear_photos", draft.id, Option.PHOTOS, "clear"))
     if texts:
         rows.append(texts)
     rows.append(
