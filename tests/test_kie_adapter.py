@@ -841,11 +841,14 @@ async def test_4k_of_a_1080p_video_upgrades_the_original(vendor: KieVendor, fake
 
 
 async def test_4k_with_http_422(vendor: KieVendor, fake: FakeKie) -> None:
-    """kie documents 422 for "processing" and "done"; sent as HTTP 422 the URLs are lost."""
+    """kie documents 422 for "processing" and "done": sent as HTTP 422, the body still counts."""
     fake.mirror_http_status = True
     source = fake.add_finished_task()
     task_id = await vendor.submit(upgrade(Resolution.K4, kie_source(source)), PhotoMedia())
-    assert await statuses(vendor, task_id, 2) == [Running(None), NO_VIDEO]
+    assert await statuses(vendor, task_id, 2) == [
+        Running(None),
+        Succeeded(fake.file_url(source, "-4k")),
+    ]
 
 
 async def test_4k_unavailable(vendor: KieVendor, fake: FakeKie) -> None:

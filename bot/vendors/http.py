@@ -107,11 +107,13 @@ class VendorHttp:
         headers: dict[str, str],
         json_body: Any = None,
         params: dict[str, str] | None = None,
+        answer_statuses: frozenset[int] = frozenset(),
     ) -> Any:
         """Send one request and return its JSON, or raise a classified VendorError.
 
         A read timeout raises VendorTimeoutError: the request may have arrived, so the caller
-        decides whether repeating it is safe.
+        decides whether repeating it is safe. For `answer_statuses` a JSON body is returned
+        as an answer (for vendors that send results with an error status).
         """
         try:
             response = await self._client.request(
@@ -130,6 +132,8 @@ class VendorHttp:
                 self._vendor, f"connection broke: {type(exc).__name__}"
             ) from exc
         body = _parse_json(response)
+        if response.status_code in answer_statuses and isinstance(body, dict):
+            return body
         if response.is_success:
             if body is None:
                 raise VendorUnavailableError(self._vendor, _describe_body(response)[:_MAX_MESSAGE])

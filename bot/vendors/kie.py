@@ -398,6 +398,11 @@ def parse_1080p(payload: Any) -> VendorStatus:
     raise classify(NAME, code, _message(envelope, code), None)
 
 
+# kie may send an upgrade's "processing" and "generated successfully" (with the URLs) under an
+# error status; the envelope's own code and message decide.
+_UPGRADE_ANSWER_STATUSES = frozenset({400, 422})
+
+
 def parse_4k(payload: Any) -> VendorStatus:
     """A get-4k-video answer: 200 when accepted, 422 "processing", 422 "generated" + URLs."""
     envelope = _envelope(payload)
@@ -585,10 +590,15 @@ class KieVendor:
                     f"{self._base_url}/api/v1/veo/get-1080p-video",
                     headers=self._headers,
                     params={"taskId": source_task_id, "index": "0"},
+                    answer_statuses=_UPGRADE_ANSWER_STATUSES,
                 )
                 return parse_1080p(payload)
-            payload = await self._post(
-                "/api/v1/veo/get-4k-video", build_4k_body(source_task_id, callback_url)
+            payload = await self._http.call(
+                "POST",
+                f"{self._base_url}/api/v1/veo/get-4k-video",
+                headers=self._headers,
+                json_body=build_4k_body(source_task_id, callback_url),
+                answer_statuses=_UPGRADE_ANSWER_STATUSES,
             )
             return parse_4k(payload)
         except VendorError as exc:
