@@ -19,6 +19,7 @@ class VendorError(Exception):
 
     kind: FailureKind = FailureKind.UNAVAILABLE
     retryable: bool = False
+    status_code: int | None = None  # the HTTP (or body) code it came from, where there was one
 
     def __init__(self, vendor: str, message: str) -> None:
         super().__init__(f"{vendor}: {message}")

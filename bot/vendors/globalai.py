@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.domain.capabilities import Capabilities, TierCapabilities
 from bot.domain.errors import (
     InvalidRequestError,
+    VendorError,
     VendorRejectedError,
-    VendorTimeoutError,
     VendorUnavailableError,
 )
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
@@ -240,17 +240,16 @@ class GlobalAIVendor:
 
         A read of one's own task is the least harmful authenticated call: it costs nothing
         and changes nothing. A refused key answers 401/403 (raised); an accepted one answers
-        "not found" (404, or 400 for a malformed id). VendorHttp does not expose the HTTP
-        status, so a 5xx is indistinguishable from that 404 here; its message is returned.
+        "not found" (404, or 400 for a malformed id); anything else is raised.
         """
         try:
             payload = await self._http.call(
                 "GET", self._result_url("vgen_key_check_0000"), headers=self._headers
             )
             _parse_task(payload)
-        except VendorTimeoutError:
-            raise
-        except (VendorRejectedError, VendorUnavailableError) as exc:
+        except VendorError as exc:
+            if exc.status_code not in (400, 404):
+                raise
             return f"key accepted (a made-up task id was answered: {exc.message})"
         return "key accepted"
 

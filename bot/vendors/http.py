@@ -62,6 +62,14 @@ def classify(
     vendor: str, status_code: int, message: str, retry_after: float | None
 ) -> VendorError:
     """Map an HTTP status (or a body code that means one) to the error tree of design §4."""
+    error = _classify(vendor, status_code, message, retry_after)
+    error.status_code = status_code
+    return error
+
+
+def _classify(
+    vendor: str, status_code: int, message: str, retry_after: float | None
+) -> VendorError:
     if status_code == 402:
         return VendorBalanceError(vendor, message)
     if status_code in (401, 403):
