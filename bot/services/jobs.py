@@ -438,15 +438,14 @@ class JobService:
         if sent is not None:
             await self._store.set_status_message(job.id, sent)
 
+    def _base_interval(self, vendor: VideoVendor) -> float:
+        return self._policy.poll_interval_override or vendor.capabilities.poll_interval_seconds
+
     def _poll_interval(self, vendor: VideoVendor) -> float:
-        base = self._policy.poll_interval_override or vendor.capabilities.poll_interval_seconds
-        return base * random.uniform(0.9, 1.1)
+        return self._base_interval(vendor) * random.uniform(0.9, 1.1)
 
     def _backoff_seconds(self, job: Job, attempts: int) -> float:
-        base = (
-            self._policy.poll_interval_override
-            or self._vendors[job.vendor].capabilities.poll_interval_seconds
-        )
+        base = self._base_interval(self._vendors[job.vendor])
         delay: float = min(self._policy.max_backoff_seconds, base * 2.0 ** (attempts - 1))
         return delay * random.uniform(0.8, 1.2)
 

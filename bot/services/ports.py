@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.domain.jobs import DeliveredVideo, Job
-from bot.domain.status import FailureKind
 
 Clock = Callable[[], float]
 
@@ -37,10 +36,3 @@ class JobNotifier(Protocol):
 
 class AlertSink(Protocol):
     async def send_alert(self, text: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class OperatorAlert:
-    vendor: str
-    kind: FailureKind
-    message: str
