@@ -6,9 +6,8 @@ import asyncio
 import sys
 
 from pydantic import ValidationError
-from telegram.error import InvalidToken, NetworkError
 
-from bot.app import run_until_signalled
+from bot.app import StartupError, run_until_signalled
 from bot.checkup import run_checks
 from bot.config import Settings, describe_error
 from bot.logs import configure_logging, redact_secrets
@@ -48,12 +47,9 @@ def run(settings: Settings) -> int:
     except AnotherInstanceError as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 2
-    except InvalidToken:
-        print("configuration error: Telegram refused TELEGRAM_BOT_TOKEN", file=sys.stderr)
-        return 2
-    except NetworkError as exc:
-        print(f"cannot reach Telegram at the configured TELEGRAM_API_URL: {exc}", file=sys.stderr)
-        return 1
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return exc.exit_code
     return 0
 
 

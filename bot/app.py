@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.config import Settings
@@ -282,10 +283,25 @@ class BotRuntime:
         await self.stop()
 
 
+class StartupError(Exception):
+    """The bot could not start for a reason the operator must fix; `exit_code` for the shell."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 async def run_until_signalled(settings: Settings) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with BotRuntime(settings):
-        await stop.wait()
+    try:
+        async with BotRuntime(settings):
+            await stop.wait()
+    except InvalidToken as exc:
+        raise StartupError("configuration error: Telegram refused TELEGRAM_BOT_TOKEN", 2) from exc
+    except NetworkError as exc:
+        raise StartupError(
+            f"cannot reach Telegram at the configured TELEGRAM_API_URL: {exc}", 1
+        ) from exc

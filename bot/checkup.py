@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
-from telegram import Bot
-from telegram.error import TelegramError
 
 from bot.config import Settings
 from bot.domain.errors import VendorError
+from bot.telegram.probe import TelegramProbeError, bot_username
 from bot.vendors.registry import build_vendors
 
 
@@ -37,14 +36,9 @@ async def run_checks(settings: Settings) -> list[CheckResult]:
 
 
 async def _check_telegram(settings: Settings) -> CheckResult:
-    root = settings.telegram_api_root
-    bot = Bot(
-        settings.telegram_bot_token.get_secret_value(),
-        base_url=f"{root}/bot",
-        base_file_url=f"{root}/file/bot",
-    )
+    token = settings.telegram_bot_token.get_secret_value()
     try:
-        async with bot:
-            return CheckResult("telegram", True, f"bot @{bot.username}")
-    except TelegramError as exc:
-        return CheckResult("telegram", False, exc.message)
+        username = await bot_username(settings.telegram_api_root, token)
+    except TelegramProbeError as exc:
+        return CheckResult("telegram", False, str(exc))
+    return CheckResult("telegram", True, f"bot @{username}")
