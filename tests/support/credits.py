@@ -64,18 +64,8 @@ def pin_to_midday(clock: OffsetClock) -> float:
 
 
 def credit_settings(settings_for: Callable[..., Settings], **overrides: Any) -> Settings:
-    """Settings with credits on and the operator Olga as the only admin.
-
-    The instance lease is renewed every ttl/3 seconds; a renewal cancelled at stop while it
-    waits for BEGIN IMMEDIATE leaves the connection inside a transaction and makes
-    BotRuntime.stop() fail ("cannot start a transaction within a transaction", a bot bug
-    reported separately). A 30 s lease keeps renewals out of these short runs.
-    """
-    values: dict[str, Any] = {
-        "credits_enabled": True,
-        "admin_user_ids": (OLGA.id,),
-        "instance_lease_seconds": 30.0,
-    }
+    """Settings with credits on and the operator Olga as the only admin."""
+    values: dict[str, Any] = {"credits_enabled": True, "admin_user_ids": (OLGA.id,)}
     values.update(overrides)
     return settings_for(**values)
 
