@@ -33,8 +33,9 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from bot.domain.credits import Balance, Pool, PriceTable, QuotaError, Quotas, Refusal, StarPack
-from bot.domain.jobs import TERMINAL_STATES, ChatPlace, DraftOptions, DraftStep, Job, JobState
+from bot.domain.credits import Balance, Pool, PriceTable, QuotaError, QuotaReason, Quotas, StarPack
+from bot.domain.drafts import DraftOptions, DraftStep
+from bot.domain.jobs import TERMINAL_STATES, ChatPlace, Job, JobState
 from bot.domain.options import Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
@@ -244,9 +245,9 @@ class LedgerMachine(RuleBasedStateMachine):
         plan = self.model.plan_confirm(user, price, self.now)
         outcomes = self.run(self._taps(draft.id, user, price, taps, at_once))
         left = self.run(self.drafts.get(draft.id))
-        if isinstance(plan, Refusal):
+        if isinstance(plan, QuotaReason):
             # Every tap is refused the same way; the refusal left the draft to try again.
-            assert all(isinstance(o, QuotaError) and o.refusal is plan for o in outcomes), (
+            assert all(isinstance(o, QuotaError) and o.reason is plan for o in outcomes), (
                 f"expected {plan} refusals, got {outcomes}"
             )
             assert left is not None
@@ -323,19 +324,19 @@ class LedgerMachine(RuleBasedStateMachine):
         parent = self.run(self.jobs.get(parent_id))
         assert parent is not None
         origin = f"{parent_id}:{action}"
-        plan: Refusal | Reservation | None = None
+        plan: QuotaReason | Reservation | None = None
         if origin not in self.model.origin_keys:
             plan = self.model.plan_confirm(parent.user_id, price, self.now)
         made = self.run(self._follow_up(origin, parent, action, price))
         if isinstance(made, QuotaError):
-            assert made.refusal is plan, f"refused with {made.refusal}, expected {plan}"
+            assert made.reason is plan, f"refused with {made.reason}, expected {plan}"
             self.seen["follow-up refused"] += 1
             return
         if plan is None:
             assert made is None, "a second follow-up from the same button"
             self.seen["follow-up repeated"] += 1
             return
-        assert not isinstance(plan, Refusal), f"expected a {plan} refusal, got {made}"
+        assert not isinstance(plan, QuotaReason), f"expected a {plan} refusal, got {made}"
         assert made is not None
         self.model.origin_keys.add(origin)
         self.model.accept(plan, made.id, now=self.now, deadline_at=self.now + JOB_TIMEOUT)
@@ -782,7 +783,7 @@ async def test_racing_confirms_never_overspend(
     assert others == []
     assert len(made) == n
     assert len(refused) == 2 * n
-    assert {r.refusal for r in refused} == {Refusal.BALANCE}
+    assert {r.reason for r in refused} == {QuotaReason.BALANCE}
     assert all(value >= 0 for value in lowest.values()), lowest
 
     ledger = LedgerStore(dbs[-1])
@@ -823,7 +824,7 @@ async def test_two_chats_racing_cannot_spend_more_than_the_balance(
             assert result is None or isinstance(result, Job), result
         else:
             assert isinstance(result, QuotaError), result
-            assert result.refusal is Refusal.BALANCE
+            assert result.reason is QuotaReason.BALANCE
     assert all(value >= 0 for value in lowest.values()), lowest
     balance = await LedgerStore(dbs[-1]).balance(ALICE, FREE_PER_DAY, T0 + 1)
     assert balance == Balance(free=0, paid=0)

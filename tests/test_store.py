@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.credits import Quotas
-from bot.domain.jobs import ChatPlace, DraftOptions, DraftStep, JobState
+from bot.domain.drafts import DraftOptions, DraftStep
+from bot.domain.jobs import ChatPlace, JobState
 from bot.domain.request import GenerationRequest
 from bot.services.media import PHOTO_RETENTION_SECONDS, MediaLibrary
 from bot.store.database import Database

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.domain.errors import Refusal
 from bot.domain.options import Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 
@@ -71,7 +72,7 @@ class Balance(BaseModel):
         return self.free + self.paid
 
 
-class Refusal(StrEnum):
+class QuotaReason(StrEnum):
     BANNED = "banned"
     NOT_ALLOWED = "not_allowed"
     BALANCE = "balance"
@@ -80,13 +81,12 @@ class Refusal(StrEnum):
     DAILY_CAP = "daily_cap"
 
 
-class QuotaError(Exception):
+class QuotaError(Refusal):
     """A job this person may not start now; `params` say why and when it will be possible."""
 
-    def __init__(self, refusal: Refusal, **params: object) -> None:
-        super().__init__(refusal)
-        self.refusal = refusal
-        self.params = params
+    def __init__(self, reason: QuotaReason, **params: object) -> None:
+        super().__init__(f"refusal.{reason.value}", **params)
+        self.reason = reason
 
 
 class Quotas(BaseModel):

@@ -1,17 +1,54 @@
-"""The errors that cross layers: a refused request, and a vendor's failure classified."""
+"""The errors that cross layers.
+
+`Refusal` is everything a person should read: a message key, its parameters, and whether it is
+shown as an alert (after a button press) or as a message. The Telegram layer renders every
+refusal in one place; no handler catches them one by one.
+
+`VendorError` is a vendor call that gave no usable answer, classified the way openai-python
+does it: one root, the status code set in the constructor.
+"""
 
 from __future__ import annotations
 
 from bot.domain.status import FailureKind
 
 
-class InvalidRequestError(Exception):
+class Refusal(Exception):
+    """What a person should read instead of what they asked for; nothing was changed.
+
+    `key` names the message in the catalogs, `params` fill it; `alert` asks for a pop-up
+    when the refusal answers a button press.
+    """
+
+    key: str = "refusal.generic"
+    alert: bool = False
+
+    def __init__(self, key: str | None = None, **params: object) -> None:
+        self.key = key or type(self).key
+        super().__init__(self.key)
+        self.params = params
+
+
+class InvalidRequestError(Refusal):
     """A request the configured vendor cannot do; `key` names the message, `params` fill it."""
 
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+
+class PhotoRejectedError(Refusal):
+    """A file that cannot be used as a photo (not an image, too big)."""
+
+
+class StaleButtonError(Refusal):
+    """A button from a panel or job that no longer exists, or was forged."""
+
+    key = "button.expired"
+    alert = True
+
+
+class NotYourPanelError(Refusal):
+    """Someone pressed a button on another person's panel."""
+
+    key = "button.not_yours"
+    alert = True
 
 
 class VendorError(Exception):
@@ -21,10 +58,11 @@ class VendorError(Exception):
     retryable: bool = False
     status_code: int | None = None  # the HTTP (or body) code it came from, where there was one
 
-    def __init__(self, vendor: str, message: str) -> None:
+    def __init__(self, vendor: str, message: str, *, status_code: int | None = None) -> None:
         super().__init__(f"{vendor}: {message}")
         self.vendor = vendor
         self.message = message
+        self.status_code = status_code
 
 
 class VendorRejectedError(VendorError):
@@ -43,8 +81,15 @@ class VendorRateLimitedError(VendorError):
     kind = FailureKind.RATE_LIMITED
     retryable = True
 
-    def __init__(self, vendor: str, message: str, retry_after: float | None = None) -> None:
-        super().__init__(vendor, message)
+    def __init__(
+        self,
+        vendor: str,
+        message: str,
+        retry_after: float | None = None,
+        *,
+        status_code: int | None = 429,
+    ) -> None:
+        super().__init__(vendor, message, status_code=status_code)
         self.retry_after = retry_after
 
 
@@ -77,14 +122,6 @@ class DeliveryRefusedError(Exception):
 
 class DeliveryTooLargeError(Exception):
     """Telegram refused the upload as too large."""
-
-
-class StaleButtonError(Exception):
-    """A button from a panel or job that no longer exists, or was forged."""
-
-
-class NotYourPanelError(Exception):
-    """Someone pressed a button on another person's panel."""
 
 
 class InvalidCallbackError(Exception):

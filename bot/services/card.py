@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TypeVar
 
 from bot.domain.capabilities import Capabilities
+from bot.domain.drafts import DraftOptions, Preferences
 from bot.domain.errors import StaleButtonError
-from bot.domain.jobs import DraftOptions, Preferences
 from bot.domain.options import AspectRatio, Extra, Mode, Option, Resolution, Tier
 
 _T = TypeVar("_T")

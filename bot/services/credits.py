@@ -9,8 +9,8 @@ from bot.domain.credits import (
     Balance,
     PriceTable,
     QuotaError,
+    QuotaReason,
     Quotas,
-    Refusal,
     StarPack,
 )
 from bot.domain.request import GenerationRequest
@@ -66,11 +66,11 @@ class CreditsService:
             return
         allowed, banned = await self._people.access(user_id)
         if banned:
-            raise QuotaError(Refusal.BANNED)
+            raise QuotaError(QuotaReason.BANNED)
         if self._access.allowlist is not None and not (
             allowed or user_id in self._access.allowlist
         ):
-            raise QuotaError(Refusal.NOT_ALLOWED, user_id=user_id)
+            raise QuotaError(QuotaReason.NOT_ALLOWED, user_id=user_id)
 
     def price(self, request: GenerationRequest) -> int:
         return self.prices.price(request) if self.enabled else 0

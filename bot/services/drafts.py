@@ -7,8 +7,9 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.domain.capabilities import Capabilities, validate
+from bot.domain.drafts import Draft, DraftOptions, DraftStep, request_from
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
-from bot.domain.jobs import ChatPlace, Draft, DraftOptions, DraftStep, Job, request_from
+from bot.domain.jobs import ChatPlace, Job
 from bot.domain.options import ImageTransport, Mode, Option, Tier
 from bot.domain.request import MediaRef, SourceVideo
 from bot.services.card import default_options, fit, with_choice

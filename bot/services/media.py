@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain.errors import InvalidRequestError
+from bot.domain.errors import InvalidRequestError, PhotoRejectedError
 from bot.domain.request import MediaRef
 from bot.services.ports import Clock
 from bot.store.hosting import HostingStore
@@ -25,14 +25,6 @@ _SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
 )
-
-
-class PhotoRejectedError(Exception):
-    """Bytes that are not a photo a vendor can take; `key` names the message."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 def sniff_image(data: bytes) -> tuple[str, str]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.domain.jobs import ChatPlace, Draft, DraftOptions, DraftStep
+from bot.domain.drafts import Draft, DraftOptions, DraftStep
+from bot.domain.jobs import ChatPlace
 from bot.store.database import Database
 
 _COLUMNS = (

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.domain.credits import Balance, Pool, QuotaError, Quotas, Refusal
+from bot.domain.credits import Balance, Pool, QuotaError, QuotaReason, Quotas
 from bot.store.database import Database
 
 DAY_SECONDS = 86400.0
@@ -92,7 +92,7 @@ async def check_and_reserve(
         (user_id, job_id),
     )
     if active >= quotas.max_active_jobs:
-        raise QuotaError(Refusal.ACTIVE_JOBS, count=active, limit=quotas.max_active_jobs)
+        raise QuotaError(QuotaReason.ACTIVE_JOBS, count=active, limit=quotas.max_active_jobs)
     if quotas.cooldown_seconds > 0:
         cursor = await conn.execute(
             "SELECT MAX(created_at) FROM jobs WHERE user_id = ? AND id != ?", (user_id, job_id)
@@ -101,7 +101,7 @@ async def check_and_reserve(
         last = float(row[0]) if row and row[0] is not None else None
         if last is not None and now - last < quotas.cooldown_seconds:
             wait = math.ceil(quotas.cooldown_seconds - (now - last))
-            raise QuotaError(Refusal.COOLDOWN, seconds=wait)
+            raise QuotaError(QuotaReason.COOLDOWN, seconds=wait)
     if not quotas.credits or price <= 0:
         return
     await top_up_daily(conn, user_id, quotas.free_per_day, now)
@@ -113,12 +113,12 @@ async def check_and_reserve(
             (day_start(now),),
         )
         if spent + price > quotas.daily_cap:
-            raise QuotaError(Refusal.DAILY_CAP, reopens_at=day_start(now) + DAY_SECONDS)
+            raise QuotaError(QuotaReason.DAILY_CAP, reopens_at=day_start(now) + DAY_SECONDS)
     free = await pool_balance(conn, user_id, Pool.FREE)
     paid = await pool_balance(conn, user_id, Pool.PAID)
     if free + paid < price:
         raise QuotaError(
-            Refusal.BALANCE, price=price, balance=free + paid, free_per_day=quotas.free_per_day
+            QuotaReason.BALANCE, price=price, balance=free + paid, free_per_day=quotas.free_per_day
         )
     from_free = min(free, price)
     for pool, amount in ((Pool.FREE, from_free), (Pool.PAID, price - from_free)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.jobs import Preferences
+from bot.domain.drafts import Preferences
 from bot.store.database import Database
 
 

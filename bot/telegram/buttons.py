@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, ReplyParameters, Update
 
 from bot.domain.credits import QuotaError
+from bot.domain.drafts import DraftStep
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
-from bot.domain.jobs import DraftStep
 from bot.services.followups import FollowUp
 from bot.telegram import money, wizard
 from bot.telegram.callbacks import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.capabilities import Capabilities
-from bot.domain.jobs import Draft, DraftOptions
+from bot.domain.drafts import Draft, DraftOptions
 from bot.domain.options import LISTED_OPTIONS, Option
 from bot.services.card import current_value, mode_choices
 from bot.telegram.callbacks import (

@@ -13,9 +13,9 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.domain.credits import QuotaError
-from bot.domain.errors import InvalidRequestError
+from bot.domain.errors import InvalidRequestError, PhotoRejectedError
 from bot.domain.request import MediaRef
-from bot.services.media import MAX_PHOTO_BYTES, PhotoRejectedError
+from bot.services.media import MAX_PHOTO_BYTES
 from bot.telegram.albums import Album
 from bot.telegram.context import BotContext, is_private, language_of, place_of, services
 from bot.telegram.i18n import t

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.capabilities import Capabilities
-from bot.domain.credits import QuotaError
-from bot.domain.errors import InvalidRequestError
-from bot.domain.jobs import DraftOptions, Job, JobState
+from bot.domain.drafts import DraftOptions
+from bot.domain.errors import InvalidRequestError, Refusal
+from bot.domain.jobs import Job, JobState
 from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
@@ -43,7 +43,7 @@ def resolution_label(resolution: Resolution) -> str:
 
 
 def invalid_request_text(lang: str, error: InvalidRequestError, caps: Capabilities) -> str:
-    return t(lang, error.key, vendor=caps.display_name, **error.params)
+    return refusal_text(lang, error, caps.display_name)
 
 
 def failure_reason(job: Job, caps: Capabilities) -> str:
@@ -114,10 +114,10 @@ def video_keyboard(job: Job, caps: Capabilities) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
 
 
-def refusal_text(lang: str, error: QuotaError) -> str:
-    """Why a job cannot start, and when it will be possible."""
-    params = dict(error.params)
+def refusal_text(lang: str, refusal: Refusal, vendor: str = "") -> str:
+    """The one way a refusal reads: its message, with times shown as a clock time."""
+    params: dict[str, object] = {"vendor": vendor, **refusal.params}
     reopens_at = params.pop("reopens_at", None)
     if isinstance(reopens_at, int | float):
         params["time"] = datetime.fromtimestamp(reopens_at, UTC).strftime("%H:%M UTC")
-    return t(lang, f"refusal.{error.refusal.value}", **params)
+    return t(lang, refusal.key, **params)

@@ -8,8 +8,9 @@ from telegram import ForceReply, InlineKeyboardMarkup, Message, MessageEntity, U
 from telegram.error import TelegramError
 
 from bot.domain.credits import QuotaError
+from bot.domain.drafts import Draft, DraftStep
 from bot.domain.errors import InvalidRequestError, StaleButtonError
-from bot.domain.jobs import Draft, DraftStep, Job
+from bot.domain.jobs import Job
 from bot.services.followups import source_of
 from bot.telegram.cards import card_keyboard, card_text
 from bot.telegram.context import (

@@ -62,27 +62,20 @@ def classify(
     vendor: str, status_code: int, message: str, retry_after: float | None
 ) -> VendorError:
     """Map an HTTP status (or a body code that means one) to the error tree of design §4."""
-    error = _classify(vendor, status_code, message, retry_after)
-    error.status_code = status_code
-    return error
-
-
-def _classify(
-    vendor: str, status_code: int, message: str, retry_after: float | None
-) -> VendorError:
+    code = status_code
     if status_code == 402:
-        return VendorBalanceError(vendor, message)
+        return VendorBalanceError(vendor, message, status_code=code)
     if status_code in (401, 403):
         if _BALANCE_WORDS.search(message):
-            return VendorBalanceError(vendor, message)
-        return VendorAuthError(vendor, message)
+            return VendorBalanceError(vendor, message, status_code=code)
+        return VendorAuthError(vendor, message, status_code=code)
     if status_code == 429:
         if _BALANCE_WORDS.search(message) and "rate" not in message.lower():
-            return VendorBalanceError(vendor, message)
-        return VendorRateLimitedError(vendor, message, retry_after)
+            return VendorBalanceError(vendor, message, status_code=code)
+        return VendorRateLimitedError(vendor, message, retry_after, status_code=code)
     if status_code >= 500 or status_code in (404, 408, 409, 455):
-        return VendorUnavailableError(vendor, message)
-    return VendorRejectedError(vendor, message)
+        return VendorUnavailableError(vendor, message, status_code=code)
+    return VendorRejectedError(vendor, message, status_code=code)
 
 
 def _parse_json(response: httpx.Response) -> Any:

@@ -13,7 +13,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.domain.credits import Pool, Refusal
+from bot.domain.credits import Pool, QuotaReason
 from bot.domain.jobs import TERMINAL_STATES, JobState
 
 DAY = 86400.0
@@ -156,13 +156,13 @@ class LedgerModel:
             if kind in ("reserve", "release") and created_at >= start
         )
 
-    def plan_confirm(self, user: int, price: int, now: float) -> Refusal | Reservation:
+    def plan_confirm(self, user: int, price: int, now: float) -> QuotaReason | Reservation:
         """What confirming a job of this price does now: a refusal, or the reservation."""
         mine = [job for job in self.jobs.values() if job.user == user]
         if sum(job.active for job in mine) >= self.max_active:
-            return Refusal.ACTIVE_JOBS
+            return QuotaReason.ACTIVE_JOBS
         if self.cooldown > 0 and mine and now - max(j.created_at for j in mine) < self.cooldown:
-            return Refusal.COOLDOWN
+            return QuotaReason.COOLDOWN
         if price <= 0:
             return Reservation(user, price, None, 0, 0)
         free, paid = self.balance(user, Pool.FREE), self.balance(user, Pool.PAID)
@@ -171,9 +171,9 @@ class LedgerModel:
             top_up = max(0, self.free_per_day - free)
             free += top_up
         if self.daily_cap is not None and self._spent_today(now) + price > self.daily_cap:
-            return Refusal.DAILY_CAP
+            return QuotaReason.DAILY_CAP
         if free + paid < price:
-            return Refusal.BALANCE
+            return QuotaReason.BALANCE
         from_free = min(free, price)
         return Reservation(user, price, top_up, from_free, price - from_free)
 
