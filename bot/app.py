@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
+from bot.services.container import Services
 from bot.services.credits import AccessPolicy, CreditsService
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
@@ -33,7 +34,7 @@ from bot.store.jobs import JobStore
 from bot.store.lease import LeaseStore
 from bot.store.ledger import LedgerStore
 from bot.store.people import PeopleStore
-from bot.telegram.context import BotData, Services
+from bot.telegram.context import BotData
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.i18n import CATALOGS
 from bot.telegram.notifier import TelegramNotifier
@@ -176,9 +177,7 @@ class BotRuntime:
                 PeopleStore(self._db), primary.capabilities, tuple(CATALOGS), self.clock
             ),
             media=media,
-            notifier=notifier,
             capabilities=primary.capabilities,
-            job_timeout_minutes=settings.job_timeout_minutes,
             support_contact=settings.support_contact,
         )
         jobs.on_due(self._worker.wake)

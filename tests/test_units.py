@@ -1,4 +1,4 @@
-"""Small pure pieces: the callback codec, the MP4 probe, the catalogs, validation."""
+"""Small pure pieces: the MP4 probe, the catalogs, validation."""
 
 from __future__ import annotations
 
@@ -10,43 +10,12 @@ import pytest
 
 from bot.domain.capabilities import validate
 from bot.domain.errors import InvalidRequestError
-from bot.domain.options import Extra, Mode, Option, Resolution, Tier
+from bot.domain.options import Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.services.mp4 import probe
-from bot.telegram.callbacks import (
-    MAX_CALLBACK_BYTES,
-    CancelJob,
-    ChooseOption,
-    CreateJob,
-    DiscardDraft,
-    decode,
-    encode,
-)
 from bot.telegram.i18n import CATALOGS, language_for
 from bot.vendors.uniall import CAPABILITIES
 from tests.fakes.media import SAMPLE_MP4
-
-
-@pytest.mark.parametrize(
-    "button",
-    [
-        ChooseOption(12, Option.ASPECT_RATIO, "16:9"),
-        ChooseOption(10**15, Option.TIER, "quality"),
-        CreateJob(3),
-        DiscardDraft(4),
-        CancelJob(5),
-    ],
-)
-def test_callback_codec_round_trips(button: object) -> None:
-    data = encode(button)  # type: ignore[arg-type]
-    assert len(data.encode()) <= MAX_CALLBACK_BYTES
-    assert decode(data) == button
-
-
-def test_callback_codec_refuses_over_64_bytes() -> None:
-    with pytest.raises(ValueError, match="over 64 bytes"):
-        encode(ChooseOption(1, Option.TIER, "x" * 60))
-    assert decode("v1|c|" + "1" * 70) is None
 
 
 def test_mp4_probe_reads_the_real_sample() -> None:

@@ -98,6 +98,14 @@ def image_count_for(mode: Mode, caps: TierCapabilities) -> tuple[int, int]:
 
 def validate(request: GenerationRequest, capabilities: Capabilities) -> None:
     """Raise InvalidRequestError naming what is allowed when the vendor cannot do `request`."""
+    try:
+        _validate(request, capabilities)
+    except InvalidRequestError as error:
+        error.vendor = error.vendor or capabilities.display_name
+        raise
+
+
+def _validate(request: GenerationRequest, capabilities: Capabilities) -> None:
     prompt = request.prompt.strip()
     if not prompt and request.mode is not Mode.UPGRADE:
         raise InvalidRequestError("invalid.prompt_empty")

@@ -16,12 +16,12 @@ from bot.domain.status import FailureKind
 class Refusal(Exception):
     """What a person should read instead of what they asked for; nothing was changed.
 
-    `key` names the message in the catalogs, `params` fill it; `alert` asks for a pop-up
-    when the refusal answers a button press.
+    `key` names the message in the catalogs, `params` fill it. After a button press it is
+    shown as a pop-up (`alert`) or, when `alert` is false, as a short notice at the top.
     """
 
     key: str = "refusal.generic"
-    alert: bool = False
+    alert: bool = True
 
     def __init__(self, key: str | None = None, **params: object) -> None:
         self.key = key or type(self).key
@@ -30,7 +30,12 @@ class Refusal(Exception):
 
 
 class InvalidRequestError(Refusal):
-    """A request the configured vendor cannot do; `key` names the message, `params` fill it."""
+    """A request the configured vendor cannot do; `key` names the message, `params` fill it.
+
+    `vendor` is the display name of the vendor whose rules refused it, where one did.
+    """
+
+    vendor: str | None = None
 
 
 class PhotoRejectedError(Refusal):
@@ -41,14 +46,12 @@ class StaleButtonError(Refusal):
     """A button from a panel or job that no longer exists, or was forged."""
 
     key = "button.expired"
-    alert = True
 
 
 class NotYourPanelError(Refusal):
     """Someone pressed a button on another person's panel."""
 
     key = "button.not_yours"
-    alert = True
 
 
 class VendorError(Exception):

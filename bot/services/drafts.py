@@ -7,12 +7,12 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.domain.capabilities import Capabilities, validate
+from bot.domain.choices import default_options, fit, with_choice
 from bot.domain.drafts import Draft, DraftOptions, DraftStep, request_from
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
 from bot.domain.jobs import ChatPlace, Job
 from bot.domain.options import ImageTransport, Mode, Option, Tier
 from bot.domain.request import MediaRef, SourceVideo
-from bot.services.card import default_options, fit, with_choice
 from bot.services.credits import CreditsService
 from bot.services.ports import Clock
 from bot.store.drafts import DraftStore
@@ -175,8 +175,17 @@ class DraftService:
     async def current(self, chat_id: int, user_id: int) -> Draft | None:
         return await self._drafts.find(chat_id, user_id)
 
-    async def receive_text(self, draft: Draft, text: str, message_id: int) -> Draft:
-        """Text for whatever the draft waits for: the prompt, a seed or a negative prompt."""
+    async def receive_text(self, draft: Draft, text: str, message_id: int) -> Draft | None:
+        """Text for whatever the draft waits for: the prompt, a seed or a negative prompt.
+
+        None when the draft ended in the meantime: there is nothing to answer then.
+        """
+        try:
+            return await self._receive_text(draft, text, message_id)
+        except StaleButtonError:
+            return None
+
+    async def _receive_text(self, draft: Draft, text: str, message_id: int) -> Draft:
         if draft.step is DraftStep.SEED:
             return await self._set_seed(draft, text)
         if draft.step is DraftStep.NEGATIVE:
@@ -237,7 +246,9 @@ class DraftService:
                 )
             images = (*draft.options.images, *photos)
             if len(images) > caps.max_photos():
-                raise InvalidRequestError("invalid.too_many_photos", most=caps.max_photos())
+                refusal = InvalidRequestError("invalid.too_many_photos", most=caps.max_photos())
+                refusal.vendor = caps.display_name
+                raise refusal
             options = fit(
                 draft.options.model_copy(
                     update={"images": images, "tier": _tier_for(caps, draft.options, len(images))}
@@ -246,7 +257,7 @@ class DraftService:
             )
             draft = await self._update(draft, options=options)
             if caption and caption.strip():
-                draft = await self.receive_text(draft, caption, request_message_id)
+                draft = await self._receive_text(draft, caption, request_message_id)
             return draft
 
     # -- buttons ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from enum import StrEnum
 
 from bot.domain.capabilities import Capabilities, validate
-from bot.domain.errors import NotYourPanelError, StaleButtonError
+from bot.domain.errors import InvalidRequestError, NotYourPanelError, Refusal, StaleButtonError
 from bot.domain.jobs import Job, JobState
 from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest, SourceVideo
@@ -78,6 +78,15 @@ class FollowUpService:
         if action not in follow_ups(job, self._capabilities[job.vendor]):
             raise StaleButtonError
         return job
+
+    async def extendable(self, parent: Job | None, user_id: int) -> Job:
+        """The delivered video `/extend` replied to, if this person may continue it."""
+        if parent is None or parent.user_id != user_id:
+            raise InvalidRequestError("extend.how")
+        try:
+            return await self.delivered(parent.id, user_id, FollowUp.EXTEND)
+        except Refusal as refusal:
+            raise InvalidRequestError("extend.cannot") from refusal
 
     async def upgrade(
         self, parent: Job, action: FollowUp, *, status_message_id: int | None

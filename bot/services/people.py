@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.domain.capabilities import Capabilities
+from bot.domain.choices import default_options, with_choice
 from bot.domain.drafts import DraftOptions
 from bot.domain.options import Option
-from bot.services.card import default_options, with_choice
 from bot.services.ports import Clock
 from bot.store.people import PeopleStore
 

@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable
 
-from telegram import Update
 from telegram.error import TelegramError
 
+from bot.domain.errors import Refusal
 from bot.store.ledger import day_start
-from bot.telegram.context import BotContext, Services, language_of, services
+from bot.telegram.context import Callback, Turn, on_update
 from bot.telegram.i18n import t
 
-AdminHandler = Callable[[Update, BotContext, Services, str, list[str]], Awaitable[str]]
+AdminHandler = Callable[[Turn, list[str]], Awaitable[str]]
 
 
-def admin_only(
-    handler: AdminHandler,
-) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+def admin_only(handler: AdminHandler) -> Callback:
     """Run `handler` for admins; everyone else gets a plain refusal."""
 
-    async def run(update: Update, context: BotContext) -> None:
-        message = update.effective_message
-        user = update.effective_user
-        if message is None or user is None:
-            return
-        found = services(context)
-        lang = await language_of(context, user)
-        if not found.credits.is_admin(user.id):
-            await message.reply_text(t(lang, "admin.only"))
-            return
-        await message.reply_text(await handler(update, context, found, lang, context.args or []))
+    async def run(turn: Turn) -> None:
+        if not turn.services.credits.is_admin(turn.user.id):
+            raise Refusal("admin.only")
+        await turn.reply(await handler(turn, turn.context.args or []))
 
-    return run
+    return on_update(run)
 
 
 def _ids(args: list[str], count: int) -> list[int] | None:
@@ -41,23 +31,21 @@ def _ids(args: list[str], count: int) -> list[int] | None:
     return [int(a) for a in args]
 
 
-async def grant(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
+async def grant(turn: Turn, args: list[str]) -> str:
+    found, lang = turn.services, turn.lang
     numbers = _ids(args, 2)
     if numbers is None or numbers[1] == 0:
         return t(lang, "admin.usage", usage="/grant <user id> <credits>")
     user_id, amount = numbers
-    key = f"grant:{update.update_id}"
-    admin = update.effective_user.id if update.effective_user else 0
+    key = f"grant:{turn.update.update_id}"
+    admin = turn.user.id
     moved = await found.credits.grant(user_id, amount, key, note=f"by admin {admin}")
     total = (await found.credits.balance(user_id)).total
     return t(lang, "admin.granted", amount=moved, user=user_id, total=total)
 
 
-async def _access(
-    found: Services, lang: str, args: list[str], usage: str, key: str, **flags: bool
-) -> str:
+async def _access(turn: Turn, args: list[str], usage: str, key: str, **flags: bool) -> str:
+    found, lang = turn.services, turn.lang
     numbers = _ids(args, 1)
     if numbers is None:
         return t(lang, "admin.usage", usage=usage)
@@ -65,27 +53,20 @@ async def _access(
     return t(lang, key, user=numbers[0])
 
 
-async def ban(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
-    return await _access(found, lang, args, "/ban <user id>", "admin.banned", banned=True)
+async def ban(turn: Turn, args: list[str]) -> str:
+    return await _access(turn, args, "/ban <user id>", "admin.banned", banned=True)
 
 
-async def unban(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
-    return await _access(found, lang, args, "/unban <user id>", "admin.unbanned", banned=False)
+async def unban(turn: Turn, args: list[str]) -> str:
+    return await _access(turn, args, "/unban <user id>", "admin.unbanned", banned=False)
 
 
-async def allow(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
-    return await _access(found, lang, args, "/allow <user id>", "admin.allowed", allowed=True)
+async def allow(turn: Turn, args: list[str]) -> str:
+    return await _access(turn, args, "/allow <user id>", "admin.allowed", allowed=True)
 
 
-async def stats(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
+async def stats(turn: Turn, args: list[str]) -> str:
+    found, lang = turn.services, turn.lang
     since = day_start(found.credits.now())
     states, kinds = await found.jobs.counts_since(since)
     finished = sum(states.get(s, 0) for s in ("delivered", "failed", "expired"))
@@ -96,9 +77,8 @@ async def stats(
     return t(lang, "admin.stats", states=by_state, rate=rate, spent=spent, errors=errors)
 
 
-async def jobs(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
+async def jobs(turn: Turn, args: list[str]) -> str:
+    found, lang = turn.services, turn.lang
     now = found.credits.now()
     lines = [
         t(
@@ -116,9 +96,8 @@ async def jobs(
     return "\n".join([t(lang, "admin.jobs_title"), *lines]) if lines else t(lang, "admin.no_jobs")
 
 
-async def refund(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
+async def refund(turn: Turn, args: list[str]) -> str:
+    found, lang = turn.services, turn.lang
     numbers = _ids(args, 1)
     if numbers is None:
         return t(lang, "admin.usage", usage="/refund <job id>")
@@ -128,9 +107,8 @@ async def refund(
     return t(lang, "admin.refunded", id=numbers[0], amount=returned)
 
 
-async def refund_stars(
-    update: Update, context: BotContext, found: Services, lang: str, args: list[str]
-) -> str:
+async def refund_stars(turn: Turn, args: list[str]) -> str:
+    found, lang = turn.services, turn.lang
     if len(args) != 1:
         return t(lang, "admin.usage", usage="/refundstars <telegram payment charge id>")
     charge_id = args[0]
@@ -139,7 +117,7 @@ async def refund_stars(
         return t(lang, "admin.stars_not_refundable", charge=charge_id)
     user_id, credits = payment
     try:
-        await context.bot.refund_star_payment(user_id, charge_id)
+        await turn.bot.refund_star_payment(user_id, charge_id)
     except TelegramError as exc:
         return t(lang, "admin.stars_refund_failed", reason=exc.message)
     await found.credits.revoke_purchase(charge_id)

@@ -1,137 +1,148 @@
-"""The one codec for callback data: a version, an action and typed fields, at most 64 bytes."""
+"""The one codec for callback data, in the manner of aiogram's `CallbackData`.
+
+Each button is a frozen dataclass that declares its prefix once (`class CreateJob(Button,
+prefix="c")`); packing and unpacking are generic over its fields by their annotations (int,
+str, or a StrEnum). Data is `v1|<prefix>|<field>|…`, at most 64 bytes; a value holding the
+separator is refused when packing, and anything this bot did not make unpacks to None.
+Buttons sent before this codec existed used the same `v1|…` layout, so they keep working.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+import typing
+from enum import StrEnum
+from typing import Any, ClassVar, Self
 
 from bot.domain.options import Option
 from bot.services.followups import FollowUp
 
 MAX_CALLBACK_BYTES = 64
-_VERSION = "v1"
-_SEPARATOR = "|"
+VERSION = "v1"
+SEPARATOR = "|"
+_MAX_ID_DIGITS = 18
 
 
-@dataclass(frozen=True)
-class ChooseOption:
-    draft_id: int
-    option: Option
-    value: str
+class Button:
+    """Base of every button; subclasses are frozen dataclasses with a `prefix`."""
 
+    prefix: ClassVar[str]
+    _by_prefix: ClassVar[dict[str, type[Button]]] = {}
 
-@dataclass(frozen=True)
-class CreateJob:
-    draft_id: int
+    def __init_subclass__(cls, prefix: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix in Button._by_prefix or SEPARATOR in prefix:
+            raise TypeError(f"callback prefix {prefix!r} is taken or invalid")
+        cls.prefix = prefix
+        Button._by_prefix[prefix] = cls
 
+    def pack(self) -> str:
+        values = [_pack_value(getattr(self, f.name)) for f in dataclasses.fields(self)]  # type: ignore[arg-type]
+        data = SEPARATOR.join([VERSION, self.prefix, *values])
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+        return data
 
-@dataclass(frozen=True)
-class DiscardDraft:
-    draft_id: int
+    @classmethod
+    def unpack(cls, data: str | None) -> Self | None:
+        """This button from `data`, or None when `data` is anything else."""
+        button = decode(data)
+        return button if isinstance(button, cls) else None
 
-
-@dataclass(frozen=True)
-class CancelJob:
-    job_id: int
-
-
-@dataclass(frozen=True)
-class FollowUpButton:
-    job_id: int
-    action: FollowUp
-
-
-@dataclass(frozen=True)
-class SettingsButton:
-    option: Option
-    value: str
-
-
-@dataclass(frozen=True)
-class SettingsDone:
-    pass
-
-
-@dataclass(frozen=True)
-class LanguageButton:
-    language: str
-
-
-@dataclass(frozen=True)
-class BuyButton:
-    pack_id: str
-
-
-Button = (
-    ChooseOption
-    | CreateJob
-    | DiscardDraft
-    | CancelJob
-    | FollowUpButton
-    | SettingsButton
-    | SettingsDone
-    | LanguageButton
-    | BuyButton
-)
-
-
-def encode(button: Button) -> str:
-    if isinstance(button, ChooseOption):
-        fields = ["o", str(button.draft_id), button.option.value, button.value]
-    elif isinstance(button, CreateJob):
-        fields = ["c", str(button.draft_id)]
-    elif isinstance(button, DiscardDraft):
-        fields = ["x", str(button.draft_id)]
-    elif isinstance(button, CancelJob):
-        fields = ["j", str(button.job_id)]
-    elif isinstance(button, FollowUpButton):
-        fields = ["f", str(button.job_id), button.action.value]
-    elif isinstance(button, SettingsButton):
-        fields = ["s", button.option.value, button.value]
-    elif isinstance(button, SettingsDone):
-        fields = ["sd"]
-    elif isinstance(button, LanguageButton):
-        fields = ["l", button.language]
-    else:
-        fields = ["b", button.pack_id]
-    data = _SEPARATOR.join([_VERSION, *fields])
-    if len(data.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
-    return data
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """For `CallbackQueryHandler(pattern=…)`: is `data` one of these buttons?"""
+        return isinstance(data, str) and cls.unpack(data) is not None
 
 
 def decode(data: str | None) -> Button | None:
     """The button behind `data`, or None for anything this bot did not make."""
     if not data or len(data.encode()) > MAX_CALLBACK_BYTES:
         return None
-    version, _, rest = data.partition(_SEPARATOR)
-    if version != _VERSION:
+    version, *parts = data.split(SEPARATOR)
+    if version != VERSION or not parts:
         return None
-    action, *fields = rest.split(_SEPARATOR)
+    prefix, *values = parts
+    cls = Button._by_prefix.get(prefix)
+    if cls is None:
+        return None
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    if len(values) != len(fields):
+        return None
+    hints = typing.get_type_hints(cls)
     try:
-        if action == "o" and len(fields) == 3:
-            return ChooseOption(_id(fields[0]), Option(fields[1]), fields[2])
-        if action == "c" and len(fields) == 1:
-            return CreateJob(_id(fields[0]))
-        if action == "x" and len(fields) == 1:
-            return DiscardDraft(_id(fields[0]))
-        if action == "j" and len(fields) == 1:
-            return CancelJob(_id(fields[0]))
-        if action == "f" and len(fields) == 2:
-            return FollowUpButton(_id(fields[0]), FollowUp(fields[1]))
-        if action == "s" and len(fields) == 2:
-            return SettingsButton(Option(fields[0]), fields[1])
-        if action == "sd" and not fields:
-            return SettingsDone()
-        if action == "l" and len(fields) == 1 and fields[0].isalpha():
-            return LanguageButton(fields[0])
-        if action == "b" and len(fields) == 1 and fields[0].isalnum():
-            return BuyButton(fields[0])
+        parsed = {
+            f.name: _unpack_value(hints[f.name], v) for f, v in zip(fields, values, strict=True)
+        }
     except ValueError:
         return None
-    return None
+    return cls(**parsed)
 
 
-def _id(text: str) -> int:
-    if not text.isdigit() or len(text) > 18:
+def _pack_value(value: object) -> str:
+    text = value.value if isinstance(value, StrEnum) else str(value)
+    if SEPARATOR in text or not text:
+        raise ValueError(f"callback value {text!r} is empty or holds {SEPARATOR!r}")
+    return text
+
+
+def _unpack_value(kind: object, text: str) -> object:
+    """A field from its text; ValueError for one that does not fit the annotation."""
+    if kind is int:
+        if not text.isdigit() or len(text) > _MAX_ID_DIGITS:
+            raise ValueError(text)
+        return int(text)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        return kind(text)
+    if not text:
         raise ValueError(text)
-    return int(text)
+    return text
+
+
+@dataclasses.dataclass(frozen=True)
+class ChooseOption(Button, prefix="o"):
+    draft_id: int
+    option: Option
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class CreateJob(Button, prefix="c"):
+    draft_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class DiscardDraft(Button, prefix="x"):
+    draft_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CancelJob(Button, prefix="j"):
+    job_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class FollowUpButton(Button, prefix="f"):
+    job_id: int
+    action: FollowUp
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingsButton(Button, prefix="s"):
+    option: Option
+    value: str
+
+
+@dataclasses.dataclass(frozen=True)
+class SettingsDone(Button, prefix="sd"):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class LanguageButton(Button, prefix="l"):
+    language: str
+
+
+@dataclasses.dataclass(frozen=True)
+class BuyButton(Button, prefix="b"):
+    pack_id: str

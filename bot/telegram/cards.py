@@ -5,16 +5,16 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.capabilities import Capabilities
+from bot.domain.choices import current_value, mode_choices
 from bot.domain.drafts import Draft, DraftOptions
 from bot.domain.options import LISTED_OPTIONS, Option
-from bot.services.card import current_value, mode_choices
 from bot.telegram.callbacks import (
+    Button,
     ChooseOption,
     CreateJob,
     DiscardDraft,
     SettingsButton,
     SettingsDone,
-    encode,
 )
 from bot.telegram.i18n import t
 from bot.telegram.render import settings_line, shorten
@@ -70,17 +70,20 @@ def _switches_line(lang: str, options: DraftOptions, caps: Capabilities) -> str:
     return " · ".join(parts)
 
 
+def _option_button(draft_id: int | None, option: Option, value: str) -> Button:
+    """A choice on a draft's card, or on the /settings card when there is no draft."""
+    if draft_id is None:
+        return SettingsButton(option, value)
+    return ChooseOption(draft_id, option, value)
+
+
 def _row(
     lang: str, draft_id: int | None, option: Option, values: tuple[str, ...], current: str
 ) -> list[InlineKeyboardButton]:
     return [
         InlineKeyboardButton(
             ("✅ " if value == current else "") + option_label(lang, option, value),
-            callback_data=encode(
-                ChooseOption(draft_id, option, value)
-                if draft_id is not None
-                else SettingsButton(option, value)
-            ),
+            callback_data=_option_button(draft_id, option, value).pack(),
         )
         for value in values
     ]
@@ -100,11 +103,7 @@ def _option_rows(
                 InlineKeyboardButton(
                     ("☑️ " if options.extras.get(extra) else "⬜ ")
                     + option_label(lang, Option.EXTRA, extra),
-                    callback_data=encode(
-                        ChooseOption(draft_id, Option.EXTRA, extra)
-                        if draft_id is not None
-                        else SettingsButton(Option.EXTRA, extra)
-                    ),
+                    callback_data=_option_button(draft_id, Option.EXTRA, extra).pack(),
                 )
                 for extra in caps.extras
             ]
@@ -139,10 +138,8 @@ def card_keyboard(draft: Draft, caps: Capabilities) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def _button(
-    lang: str, key: str, data: ChooseOption | CreateJob | DiscardDraft | SettingsDone
-) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(lang, key), callback_data=encode(data))
+def _button(lang: str, key: str, data: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(lang, key), callback_data=data.pack())
 
 
 def _choice(

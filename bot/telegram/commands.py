@@ -1,50 +1,31 @@
-"""The commands: /start, /help, /cancel, /settings, /language, /history, /extend."""
+"""The commands: /start, /help, /cancel, /settings, /language, and the buttons they send."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import NotYourPanelError, StaleButtonError
-from bot.domain.jobs import Job, JobState
-from bot.domain.options import Mode, Option
-from bot.services.followups import FollowUp
-from bot.telegram import wizard
-from bot.telegram.callbacks import FollowUpButton, LanguageButton, encode
-from bot.telegram.cards import option_label, settings_keyboard, settings_text
-from bot.telegram.context import BotContext, Services, language_of, services
+from bot.domain.jobs import JobState
+from bot.domain.options import Mode
+from bot.services.container import Services
+from bot.telegram.callbacks import CancelJob, LanguageButton, SettingsButton, SettingsDone
+from bot.telegram.cards import settings_keyboard, settings_text
+from bot.telegram.context import Turn, on_button, on_update
 from bot.telegram.i18n import CATALOGS, t
-from bot.telegram.render import failure_reason, resolution_label, settings_line, shorten
-
-HISTORY_SIZE = 10
-_STATE_ICONS = {
-    JobState.DELIVERED: "✅",
-    JobState.FAILED: "❌",
-    JobState.EXPIRED: "⌛",
-    JobState.CANCELLED: "🚫",
-}
+from bot.telegram.render import resolution_label
 
 
-async def start(update: Update, context: BotContext) -> None:
+@on_update
+async def start(turn: Turn) -> None:
     """Greet and say what the bot does."""
-    message = update.effective_message
-    if message is None:
-        return
-    user = update.effective_user
-    lang = await language_of(context, user)
-    await message.reply_text(
-        t(lang, "start", name=user.first_name if user else ""), do_quote=False
-    )
+    await turn.reply(t(turn.lang, "start", name=turn.user.first_name), do_quote=False)
 
 
-async def help_command(update: Update, context: BotContext) -> None:
+@on_update
+async def help_command(turn: Turn) -> None:
     """The commands and what this deployment's vendor can do."""
-    message = update.effective_message
-    if message is None:
-        return
-    found = services(context)
-    lang = await language_of(context, update.effective_user)
-    await message.reply_text(help_text(lang, found), do_quote=False)
+    await turn.reply(help_text(turn.lang, turn.services), do_quote=False)
 
 
 def help_text(lang: str, found: Services) -> str:
@@ -93,142 +74,91 @@ def _help_extras(lang: str, caps: Capabilities) -> str:
     return "".join(lines)
 
 
-async def cancel(update: Update, context: BotContext) -> None:
+@on_update
+async def cancel(turn: Turn) -> None:
     """Leave the wizard, or cancel this person's job that has not been submitted yet."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    lang = await language_of(context, user)
-    found = services(context)
-    draft = await found.drafts.current(message.chat_id, user.id)
+    found, lang, chat_id = turn.services, turn.lang, turn.message.chat_id
+    draft = await found.drafts.current(chat_id, turn.user.id)
     if draft is not None:
         await found.drafts.discard(draft)
         if draft.card_message_id is not None:
-            await context.bot.edit_message_text(
-                t(lang, "draft.discarded"),
-                chat_id=message.chat_id,
-                message_id=draft.card_message_id,
+            await turn.bot.edit_message_text(
+                t(lang, "draft.discarded"), chat_id=chat_id, message_id=draft.card_message_id
             )
         else:
-            await message.reply_text(t(lang, "draft.discarded"))
+            await turn.reply(t(lang, "draft.discarded"))
         return
-    job = await found.jobs.latest_unsubmitted(message.chat_id, user.id)
+    job = await found.jobs.latest_unsubmitted(chat_id, turn.user.id)
     if job is not None and await found.jobs.cancel(job) is not None:
-        await message.reply_text(t(lang, "job.cancelled", id=job.id))
+        await turn.reply(t(lang, "job.cancelled", id=job.id))
         return
-    active = await found.jobs.latest_active(message.chat_id, user.id)
+    active = await found.jobs.latest_active(chat_id, turn.user.id)
     if active is not None and active.state is not JobState.QUEUED:
-        await message.reply_text(t(lang, "job.cannot_cancel", id=active.id))
+        await turn.reply(t(lang, "job.cannot_cancel", id=active.id))
         return
-    await message.reply_text(t(lang, "nothing_to_cancel"))
+    await turn.reply(t(lang, "nothing_to_cancel"))
 
 
-async def settings_command(update: Update, context: BotContext) -> None:
+@on_update
+async def settings_command(turn: Turn) -> None:
     """/settings: the defaults every new card starts from."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    found = services(context)
-    lang = await language_of(context, user)
-    options = await found.people.defaults(user.id)
-    await message.reply_text(
-        settings_text(lang, options, found.capabilities),
-        reply_markup=settings_keyboard(lang, options, found.capabilities),
+    options = await turn.services.people.defaults(turn.user.id)
+    caps = turn.services.capabilities
+    await turn.reply(
+        settings_text(turn.lang, options, caps),
+        reply_markup=settings_keyboard(turn.lang, options, caps),
     )
 
 
-async def language_command(update: Update, context: BotContext) -> None:
+@on_update
+async def language_command(turn: Turn) -> None:
     """/language: choose English or Chinese."""
-    message = update.effective_message
-    if message is None:
-        return
-    lang = await language_of(context, update.effective_user)
-    keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(code, "language.name"), callback_data=encode(LanguageButton(code))
-                )
-                for code in CATALOGS
-            ]
-        ]
-    )
-    await message.reply_text(t(lang, "language.choose"), reply_markup=keyboard)
-
-
-async def history(update: Update, context: BotContext) -> None:
-    """/history: this person's recent jobs here, each delivered one with a button to get it."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    found = services(context)
-    lang = await language_of(context, user)
-    jobs = await found.jobs.recent(message.chat_id, user.id, HISTORY_SIZE)
-    if not jobs:
-        await message.reply_text(t(lang, "history.empty"))
-        return
-    refunded = await found.credits.refunded([job.id for job in jobs])
-    lines = [t(lang, "history.title")]
-    lines += [_history_line(lang, job, found, job.id in refunded) for job in jobs]
     buttons = [
-        InlineKeyboardButton(
-            t(lang, "history.get", id=job.id),
-            callback_data=encode(FollowUpButton(job.id, FollowUp.SEND_AGAIN)),
-        )
-        for job in jobs
-        if job.state is JobState.DELIVERED and job.file_id
+        InlineKeyboardButton(t(code, "language.name"), callback_data=LanguageButton(code).pack())
+        for code in CATALOGS
     ]
-    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    await message.reply_text(
-        "\n\n".join(lines), reply_markup=InlineKeyboardMarkup(rows) if rows else None
+    await turn.reply(t(turn.lang, "language.choose"), reply_markup=InlineKeyboardMarkup([buttons]))
+
+
+@on_button(CancelJob)
+async def cancel_job(turn: Turn, button: CancelJob) -> None:
+    """❌ Cancel under a queued job's status."""
+    found = turn.services
+    job = await found.jobs.get(button.job_id)
+    if job is None:
+        raise StaleButtonError
+    if job.user_id != turn.user.id:
+        raise NotYourPanelError
+    if await found.jobs.cancel(job) is None:
+        await turn.query.answer(t(turn.lang, "job.cannot_cancel", id=job.id), show_alert=True)
+        return
+    await turn.query.answer(t(turn.lang, "job.cancelled", id=job.id))
+
+
+@on_button(SettingsButton)
+async def choose_default(turn: Turn, button: SettingsButton) -> None:
+    """A choice on the /settings card."""
+    caps = turn.services.capabilities
+    options = await turn.services.people.choose_default(turn.user.id, button.option, button.value)
+    await turn.query.edit_message_text(
+        settings_text(turn.lang, options, caps),
+        reply_markup=settings_keyboard(turn.lang, options, caps),
     )
+    await turn.query.answer()
 
 
-def _history_line(lang: str, job: Job, found: Services, refunded: bool) -> str:
-    caps = found.drafts.capabilities_for_vendor(job.vendor)
-    icon = _STATE_ICONS.get(job.state, "⏳")
-    line = t(
-        lang,
-        "history.line",
-        icon=icon,
-        id=job.id,
-        state=t(lang, f"state.{job.state.value}"),
-        prompt=shorten(job.request.prompt, 80),
-        settings=settings_line(lang, job.request, caps),
-        mode=option_label(lang, Option.MODE, job.request.mode.value),
-    )
-    if job.price:
-        line += t(lang, "history.cost", price=job.price)
-        if refunded:
-            line += t(lang, "history.refunded")
-        elif job.state in (JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED):
-            line += t(lang, "history.returned")
-    if job.state is JobState.FAILED:
-        line += "\n" + failure_reason(job, caps)
-    return line
+@on_button(SettingsDone)
+async def settings_done(turn: Turn, button: SettingsDone) -> None:
+    await turn.query.edit_message_text(t(turn.lang, "settings.saved"))
+    await turn.query.answer()
 
 
-async def extend(update: Update, context: BotContext) -> None:
-    """/extend as a reply to a video this bot made: continue it."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    found = services(context)
-    lang = await language_of(context, user)
-    original = message.reply_to_message
-    parent = None
-    if isinstance(original, Message) and original.video is not None:
-        parent = await found.jobs.by_result_message(message.chat_id, original.message_id)
-    if parent is None or parent.user_id != user.id:
-        await message.reply_text(t(lang, "extend.how"))
-        return
-    try:
-        parent = await found.follow_ups.delivered(parent.id, user.id, FollowUp.EXTEND)
-    except (StaleButtonError, NotYourPanelError):
-        await message.reply_text(t(lang, "extend.cannot", vendor=found.capabilities.display_name))
-        return
-    await wizard.start_extension(update, found, parent, lang)
+@on_button(LanguageButton)
+async def choose_language(turn: Turn, button: LanguageButton) -> None:
+    if not await turn.services.people.set_language(turn.user.id, button.language):
+        raise StaleButtonError
+    await turn.query.edit_message_text(t(button.language, "language.set"))
+    await turn.query.answer()
+
+
+BUTTONS = (cancel_job, choose_default, settings_done, choose_language)

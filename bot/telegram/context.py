@@ -1,38 +1,30 @@
-"""Typed access from handlers to the services the runtime built, and small update helpers."""
+"""The one entry of every handler: who is asking, where, in which language, with which services.
+
+A handler is written as `async def f(turn: Turn) -> None` (or `(turn, button)` for a button)
+and registered through `on_update` / `on_button`; the wrapper finds the person, the chat and
+their language once, and answers every `Refusal` the handler raises in one place.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import Message, Update, User
-from telegram.ext import CallbackContext, ExtBot
+from telegram import CallbackQuery, Message, PreCheckoutQuery, Update, User
+from telegram.error import BadRequest
+from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
-from bot.domain.capabilities import Capabilities
+from bot.domain.errors import Refusal, StaleButtonError
 from bot.domain.jobs import ChatPlace
-from bot.services.credits import CreditsService
-from bot.services.drafts import DraftService
-from bot.services.followups import FollowUpService
-from bot.services.jobs import JobService
-from bot.services.media import MediaLibrary
-from bot.services.people import PeopleService
+from bot.services.container import Services
 from bot.telegram.albums import AlbumCollector
+from bot.telegram.callbacks import Button
 from bot.telegram.i18n import language_for
-from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.render import refusal_text
 
-
-@dataclass
-class Services:
-    drafts: DraftService
-    jobs: JobService
-    follow_ups: FollowUpService
-    credits: CreditsService
-    people: PeopleService
-    media: MediaLibrary
-    notifier: TelegramNotifier
-    capabilities: Capabilities
-    job_timeout_minutes: float
-    support_contact: str
+log = logging.getLogger(__name__)
 
 
 class BotData:
@@ -44,6 +36,7 @@ class BotData:
 
 
 BotContext = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def services(context: BotContext) -> Services:
@@ -58,13 +51,114 @@ def place_of(message: Message) -> ChatPlace:
     return ChatPlace(chat_id=message.chat_id, thread_id=thread)
 
 
-async def language_of(context: BotContext, user: User | None) -> str:
-    """The person's language: their /language choice, else their Telegram language."""
-    telegram_language = language_for(user.language_code if user else None)
+@dataclass(frozen=True)
+class Turn:
+    """One update from a person, with everything a handler needs to answer it."""
+
+    update: Update
+    context: BotContext
+    services: Services
+    user: User
+    lang: str
+
+    @property
+    def message(self) -> Message:
+        """The message this update is about (the card's message for a button)."""
+        message = self.update.effective_message
+        if not isinstance(message, Message):
+            raise StaleButtonError  # a button on a message Telegram no longer shows us
+        return message
+
+    @property
+    def query(self) -> CallbackQuery:
+        query = self.update.callback_query
+        assert query is not None, "a button handler got an update without a button"
+        return query
+
+    @property
+    def bot(self) -> ExtBot[None]:
+        return self.context.bot
+
+    @property
+    def private(self) -> bool:
+        chat = self.update.effective_chat
+        return chat is not None and chat.type == "private"
+
+    @property
+    def place(self) -> ChatPlace:
+        return place_of(self.message)
+
+    async def reply(self, text: str, **kwargs: Any) -> Message:
+        return await self.message.reply_text(text, **kwargs)
+
+    async def refuse(self, refusal: Refusal) -> None:
+        """Say why nothing happened, where the person will see it."""
+        text = refusal_text(self.lang, refusal, self.services.capabilities.display_name)
+        update = self.update
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=refusal.alert)
+        elif update.pre_checkout_query is not None:
+            await update.pre_checkout_query.answer(ok=False, error_message=text)
+        elif isinstance(update.effective_message, Message):
+            try:
+                await update.effective_message.reply_text(text)
+            except BadRequest:
+                log.debug("could not answer a refusal: the message is gone")
+
+    async def guard(self, step: Awaitable[None]) -> None:
+        """Run a handler's work; a Refusal it raises is answered, never an error."""
+        try:
+            await step
+        except Refusal as refusal:
+            await self.refuse(refusal)
+
+
+async def turn_of(update: Update, context: BotContext) -> Turn | None:
+    """The person behind an update and their language, or None for an update from nobody."""
+    user = update.effective_user
     if user is None:
-        return telegram_language
-    return await services(context).people.language(user.id, telegram_language)
+        return None
+    found = services(context)
+    telegram_language = language_for(user.language_code)
+    lang = await found.people.language(user.id, telegram_language)
+    return Turn(update, context, found, user, lang)
 
 
-def is_private(update: Update) -> bool:
-    return update.effective_chat is not None and update.effective_chat.type == "private"
+def on_update(handler: Callable[[Turn], Awaitable[None]]) -> Callback:
+    """A handler of a message, command or payment update, given its Turn."""
+
+    async def run(update: Update, context: BotContext) -> None:
+        turn = await turn_of(update, context)
+        if turn is not None:
+            await turn.guard(handler(turn))
+
+    run.__doc__ = handler.__doc__
+    return run
+
+
+_B = TypeVar("_B", bound=Button)
+
+
+def on_button(
+    kind: type[_B],
+) -> Callable[[Callable[[Turn, _B], Awaitable[None]]], CallbackQueryHandler[BotContext, None]]:
+    """The handler of one button family: registered with a pattern that only its data fits."""
+
+    def register(
+        handler: Callable[[Turn, _B], Awaitable[None]],
+    ) -> CallbackQueryHandler[BotContext, None]:
+        async def run(update: Update, context: BotContext) -> None:
+            turn = await turn_of(update, context)
+            button = kind.unpack(update.callback_query.data if update.callback_query else None)
+            if turn is not None and button is not None:
+                await turn.guard(handler(turn, button))
+
+        return CallbackQueryHandler(run, pattern=kind.matches)
+
+    return register
+
+
+def pre_checkout_of(turn: Turn) -> PreCheckoutQuery:
+    query = turn.update.pre_checkout_query
+    assert query is not None, "a payment handler got an update without a pre-checkout query"
+    return query

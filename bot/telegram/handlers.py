@@ -14,8 +14,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import admin, buttons, commands, money, photos, wizard
-from bot.telegram.context import BotContext
+from bot.domain.errors import StaleButtonError
+from bot.telegram import admin, commands, followups, money, photos, wizard
+from bot.telegram.context import BotContext, Turn, on_update
 from bot.telegram.i18n import CATALOGS, t
 
 log = logging.getLogger(__name__)
@@ -46,35 +47,47 @@ ADMIN_COMMANDS: dict[str, admin.AdminHandler] = {
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Every handler, in the order PTB tries them."""
     fresh = ~filters.UpdateType.EDITED
-    application.add_handler(CommandHandler("start", commands.start))
-    application.add_handler(CommandHandler("help", commands.help_command))
-    application.add_handler(CommandHandler("video", wizard.video))
-    application.add_handler(CommandHandler("cancel", commands.cancel))
-    application.add_handler(CommandHandler("settings", commands.settings_command))
-    application.add_handler(CommandHandler("language", commands.language_command))
-    application.add_handler(CommandHandler("history", commands.history))
-    application.add_handler(CommandHandler("extend", commands.extend))
-    application.add_handler(CommandHandler("balance", money.balance))
-    application.add_handler(CommandHandler("buy", money.buy))
-    application.add_handler(CommandHandler("paysupport", money.paysupport))
-    application.add_handler(CommandHandler("terms", money.terms))
-    application.add_handler(PreCheckoutQueryHandler(money.pre_checkout))
-    application.add_handler(MessageHandler(filters.SUCCESSFUL_PAYMENT, money.successful_payment))
-    for name, handler in ADMIN_COMMANDS.items():
-        application.add_handler(CommandHandler(name, admin.admin_only(handler)))
-    application.add_handler(CallbackQueryHandler(buttons.on_button))
-    application.add_handler(
-        MessageHandler((filters.PHOTO | filters.Document.ALL) & fresh, photos.photo_input)
+    application.add_handlers(
+        [
+            CommandHandler("start", commands.start),
+            CommandHandler("help", commands.help_command),
+            CommandHandler("video", wizard.video),
+            CommandHandler("cancel", commands.cancel),
+            CommandHandler("settings", commands.settings_command),
+            CommandHandler("language", commands.language_command),
+            CommandHandler("history", followups.history),
+            CommandHandler("extend", followups.extend),
+            CommandHandler("balance", money.balance),
+            CommandHandler("buy", money.buy),
+            CommandHandler("paysupport", money.paysupport),
+            CommandHandler("terms", money.terms),
+            PreCheckoutQueryHandler(money.pre_checkout),
+            MessageHandler(filters.SUCCESSFUL_PAYMENT, money.successful_payment),
+            *(
+                CommandHandler(name, admin.admin_only(handler))
+                for name, handler in ADMIN_COMMANDS.items()
+            ),
+            # one handler per button family, each with the pattern only its data fits
+            *wizard.BUTTONS,
+            *commands.BUTTONS,
+            *followups.BUTTONS,
+            *money.BUTTONS,
+            CallbackQueryHandler(expired_button),
+            MessageHandler((filters.PHOTO | filters.Document.ALL) & fresh, photos.photo_input),
+            MessageHandler(filters.TEXT & ~filters.COMMAND & fresh, wizard.text_input),
+            MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & fresh, wizard.other_input),
+            MessageHandler(filters.COMMAND & fresh, wizard.unknown_command),
+        ]
     )
-    application.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & fresh, wizard.text_input)
-    )
-    application.add_handler(
-        MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL & fresh, wizard.other_input)
-    )
-    application.add_handler(MessageHandler(filters.COMMAND & fresh, wizard.unknown_command))
     application.add_error_handler(on_error)
+
+
+@on_update
+async def expired_button(turn: Turn) -> None:
+    """A button no family claims: forged, from an old version, or damaged."""
+    raise StaleButtonError
 
 
 async def publish_commands(application: Application, *, credits: bool) -> None:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
 from bot.services.followups import follow_ups
-from bot.telegram.callbacks import CancelJob, FollowUpButton, encode
+from bot.telegram.callbacks import CancelJob, FollowUpButton
 from bot.telegram.i18n import t
 
 MAX_CAPTION = 1024
@@ -40,10 +40,6 @@ def settings_line(lang: str, request: GenerationRequest | DraftOptions, caps: Ca
 
 def resolution_label(resolution: Resolution) -> str:
     return "4K" if resolution is Resolution.K4 else resolution.value
-
-
-def invalid_request_text(lang: str, error: InvalidRequestError, caps: Capabilities) -> str:
-    return refusal_text(lang, error, caps.display_name)
 
 
 def failure_reason(job: Job, caps: Capabilities) -> str:
@@ -80,7 +76,7 @@ def status_keyboard(job: Job) -> InlineKeyboardMarkup | None:
         [
             [
                 InlineKeyboardButton(
-                    t(job.language, "button.cancel_job"), callback_data=encode(CancelJob(job.id))
+                    t(job.language, "button.cancel_job"), callback_data=CancelJob(job.id).pack()
                 )
             ]
         ]
@@ -107,7 +103,7 @@ def video_keyboard(job: Job, caps: Capabilities) -> InlineKeyboardMarkup | None:
     buttons = [
         InlineKeyboardButton(
             t(job.language, f"button.{action.value}"),
-            callback_data=encode(FollowUpButton(job.id, action)),
+            callback_data=FollowUpButton(job.id, action).pack(),
         )
         for action in actions
     ]
@@ -116,6 +112,8 @@ def video_keyboard(job: Job, caps: Capabilities) -> InlineKeyboardMarkup | None:
 
 def refusal_text(lang: str, refusal: Refusal, vendor: str = "") -> str:
     """The one way a refusal reads: its message, with times shown as a clock time."""
+    if isinstance(refusal, InvalidRequestError) and refusal.vendor:
+        vendor = refusal.vendor
     params: dict[str, object] = {"vendor": vendor, **refusal.params}
     reopens_at = params.pop("reopens_at", None)
     if isinstance(reopens_at, int | float):

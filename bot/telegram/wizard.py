@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import contextlib
 
-from telegram import ForceReply, InlineKeyboardMarkup, Message, MessageEntity, Update, User
+from telegram import ForceReply, InlineKeyboardMarkup, Message, MessageEntity, User
 from telegram.error import TelegramError
 
-from bot.domain.credits import QuotaError
 from bot.domain.drafts import Draft, DraftStep
-from bot.domain.errors import InvalidRequestError, StaleButtonError
 from bot.domain.jobs import Job
+from bot.services.container import Services
 from bot.services.followups import source_of
+from bot.telegram.callbacks import ChooseOption, CreateJob, DiscardDraft
 from bot.telegram.cards import card_keyboard, card_text
-from bot.telegram.context import (
-    BotContext,
-    Services,
-    is_private,
-    language_of,
-    place_of,
-    services,
-)
+from bot.telegram.context import Turn, on_button, on_update
 from bot.telegram.i18n import t
-from bot.telegram.render import invalid_request_text, refusal_text
 
 _ASK_KEYS = {
     DraftStep.PROMPT: "ask_prompt",
@@ -42,35 +34,24 @@ def text_after_command(message: Message) -> str | None:
     return rest.strip() or None
 
 
-async def video(update: Update, context: BotContext) -> None:
+@on_update
+async def video(turn: Turn) -> None:
     """/video [prompt]: open a card, or ask for the prompt (and photos) first."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    found = services(context)
-    lang = await language_of(context, user)
-    try:
-        draft = await found.drafts.start(
-            user_id=user.id,
-            place=place_of(message),
-            language=lang,
-            prompt=text_after_command(message),
-            request_message_id=message.message_id,
-        )
-    except InvalidRequestError as exc:
-        await message.reply_text(invalid_request_text(lang, exc, found.capabilities))
-        return
-    except QuotaError as exc:
-        await message.reply_text(refusal_text(lang, exc))
-        return
-    await show_draft(update, message, draft, found)
+    draft = await turn.services.drafts.start(
+        user_id=turn.user.id,
+        place=turn.place,
+        language=turn.lang,
+        prompt=text_after_command(turn.message),
+        request_message_id=turn.message.message_id,
+    )
+    await show_draft(turn, draft)
 
 
-async def show_draft(update: Update, message: Message, draft: Draft, found: Services) -> None:
+async def show_draft(turn: Turn, draft: Draft) -> None:
     """Answer a draft's step: ask for what it waits for, or send its card."""
+    found = turn.services
     if draft.step is DraftStep.OPTIONS:
-        await send_card(message, draft, found)
+        await send_card(turn.message, draft, found)
         return
     caps = found.drafts.capabilities_for(draft)
     key = _ASK_KEYS[draft.step]
@@ -82,8 +63,7 @@ async def show_draft(update: Update, message: Message, draft: Draft, found: Serv
         key = "ask_prompt_or_photos"
     low, high = caps.seed_range or (0, 0)
     await ask(
-        update,
-        message,
+        turn,
         draft.language,
         key,
         photos=len(draft.options.images),
@@ -93,18 +73,17 @@ async def show_draft(update: Update, message: Message, draft: Draft, found: Serv
     )
 
 
-async def ask(update: Update, message: Message, lang: str, key: str, **params: object) -> None:
+async def ask(turn: Turn, lang: str, key: str, **params: object) -> None:
     """Ask for typed input; in a group as a selective ForceReply so the answer reaches us."""
-    if is_private(update):
-        await message.reply_text(t(lang, key, **params), do_quote=False)
+    if turn.private:
+        await turn.reply(t(lang, key, **params), do_quote=False)
         return
     # A selective ForceReply reaches the people mentioned and the author of the message it
     # replies to; after a button press that message is the bot's own, so mention the person.
-    user = update.effective_user
-    name = user.first_name if user else ""
+    name = turn.user.first_name
     text = t(lang, "group_prefix", name=name) + t(lang, key, **params)
-    entities = [_mention(text, name, user)] if user is not None and name else []
-    await message.reply_text(
+    entities = [_mention(text, name, turn.user)] if name else []
+    await turn.reply(
         text,
         entities=entities,
         reply_markup=ForceReply(selective=True, input_field_placeholder=t(lang, "placeholder")),
@@ -143,74 +122,93 @@ async def send_card(message: Message, draft: Draft, found: Services) -> None:
     await found.drafts.attach_card(draft.id, card.message_id)
 
 
-async def text_input(update: Update, context: BotContext) -> None:
+@on_update
+async def text_input(turn: Turn) -> None:
     """A plain text: what the draft waits for, or (in a DM) a new prompt."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None or message.text is None:
+    message, found = turn.message, turn.services
+    if message.text is None:
         return
-    found = services(context)
-    lang = await language_of(context, user)
-    draft = await found.drafts.current(message.chat_id, user.id)
-    try:
-        if draft is not None and draft.step is not DraftStep.OPTIONS:
-            draft = await found.drafts.receive_text(draft, message.text, message.message_id)
-        elif is_private(update):
-            draft = await found.drafts.start(
-                user_id=user.id,
-                place=place_of(message),
-                language=lang,
-                prompt=message.text,
-                request_message_id=message.message_id,
-            )
-        else:
+    draft = await found.drafts.current(message.chat_id, turn.user.id)
+    if draft is not None and draft.step is not DraftStep.OPTIONS:
+        answered = await found.drafts.receive_text(draft, message.text, message.message_id)
+        if answered is None:
             return
-    except InvalidRequestError as exc:
-        caps = found.drafts.capabilities_for(draft) if draft else found.capabilities
-        await message.reply_text(invalid_request_text(lang, exc, caps))
+        draft = answered
+    elif turn.private:
+        draft = await found.drafts.start(
+            user_id=turn.user.id,
+            place=turn.place,
+            language=turn.lang,
+            prompt=message.text,
+            request_message_id=message.message_id,
+        )
+    else:
         return
-    except QuotaError as exc:
-        await message.reply_text(refusal_text(lang, exc))
-        return
-    except StaleButtonError:
-        return
-    await show_draft(update, message, draft, found)
+    await show_draft(turn, draft)
 
 
-async def start_extension(update: Update, found: Services, parent: Job, lang: str) -> None:
+async def start_extension(turn: Turn, parent: Job) -> None:
     """A wizard that continues a delivered video: ask what happens next."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    draft = await found.drafts.start_extension(
-        user_id=user.id,
+    draft = await turn.services.drafts.start_extension(
+        user_id=turn.user.id,
         place=parent.place,
-        language=lang,
+        language=turn.lang,
         source=source_of(parent),
         request_message_id=parent.result_message_id,
     )
-    await show_draft(update, message, draft, found)
+    await show_draft(turn, draft)
 
 
-async def other_input(update: Update, context: BotContext) -> None:
+@on_update
+async def other_input(turn: Turn) -> None:
     """Stickers, voice, video and the like: say what is expected instead."""
-    message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None:
-        return
-    lang = await language_of(context, user)
-    draft = await services(context).drafts.current(message.chat_id, user.id)
+    draft = await turn.services.drafts.current(turn.message.chat_id, turn.user.id)
     if draft is not None and draft.step is not DraftStep.OPTIONS:
-        await message.reply_text(t(lang, "need_text"))
-    elif is_private(update):
-        await message.reply_text(t(lang, "no_wizard"))
+        await turn.reply(t(turn.lang, "need_text"))
+    elif turn.private:
+        await turn.reply(t(turn.lang, "no_wizard"))
 
 
-async def unknown_command(update: Update, context: BotContext) -> None:
+@on_update
+async def unknown_command(turn: Turn) -> None:
     """A command this bot does not have, in a DM: point to /help."""
-    message = update.effective_message
-    if message is None or not is_private(update):
-        return
-    lang = await language_of(context, update.effective_user)
-    await message.reply_text(t(lang, "unknown_command"))
+    if turn.private:
+        await turn.reply(t(turn.lang, "unknown_command"))
+
+
+# -- the card's buttons ----------------------------------------------------------------------
+
+
+@on_button(ChooseOption)
+async def choose(turn: Turn, button: ChooseOption) -> None:
+    """A choice on the card: change the draft and show it again (or ask for typed input)."""
+    found = turn.services
+    draft, changed = await found.drafts.choose(
+        button.draft_id, turn.user.id, button.option, button.value
+    )
+    if changed and isinstance(turn.update.effective_message, Message):
+        if draft.step is not DraftStep.OPTIONS:
+            await show_draft(turn, draft)
+        else:
+            text, keyboard = await card_view(draft, found)
+            await turn.query.edit_message_text(text, reply_markup=keyboard)
+    await turn.query.answer()  # after the card changed: the spinner stops on the new card
+
+
+@on_button(CreateJob)
+async def create(turn: Turn, button: CreateJob) -> None:
+    """▶️ Create: the draft becomes a job (once, however often it is pressed)."""
+    job = await turn.services.drafts.confirm(button.draft_id, turn.user.id)
+    await turn.query.answer()
+    await turn.services.jobs.show(job)
+
+
+@on_button(DiscardDraft)
+async def discard(turn: Turn, button: DiscardDraft) -> None:
+    draft = await turn.services.drafts.owned(button.draft_id, turn.user.id)
+    await turn.services.drafts.discard(draft)
+    await turn.query.edit_message_text(t(turn.lang, "draft.discarded"))
+    await turn.query.answer()
+
+
+BUTTONS = (choose, create, discard)

@@ -116,6 +116,7 @@ MESSAGES: dict[str, str] = {
     ),
     "invalid.extra": "{vendor} does not offer: {value}.",
     "card.cost": "💳 Costs {price} credits · you have {balance}",
+    "refusal.generic": "That cannot be done right now.",
     "refusal.banned": "You are not allowed to use this bot.",
     "refusal.not_allowed": (
         "This bot is private. Ask its admin to add you: your Telegram id is {user_id}."

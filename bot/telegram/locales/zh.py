@@ -100,6 +100,7 @@ MESSAGES: dict[str, str] = {
     ),
     "invalid.extra": "{vendor} 不提供：{value}。",
     "card.cost": "💳 花费 {price} 点 · 你有 {balance} 点",
+    "refusal.generic": "现在无法这样做。",
     "refusal.banned": "你不能使用这个机器人。",
     "refusal.not_allowed": "这是私人机器人。请联系管理员添加你：你的 Telegram id 是 {user_id}。",
     "refusal.balance": (

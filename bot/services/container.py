@@ -1,0 +1,27 @@
+"""The services a handler may call, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.capabilities import Capabilities
+from bot.services.credits import CreditsService
+from bot.services.drafts import DraftService
+from bot.services.followups import FollowUpService
+from bot.services.jobs import JobService
+from bot.services.media import MediaLibrary
+from bot.services.people import PeopleService
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a handler may call, built once by the composition root (bot/compose.py)."""
+
+    drafts: DraftService
+    jobs: JobService
+    follow_ups: FollowUpService
+    credits: CreditsService
+    people: PeopleService
+    media: MediaLibrary
+    capabilities: Capabilities  # the first configured vendor's: what the card and /help offer
+    support_contact: str
