@@ -65,7 +65,7 @@ def settings_for(fake: VendorFake, tmp_path: Path, **overrides: Any) -> Settings
 @pytest.fixture
 async def adapter(fake: VendorFake, tmp_path: Path) -> AsyncIterator[VideoVendor]:
     async with httpx.AsyncClient() as client:
-        yield build_vendors(settings_for(fake, tmp_path), client)[fake.name]
+        yield build_vendors(settings_for(fake, tmp_path).vendor_configs(), client)[fake.name]
 
 
 def text_request(caps: Capabilities, prompt: str = "a lighthouse in a storm") -> GenerationRequest:
