@@ -153,59 +153,79 @@ class JsonApi:
 
 @dataclass(frozen=True)
 class TaskRoutes:
-    """Where a vendor takes a task and answers about it, and how each answer is read."""
+    """Where a vendor takes a task and answers about it."""
 
     submit_path: str
     status_path: str  # with "{task_id}", filled in URL-quoted
+
+
+@dataclass(frozen=True)
+class TaskWire:
+    """How a vendor's submit body is built and its answers read."""
+
     build_body: Callable[[GenerationRequest, list[str]], dict[str, Any]]
     read_task_id: Callable[[Any], str]
     read_status: Callable[[Any], VendorStatus]
 
 
+@dataclass(frozen=True)
+class MadeUpTask:
+    """The key check of a vendor with no account call: ask about a task that cannot exist.
+
+    Reading one's own task is the least harmful authenticated call: it costs nothing and
+    changes nothing. A refused key answers 401/403 (raised); an accepted one answers "not
+    found" (404, or 400 for a malformed id), said as `answered` (which may hold "{message}");
+    anything else is raised. `read`, when set, reads a 200 answer (and may raise).
+    """
+
+    task_id: str
+    answered: str
+    read: Callable[[Any], object] | None = None
+
+
 class UrlPhotoVendor:
     """An adapter whose vendor takes a Bearer key, JSON, and the photos as public URLs.
 
-    A subclass names its vendor, capabilities and routes, and its own `check`.
+    A subclass states its capabilities, routes and wire, and either a made-up task for the key
+    check or its own `check`.
     """
 
     name: str
     capabilities: Capabilities
     routes: ClassVar[TaskRoutes]
+    wire: ClassVar[TaskWire]
+    key_check: ClassVar[MadeUpTask | None] = None
     extra_headers: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, http: VendorHttp, config: VendorConfig) -> None:
+        self.name = self.capabilities.vendor
         headers = {**bearer(config.api_key), **self.extra_headers}
         self._api = JsonApi(http, config.base_url, headers)
 
     async def submit(self, request: GenerationRequest, media: MediaSource) -> str:
         image_urls = [await media.public_url(ref) for ref in request.images]
-        body = self.routes.build_body(request, image_urls)
-        return self.routes.read_task_id(await self._api.post(self.routes.submit_path, body))
+        body = self.wire.build_body(request, image_urls)
+        return self.wire.read_task_id(await self._api.post(self.routes.submit_path, body))
 
     async def status(self, task_id: str) -> VendorStatus:
-        return self.routes.read_status(await self._api.get(self._status_path(task_id)))
+        return self.wire.read_status(await self._api.get(self._status_path(task_id)))
 
     async def download(self, url: str, destination: Path, max_bytes: int) -> int:
         return await self._api.download(url, destination, max_bytes)
 
-    async def check_with_made_up_task(
-        self, task_id: str, answered: str, read: Callable[[Any], object] | None = None
-    ) -> str:
-        """For a vendor with no account call: ask about a task that cannot exist.
-
-        Reading one's own task is the least harmful authenticated call: it costs nothing and
-        changes nothing. A refused key answers 401/403 (raised); an accepted one answers "not
-        found" (404, or 400 for a malformed id), said as `answered` (which may hold
-        "{message}"); anything else is raised.
-        """
+    async def check(self) -> str:
+        made_up = self.key_check
+        if made_up is None:
+            raise NotImplementedError(f"{self.name} names no key check")
         try:
-            payload = await self._api.get(self._status_path(task_id))
-            if read is not None:
-                read(payload)
+            payload = await self._api.get(self._status_path(made_up.task_id))
+            if made_up.read is not None:
+                made_up.read(payload)
         except VendorError as exc:
             if exc.status_code not in (400, 404):
                 raise
-            return f"key accepted (a made-up task id was {answered.format(message=exc.message)})"
+            answered = made_up.answered.format(message=exc.message)
+            return f"key accepted (a made-up task id was {answered})"
         return "key accepted"
 
     def _status_path(self, task_id: str) -> str:

@@ -21,16 +21,7 @@ from bot.domain.errors import (
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, VendorStatus
-from bot.vendors.common import (
-    StatusWords,
-    TaskRoutes,
-    UrlPhotoVendor,
-    finished,
-    first_http_url,
-    read_model,
-    still_running,
-    submitted_task_id,
-)
+from bot.vendors import common
 from bot.vendors.http import classify, error_message
 
 NAME = "globalai"
@@ -90,7 +81,7 @@ CAPABILITIES = Capabilities(
 )
 
 _WIRE_RESOLUTIONS = {Resolution.P720: "720p", Resolution.P1080: "1080p", Resolution.K4: "4K"}
-_WORDS = StatusWords(
+_WORDS = common.StatusWords(
     queued=frozenset({"queued"}),
     running=frozenset({"processing"}),  # the vendor reports no progress
     succeeded=frozenset({"completed"}),
@@ -160,14 +151,14 @@ def parse_task_id(payload: Any) -> str:
         return task.id
     if task.error or task.message:
         raise VendorRejectedError(NAME, _failure_message(task, "the vendor refused the task"))
-    return submitted_task_id(NAME, task.id)
+    return common.submitted_task_id(NAME, task.id)
 
 
 def parse_status(payload: Any) -> VendorStatus:
     task = _parse_task(payload)
     status = (task.status or "").lower()
     if status in _WORDS.succeeded:
-        return finished(first_http_url(task.video_url))
+        return common.finished(common.first_http_url(task.video_url))
     if status in _WORDS.failed:
         fallback = (
             "the vendor cancelled the task"
@@ -177,11 +168,13 @@ def parse_status(payload: Any) -> VendorStatus:
         reason = _failure_message(task, fallback)
         kind = FailureKind.REJECTED if _CONTENT_POLICY.search(reason) else FailureKind.GENERATION
         return Failed(reason, kind)
-    return _WORDS.pending(status) or still_running(NAME, "task status", task.status, payload)
+    return _WORDS.pending(status) or common.still_running(
+        NAME, "task status", task.status, payload
+    )
 
 
 def _parse_task(payload: Any) -> _Task:
-    task = read_model(NAME, _Task, payload)
+    task = common.read_model(NAME, _Task, payload)
     _raise_body_error(task)
     return task
 
@@ -200,20 +193,10 @@ def _failure_message(task: _Task, fallback: str) -> str:
     return error_message({"error": task.error, "message": task.message}, fallback)
 
 
-class GlobalAIVendor(UrlPhotoVendor):
+class GlobalAIVendor(common.UrlPhotoVendor):
     # video_url is public and expires after about 24 h: the bot fetches it at once.
-    name = NAME
     capabilities = CAPABILITIES
-    routes = TaskRoutes(
-        submit_path="/v1/veo/videos",
-        status_path="/v1/result/{task_id}",
-        build_body=build_submit_body,
-        read_task_id=parse_task_id,
-        read_status=parse_status,
-    )
-
-    async def check(self) -> str:
-        """GlobalAI documents no account or balance call, so ask for a task that cannot exist."""
-        return await self.check_with_made_up_task(
-            "vgen_key_check_0000", "answered: {message}", read=_parse_task
-        )
+    routes = common.TaskRoutes("/v1/veo/videos", "/v1/result/{task_id}")
+    wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
+    # GlobalAI documents no account or balance call: ask for a task that cannot exist.
+    key_check = common.MadeUpTask("vgen_key_check_0000", "answered: {message}", _parse_task)

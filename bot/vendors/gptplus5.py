@@ -58,16 +58,7 @@ from bot.domain.errors import InvalidRequestError, VendorError
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, VendorStatus
-from bot.vendors.common import (
-    StatusWords,
-    TaskRoutes,
-    UrlPhotoVendor,
-    finished,
-    first_http_url,
-    read_model,
-    still_running,
-    submitted_task_id,
-)
+from bot.vendors import common
 from bot.vendors.http import classify, error_message
 
 NAME = "gptplus5"
@@ -116,7 +107,7 @@ CAPABILITIES = Capabilities(
     extra_rules=(_reference_resolution,),
 )
 
-_WORDS = StatusWords(
+_WORDS = common.StatusWords(
     queued=frozenset({"pending"}),
     running=frozenset(
         {
@@ -202,7 +193,7 @@ def build_submit_body(request: GenerationRequest, image_urls: list[str]) -> dict
 
 def parse_task_id(payload: Any) -> str:
     task = _parse_task(payload)
-    return submitted_task_id(NAME, task.id, task.task_id)
+    return common.submitted_task_id(NAME, task.id, task.task_id)
 
 
 def parse_status(payload: Any) -> VendorStatus:
@@ -211,17 +202,17 @@ def parse_status(payload: Any) -> VendorStatus:
     raw = task.status or (detail.status if detail is not None else None)
     status = (raw or "").lower()
     if status in _WORDS.succeeded:
-        return finished(_video_url(task, detail))
+        return common.finished(_video_url(task, detail))
     if status in _WORDS.failed:
         reason = _failure_reason(detail, status)
         kind = FailureKind.REJECTED if _POLICY_WORDS.search(reason) else FailureKind.GENERATION
         return Failed(reason, kind)
-    return _WORDS.pending(status) or still_running(NAME, "task status", raw, payload)
+    return _WORDS.pending(status) or common.still_running(NAME, "task status", raw, payload)
 
 
 def _parse_task(payload: Any) -> _Task:
     _raise_body_error(payload)
-    return read_model(NAME, _Task, payload)
+    return common.read_model(NAME, _Task, payload)
 
 
 def _raise_body_error(payload: Any) -> None:
@@ -249,8 +240,8 @@ def _envelope_status(text: str) -> int:
 def _video_url(task: _Task, detail: _Detail | None) -> str | None:
     """The top-level URL (the upsampled file when upsampling was on), else the detail's."""
     if detail is None:
-        return first_http_url(task.video_url)
-    return first_http_url(task.video_url, detail.upsample_video_url, detail.video_url)
+        return common.first_http_url(task.video_url)
+    return common.first_http_url(task.video_url, detail.upsample_video_url, detail.video_url)
 
 
 def _failure_reason(detail: _Detail | None, status: str) -> str:
@@ -263,18 +254,12 @@ def _failure_reason(detail: _Detail | None, status: str) -> str:
     return error_message({"error": detail.error}, fallback)
 
 
-class GptPlus5Vendor(UrlPhotoVendor):
+class GptPlus5Vendor(common.UrlPhotoVendor):
     # Ids look like "veo3.1-fast:1770350082-trii1OXZc3"; the answer's own id may differ, so
     # the id from create is the one always asked about.
-    name = NAME
     capabilities = CAPABILITIES
-    routes = TaskRoutes(
-        submit_path="/v1/video/create",
-        status_path="/v1/video/query?id={task_id}",
-        build_body=build_submit_body,
-        read_task_id=parse_task_id,
-        read_status=parse_status,
-    )
+    routes = common.TaskRoutes("/v1/video/create", "/v1/video/query?id={task_id}")
+    wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
     extra_headers: ClassVar[Mapping[str, str]] = {"Accept": "application/json"}
 
     async def check(self) -> str:

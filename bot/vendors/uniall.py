@@ -14,16 +14,7 @@ from bot.domain.capabilities import Capabilities, TierCapabilities
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, VendorStatus
-from bot.vendors.common import (
-    StatusWords,
-    TaskRoutes,
-    UrlPhotoVendor,
-    finished,
-    first_http_url,
-    read_model,
-    still_running,
-    submitted_task_id,
-)
+from bot.vendors import common
 from bot.vendors.http import error_message
 
 NAME = "uniall"
@@ -54,7 +45,7 @@ CAPABILITIES = Capabilities(
     poll_interval_seconds=15.0,  # undocumented; new-api gateways suggest 15–30 s [INF]
 )
 
-_WORDS = StatusWords(
+_WORDS = common.StatusWords(
     queued=frozenset({"queued", "pending", "submitted", "not_start"}),
     running=frozenset({"in_progress", "processing", "running", "generating"}),
     succeeded=frozenset({"completed", "complete", "success", "succeeded"}),
@@ -129,18 +120,18 @@ def build_submit_body(request: GenerationRequest, image_urls: list[str]) -> dict
 
 
 def parse_task_id(payload: Any) -> str:
-    task = read_model(NAME, _Task, payload)
-    return submitted_task_id(NAME, task.id, task.task_id)
+    task = common.read_model(NAME, _Task, payload)
+    return common.submitted_task_id(NAME, task.id, task.task_id)
 
 
 def parse_status(payload: Any) -> VendorStatus:
-    task = read_model(NAME, _Task, payload)
+    task = common.read_model(NAME, _Task, payload)
     status = (task.status or "").lower()
     if status in _WORDS.succeeded:
-        return finished(_video_url(task))
+        return common.finished(_video_url(task))
     if status in _WORDS.failed:
         return Failed(error_message({"error": task.error}, "the vendor reported a failure"))
-    return _WORDS.pending(status, task.progress) or still_running(
+    return _WORDS.pending(status, task.progress) or common.still_running(
         NAME, "task status", task.status, payload
     )
 
@@ -150,20 +141,12 @@ def _video_url(task: _Task) -> str | None:
     if task.result is not None:
         candidates.append(task.result.video_url)
         candidates.extend(task.result.outputs or [])
-    return first_http_url(*candidates)
+    return common.first_http_url(*candidates)
 
 
-class UniAllVendor(UrlPhotoVendor):
-    name = NAME
+class UniAllVendor(common.UrlPhotoVendor):
     capabilities = CAPABILITIES
-    routes = TaskRoutes(
-        submit_path="/v1/video/generations",
-        status_path="/v1/videos/{task_id}",
-        build_body=build_submit_body,
-        read_task_id=parse_task_id,
-        read_status=parse_status,
-    )
-
-    async def check(self) -> str:
-        """UniAll documents no account call: ask for a task that cannot exist."""
-        return await self.check_with_made_up_task("task_key_check", "reported missing")
+    routes = common.TaskRoutes("/v1/video/generations", "/v1/videos/{task_id}")
+    wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
+    # UniAll documents no account call: the key check asks for a task that cannot exist.
+    key_check = common.MadeUpTask("task_key_check", "reported missing")
