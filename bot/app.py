@@ -95,7 +95,7 @@ class BotRuntime:
         await self._lease.acquire()
         self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
         self._http = httpx.AsyncClient()
-        vendors = build_vendors(settings, self._http)
+        vendors = build_vendors(settings.vendor_configs(), self._http)
         primary = vendors[settings.vendor[0]]
         telegram = build_telegram(settings)
         self._telegram = telegram

@@ -25,7 +25,7 @@ class CheckResult:
 async def run_checks(settings: Settings) -> list[CheckResult]:
     results = [await _check_telegram(settings)]
     async with httpx.AsyncClient() as client:
-        for name, vendor in build_vendors(settings, client).items():
+        for name, vendor in build_vendors(settings.vendor_configs(), client).items():
             try:
                 detail = await vendor.check()
             except VendorError as exc:

@@ -17,17 +17,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.credits import DEFAULT_PACKS, PriceTable, Quotas, StarPack
-from bot.vendors.base import VendorConfig
-
-KNOWN_VENDORS = ("uniall", "globalai", "kie", "gptplus5", "gemini")
-# The documented API roots; UniAll publishes none, so its base must be set.
-DEFAULT_BASE_URLS = {
-    "globalai": "https://zcbservice.aizfw.cn/kyyReactApiServer",
-    "kie": "https://api.kie.ai",
-    "gptplus5": "https://az.gptplus5.com",
-    "gemini": "https://generativelanguage.googleapis.com",
-}
-KIE_UPLOAD_BASE_URL = "https://kieai.redpandaai.co"
+from bot.vendors.base import DEFAULT_TIMEOUT_SECONDS, VendorConfig
+from bot.vendors.registry import DEFAULT_BASE_URLS, KIE_UPLOAD_BASE_URL, KNOWN_VENDORS
 
 
 class Settings(BaseSettings):
@@ -66,7 +57,7 @@ class Settings(BaseSettings):
 
     poll_interval_seconds: float | None = Field(default=None, gt=0)
     job_timeout_minutes: float = Field(default=30.0, gt=0)
-    vendor_timeout_seconds: float = Field(default=60.0, gt=0)
+    vendor_timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
     shutdown_grace_seconds: float = Field(default=5.0, ge=0)
     instance_lease_seconds: float = Field(default=30.0, gt=0)
     max_concurrent_vendor_calls: int = Field(default=4, ge=1, le=64)
@@ -172,7 +163,12 @@ class Settings(BaseSettings):
             webhook_hmac_key=(
                 self.kie_webhook_hmac_key.get_secret_value() if self.kie_webhook_hmac_key else None
             ),
+            timeout_seconds=self.vendor_timeout_seconds,
         )
+
+    def vendor_configs(self) -> dict[str, VendorConfig]:
+        """Every configured vendor's config, in the order VENDOR names them."""
+        return {name: self.vendor_config(name) for name in self.vendor}
 
     def secrets(self) -> list[str]:
         """Every secret value, for log redaction."""

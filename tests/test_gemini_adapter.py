@@ -20,7 +20,6 @@ from bot.domain.errors import (
     VendorError,
     VendorRateLimitedError,
     VendorRejectedError,
-    VendorTimeoutError,
     VendorUnavailableError,
 )
 from bot.domain.options import AspectRatio, Extra, Mode, Option, Resolution, Tier
@@ -38,11 +37,9 @@ from bot.vendors.gemini import (
     parse_task_id,
 )
 from bot.vendors.http import VendorHttp
-from tests.fakes.contract import FaultKind
 from tests.fakes.gemini import FakeGemini, rai_filtered, running
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 from tests.support.adapters import (
-    FAULTS,
     PhotoMedia,
     client_fixture,  # noqa: F401 (the `client` fixture)
 )
@@ -489,39 +486,6 @@ async def test_undocumented_states_keep_running(vendor: GeminiVendor, fake: Fake
     seen = await run_to_end(vendor, task_id)
     assert seen[:2] == [Running(None), Running(None)]
     assert isinstance(seen[2], Succeeded)
-
-
-@pytest.mark.parametrize(("kind", "error"), FAULTS)
-async def test_submit_faults_are_classified(
-    vendor: GeminiVendor, fake: FakeGemini, kind: FaultKind, error: type[VendorError]
-) -> None:
-    fake.fail_next_submits(kind)
-    with pytest.raises(VendorError) as info:
-        await vendor.submit(request(), PhotoMedia())
-    assert type(info.value) is error
-    assert fake.submissions == []
-
-
-@pytest.mark.parametrize(("kind", "error"), FAULTS)
-async def test_poll_faults_are_classified(
-    vendor: GeminiVendor, fake: FakeGemini, kind: FaultKind, error: type[VendorError]
-) -> None:
-    task_id = await vendor.submit(request(), PhotoMedia())
-    fake.fail_next_polls(kind)
-    with pytest.raises(VendorError) as info:
-        await vendor.status(task_id)
-    assert type(info.value) is error
-    assert await vendor.status(task_id) == Running(None)
-
-
-async def test_timeouts(vendor: GeminiVendor, fake: FakeGemini) -> None:
-    fake.fail_next_submits("timeout")
-    with pytest.raises(VendorTimeoutError):
-        await vendor.submit(request(), PhotoMedia())
-    task_id = await vendor.submit(request(), PhotoMedia())
-    fake.fail_next_polls("timeout")
-    with pytest.raises(VendorTimeoutError):
-        await vendor.status(task_id)
 
 
 async def test_a_wrong_key_is_an_auth_error_everywhere(

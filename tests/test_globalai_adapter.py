@@ -36,7 +36,6 @@ from bot.vendors.globalai import (
     parse_task_id,
 )
 from bot.vendors.http import VendorHttp
-from tests.fakes.contract import FaultKind
 from tests.fakes.globalai import (
     FakeGlobalAI,
     body_code,
@@ -50,7 +49,6 @@ from tests.fakes.globalai import (
 )
 from tests.fakes.media import sample_mp4_bytes
 from tests.support.adapters import (
-    FAULTS,
     PhotoMedia,
     client_fixture,  # noqa: F401 (the `client` fixture)
 )
@@ -446,31 +444,6 @@ async def test_an_unknown_status_keeps_running(fake: FakeGlobalAI, vendor: Globa
     task_id = await vendor.submit(request(), Media())
     assert [await vendor.status(task_id) for _ in range(2)] == [Running(None)] * 2
     assert await vendor.status(task_id) == Succeeded(fake.file_url(task_id))
-
-
-@pytest.mark.parametrize(("fault", "error"), FAULTS)
-async def test_submit_faults(
-    fake: FakeGlobalAI, vendor: GlobalAIVendor, fault: FaultKind, error: type[VendorError]
-) -> None:
-    fake.fail_next_submits(fault)
-    with pytest.raises(error) as caught:
-        await vendor.submit(request(), Media())
-    assert type(caught.value) is error
-    if isinstance(caught.value, VendorRateLimitedError):
-        assert caught.value.retry_after == 1.0
-    assert fake.submissions == []
-    assert await vendor.submit(request(), Media())  # the next one goes through
-
-
-@pytest.mark.parametrize(("fault", "error"), FAULTS)
-async def test_poll_faults(
-    fake: FakeGlobalAI, vendor: GlobalAIVendor, fault: FaultKind, error: type[VendorError]
-) -> None:
-    task_id = await vendor.submit(request(), Media())
-    fake.fail_next_polls(fault)
-    with pytest.raises(error):
-        await vendor.status(task_id)
-    assert await vendor.status(task_id) == Queued()  # a fault does not advance the task
 
 
 async def test_timeouts(fake: FakeGlobalAI, vendor: GlobalAIVendor) -> None:

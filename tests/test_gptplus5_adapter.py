@@ -15,10 +15,8 @@ from bot.domain.errors import (
     InvalidRequestError,
     VendorAuthError,
     VendorBalanceError,
-    VendorError,
     VendorRateLimitedError,
     VendorRejectedError,
-    VendorTimeoutError,
     VendorUnavailableError,
 )
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
@@ -34,7 +32,6 @@ from bot.vendors.gptplus5 import (
     parse_task_id,
 )
 from bot.vendors.http import VendorHttp
-from tests.fakes.contract import FaultKind
 from tests.fakes.gptplus5 import (
     LEFTOVER_ERROR_MESSAGE,
     LEFTOVER_GENERATION_ERROR,
@@ -47,7 +44,6 @@ from tests.fakes.gptplus5 import (
 )
 from tests.fakes.media import sample_mp4_bytes
 from tests.support.adapters import (
-    FAULTS,
     PhotoMedia,
     client_fixture,  # noqa: F401 (the `client` fixture)
 )
@@ -506,38 +502,6 @@ async def test_a_200_error_body_while_polling(
     fake.poll_faults.append(BodyError("insufficient_user_quota", "用户额度不足"))
     with pytest.raises(VendorBalanceError):
         await vendor.status(task_id)
-
-
-FAULTS_AND_TIMEOUT: list[tuple[FaultKind, type[VendorError]]] = [
-    *FAULTS,
-    ("timeout", VendorTimeoutError),
-]
-
-
-@pytest.mark.parametrize(("kind", "error"), FAULTS_AND_TIMEOUT)
-async def test_submit_faults(
-    fake: FakeGptPlus5, client: httpx.AsyncClient, kind: FaultKind, error: type[VendorError]
-) -> None:
-    fake.fail_next_submits(kind)
-    with pytest.raises(error) as caught:
-        await vendor_for(fake, client).submit(req(), FakeMedia())
-    assert type(caught.value) is error
-    if kind == "rate_limited":
-        assert isinstance(caught.value, VendorRateLimitedError)
-        assert caught.value.retry_after == 1.0
-
-
-@pytest.mark.parametrize(("kind", "error"), FAULTS_AND_TIMEOUT)
-async def test_poll_faults(
-    fake: FakeGptPlus5, client: httpx.AsyncClient, kind: FaultKind, error: type[VendorError]
-) -> None:
-    vendor = vendor_for(fake, client)
-    task_id = await vendor.submit(req(), FakeMedia())
-    fake.fail_next_polls(kind)
-    with pytest.raises(error) as caught:
-        await vendor.status(task_id)
-    assert type(caught.value) is error
-    assert await vendor.status(task_id) in (Queued(), Running(None))
 
 
 async def test_a_bad_key_is_refused(fake: FakeGptPlus5, client: httpx.AsyncClient) -> None:

@@ -26,12 +26,13 @@ from bot.domain.errors import (
 )
 from bot.domain.options import Mode
 from bot.domain.request import GenerationRequest, MediaRef
-from bot.domain.status import Failed, FailureKind, Running, Succeeded, VendorStatus
+from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
 from bot.vendors.base import MediaBytes, VideoVendor
 from bot.vendors.registry import build_vendors
 from tests.fakes.contract import FaultKind, VendorFake
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
+from tests.support.adapters import FAULTS
 from tests.support.harness import TOKEN, make_settings
 from tests.support.vendors import VENDOR_NAMES, fake_factory
 
@@ -65,7 +66,7 @@ def settings_for(fake: VendorFake, tmp_path: Path, **overrides: Any) -> Settings
 @pytest.fixture
 async def adapter(fake: VendorFake, tmp_path: Path) -> AsyncIterator[VideoVendor]:
     async with httpx.AsyncClient() as client:
-        yield build_vendors(settings_for(fake, tmp_path), client)[fake.name]
+        yield build_vendors(settings_for(fake, tmp_path).vendor_configs(), client)[fake.name]
 
 
 def text_request(caps: Capabilities, prompt: str = "a lighthouse in a storm") -> GenerationRequest:
@@ -155,13 +156,20 @@ SUBMIT_FAULTS: list[tuple[FaultKind, type[VendorError]]] = [
 ]
 
 
+# The fakes whose rate limit comes with a Retry-After header (kie's comes in an envelope).
+SEND_RETRY_AFTER = {"globalai", "gptplus5"}
+
+
 @pytest.mark.parametrize(("kind", "error"), SUBMIT_FAULTS)
 async def test_submit_faults_are_classified(
     adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[VendorError]
 ) -> None:
     fake.fail_next_submits(kind)
-    with pytest.raises(error):
+    with pytest.raises(error) as caught:
         await adapter.submit(text_request(adapter.capabilities), PhotoShelf())
+    assert type(caught.value) is error
+    if isinstance(caught.value, VendorRateLimitedError) and fake.name in SEND_RETRY_AFTER:
+        assert caught.value.retry_after == 1.0
     assert fake.submissions == []
     await adapter.submit(text_request(adapter.capabilities), PhotoShelf())  # recovered
     assert len(fake.submissions) == 1
@@ -183,6 +191,30 @@ async def test_poll_faults_are_retryable(
 
     assert caught.value.retryable
     assert isinstance(await poll_until_final(adapter, task_id), Succeeded)
+
+
+# What a task's next poll says after a poll fault: the fault did not advance it.
+STATES_AFTER_A_POLL_FAULT: dict[str, tuple[VendorStatus, ...]] = {
+    "uniall": (Queued(), Running(None)),
+    "globalai": (Queued(),),
+    "kie": (Running(None),),
+    "gptplus5": (Queued(), Running(None)),
+    "gemini": (Running(None),),
+}
+
+
+@pytest.mark.parametrize(("kind", "error"), [*FAULTS, ("timeout", VendorTimeoutError)])
+async def test_poll_faults_are_classified(
+    adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[VendorError]
+) -> None:
+    task_id = await adapter.submit(text_request(adapter.capabilities), PhotoShelf())
+    fake.fail_next_polls(kind)
+
+    with pytest.raises(error) as caught:
+        await adapter.status(task_id)
+
+    assert type(caught.value) is error
+    assert await adapter.status(task_id) in STATES_AFTER_A_POLL_FAULT[fake.name]
 
 
 def text_combinations(caps: Capabilities) -> list[GenerationRequest]:

@@ -31,6 +31,9 @@ class MediaSource(Protocol):
         ...
 
 
+DEFAULT_TIMEOUT_SECONDS = 60.0
+
+
 @dataclass(frozen=True)
 class VendorConfig:
     """What an adapter is built with; `callback_url` and the kie fields only where used."""
@@ -40,6 +43,7 @@ class VendorConfig:
     callback_url: str | None = None
     upload_base_url: str | None = None
     webhook_hmac_key: str | None = None
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
 
 
 class VideoVendor(Protocol):

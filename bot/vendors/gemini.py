@@ -8,14 +8,13 @@ finished file needs our key and answers with a redirect, so it is never shown to
 from __future__ import annotations
 
 import base64
-import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 from urllib.parse import quote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from bot.domain.capabilities import Capabilities, TierCapabilities
 from bot.domain.errors import (
@@ -31,11 +30,11 @@ from bot.domain.options import AspectRatio, ImageTransport, Mode, Resolution, Ti
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Running, Succeeded, VendorStatus
 from bot.vendors.base import MediaBytes, MediaSource, VendorConfig
+from bot.vendors.common import JsonApi, finished, read_model, still_running
 from bot.vendors.http import VendorHttp, classify, error_message
 
-log = logging.getLogger(__name__)
-
 NAME = "gemini"
+DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
 API_VERSION = "v1beta"
 MODELS: dict[Tier, str] = {
     Tier.FAST: "veo-3.1-fast-generate-preview",
@@ -289,7 +288,6 @@ _STATUS_HTTP: dict[str, int] = {
     "UNAVAILABLE": 503,
     "DEADLINE_EXCEEDED": 504,
 }
-_NO_FILE = "the vendor reported the video finished but sent no file"
 _FILTERED = "Google's safety filters blocked this video"
 
 
@@ -311,19 +309,13 @@ def parse_status(payload: Any) -> VendorStatus:
     if operation.done is None or operation.done is False:
         return Running(None)
     if operation.done is not True:
-        log.warning(
-            "gemini: undocumented operation state done=%r, payload %s", operation.done, payload
-        )
-        return Running(None)
+        return still_running(NAME, "operation state done", operation.done, payload)
     return _finished(operation.response)
 
 
 def _parse_operation(payload: Any) -> _Operation:
     raise_for_error_envelope(payload)
-    try:
-        return _Operation.model_validate(payload)
-    except ValidationError as exc:
-        raise VendorUnavailableError(NAME, f"unreadable answer: {str(payload)[:200]}") from exc
+    return read_model(NAME, _Operation, payload)
 
 
 def raise_for_error_envelope(payload: Any) -> None:
@@ -378,7 +370,7 @@ def _failure(error: _Status) -> Failed:
 def _finished(response: _Response | None) -> VendorStatus:
     result = response.generateVideoResponse if response is not None else None
     if result is None:
-        return Failed(_NO_FILE, FailureKind.NO_VIDEO)
+        return finished(None)
     for sample in result.generatedSamples or []:
         uri = _http_url(sample.video.uri if sample.video is not None else None)
         if uri is not None:
@@ -388,7 +380,7 @@ def _finished(response: _Response | None) -> VendorStatus:
         return Failed(reasons[0], FailureKind.REJECTED)
     if result.raiMediaFilteredCount:
         return Failed(_FILTERED, FailureKind.REJECTED)
-    return Failed(_NO_FILE, FailureKind.NO_VIDEO)
+    return finished(None)
 
 
 def _http_url(value: str | None) -> str | None:
@@ -412,9 +404,8 @@ class GeminiVendor:
     capabilities = CAPABILITIES
 
     def __init__(self, http: VendorHttp, config: VendorConfig) -> None:
-        self._http = http
-        self._base_url = config.base_url.rstrip("/")
-        self._headers = {KEY_HEADER: config.api_key}
+        self._api = JsonApi(http, config.base_url, {KEY_HEADER: config.api_key})
+        self._base_url = self._api.base_url
 
     async def submit(self, request: GenerationRequest, media: MediaSource) -> str:
         images = [await media.read(ref) for ref in request.images]
@@ -424,36 +415,39 @@ class GeminiVendor:
             if source is not None and source.media is not None:
                 source_video = await media.read(source.media)
         body = build_submit_body(request, images, source_video)
-        url = f"{self._base_url}/{API_VERSION}/models/{quote(model_name(request), safe='')}"
-        payload = await self._call("POST", f"{url}:predictLongRunning", body)
+        url = f"/{API_VERSION}/models/{quote(model_name(request), safe='')}"
+        payload = await self._call(f"{url}:predictLongRunning", body)
         return parse_task_id(payload)
 
     async def status(self, task_id: str) -> VendorStatus:
         if not _OPERATION_NAME.fullmatch(task_id):
             raise VendorRejectedError(NAME, f"not an operation name: {task_id!r}")
         path = "/".join(quote(part, safe="") for part in task_id.split("/"))
-        payload = await self._call("GET", f"{self._base_url}/{API_VERSION}/{path}")
+        payload = await self._call(f"/{API_VERSION}/{path}")
         return parse_status(payload)
 
     async def download(self, url: str, destination: Path, max_bytes: int) -> int:
         # The key goes only to the API's own host; the 302 it answers is followed.
-        headers = self._headers if _origin(url) == _origin(self._base_url) else None
+        headers = self._api.headers if _origin(url) == _origin(self._base_url) else None
         try:
-            return await self._http.download(url, destination, max_bytes, headers=headers)
+            return await self._api.download(url, destination, max_bytes, headers=headers)
         except VendorError as exc:
             _raise_reclassified(exc)
 
     async def check(self) -> str:
         """Read the model's own entry: a harmless call that needs a valid key."""
         model = MODELS[Tier.QUALITY]
-        payload = await self._call("GET", f"{self._base_url}/{API_VERSION}/models/{model}")
+        payload = await self._call(f"/{API_VERSION}/models/{model}")
         raise_for_error_envelope(payload)
         name = payload.get("name") if isinstance(payload, dict) else None
         return f"key accepted; {name or model} is available"
 
-    async def _call(self, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
+    async def _call(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        """GET `path`, or POST `body` to it; Google's own error meanings applied."""
         try:
-            return await self._http.call(method, url, headers=self._headers, json_body=body)
+            if body is None:
+                return await self._api.get(path)
+            return await self._api.post(path, body)
         except VendorError as exc:
             _raise_reclassified(exc)
 

@@ -7,31 +7,25 @@ https://zcbservice.aizfw.cn/kyyReactApiServer; auth is `Authorization: Bearer <k
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.domain.capabilities import Capabilities, TierCapabilities
 from bot.domain.errors import (
     InvalidRequestError,
-    VendorError,
     VendorRejectedError,
-    VendorUnavailableError,
 )
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
-from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
-from bot.vendors.base import MediaSource, VendorConfig
-from bot.vendors.http import VendorHttp, classify, error_message
-
-log = logging.getLogger(__name__)
+from bot.domain.status import Failed, FailureKind, VendorStatus
+from bot.vendors import common
+from bot.vendors.http import classify, error_message
 
 NAME = "globalai"
+DEFAULT_BASE_URL = "https://zcbservice.aizfw.cn/kyyReactApiServer"
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)
@@ -87,11 +81,13 @@ CAPABILITIES = Capabilities(
 )
 
 _WIRE_RESOLUTIONS = {Resolution.P720: "720p", Resolution.P1080: "1080p", Resolution.K4: "4K"}
-_QUEUED = {"queued"}
-_RUNNING = {"processing"}
-_SUCCEEDED = {"completed"}
-# `cancelled` is listed by the generic async-tasks guide (Seedance); it is terminal anyway.
-_FAILED = {"failed", "cancelled"}
+_WORDS = common.StatusWords(
+    queued=frozenset({"queued"}),
+    running=frozenset({"processing"}),  # the vendor reports no progress
+    succeeded=frozenset({"completed"}),
+    # `cancelled` is listed by the generic async-tasks guide (Seedance); it is terminal anyway.
+    failed=frozenset({"failed", "cancelled"}),
+)
 _CONTENT_POLICY = re.compile(
     r"content.?polic|safety|unsafe|nsfw|violat|prohibited|inappropriate|sensitive|"
     r"moderation|flagged|审核|违规|敏感|违禁|不安全|安全策略|内容政策",
@@ -155,24 +151,15 @@ def parse_task_id(payload: Any) -> str:
         return task.id
     if task.error or task.message:
         raise VendorRejectedError(NAME, _failure_message(task, "the vendor refused the task"))
-    raise VendorUnavailableError(NAME, "the answer to a submit holds no task id")
+    return common.submitted_task_id(NAME, task.id)
 
 
 def parse_status(payload: Any) -> VendorStatus:
     task = _parse_task(payload)
     status = (task.status or "").lower()
-    if status in _QUEUED:
-        return Queued()
-    if status in _RUNNING:
-        return Running(None)  # the vendor reports no progress
-    if status in _SUCCEEDED:
-        url = task.video_url
-        if not url or not url.startswith(("http://", "https://")):
-            return Failed(
-                "the vendor reported the video finished but sent no file", FailureKind.NO_VIDEO
-            )
-        return Succeeded(url)
-    if status in _FAILED:
+    if status in _WORDS.succeeded:
+        return common.finished(common.first_http_url(task.video_url))
+    if status in _WORDS.failed:
         fallback = (
             "the vendor cancelled the task"
             if status == "cancelled"
@@ -181,15 +168,13 @@ def parse_status(payload: Any) -> VendorStatus:
         reason = _failure_message(task, fallback)
         kind = FailureKind.REJECTED if _CONTENT_POLICY.search(reason) else FailureKind.GENERATION
         return Failed(reason, kind)
-    log.warning("globalai: unknown task status %r, payload %s", task.status, payload)
-    return Running(None)
+    return _WORDS.pending(status) or common.still_running(
+        NAME, "task status", task.status, payload
+    )
 
 
 def _parse_task(payload: Any) -> _Task:
-    try:
-        task = _Task.model_validate(payload)
-    except ValidationError as exc:
-        raise VendorUnavailableError(NAME, f"unreadable answer: {str(payload)[:200]}") from exc
+    task = common.read_model(NAME, _Task, payload)
     _raise_body_error(task)
     return task
 
@@ -208,50 +193,10 @@ def _failure_message(task: _Task, fallback: str) -> str:
     return error_message({"error": task.error, "message": task.message}, fallback)
 
 
-class GlobalAIVendor:
-    name = NAME
+class GlobalAIVendor(common.UrlPhotoVendor):
+    # video_url is public and expires after about 24 h: the bot fetches it at once.
     capabilities = CAPABILITIES
-
-    def __init__(self, http: VendorHttp, config: VendorConfig) -> None:
-        self._http = http
-        self._base_url = config.base_url.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {config.api_key}"}
-
-    async def submit(self, request: GenerationRequest, media: MediaSource) -> str:
-        image_urls = [await media.public_url(ref) for ref in request.images]
-        payload = await self._http.call(
-            "POST",
-            f"{self._base_url}/v1/veo/videos",
-            headers=self._headers,
-            json_body=build_submit_body(request, image_urls),
-        )
-        return parse_task_id(payload)
-
-    async def status(self, task_id: str) -> VendorStatus:
-        payload = await self._http.call("GET", self._result_url(task_id), headers=self._headers)
-        return parse_status(payload)
-
-    async def download(self, url: str, destination: Path, max_bytes: int) -> int:
-        # video_url is public and expires after about 24 h: the bot fetches it at once.
-        return await self._http.download(url, destination, max_bytes)
-
-    async def check(self) -> str:
-        """GlobalAI documents no account or balance call, so ask for a task that cannot exist.
-
-        A read of one's own task is the least harmful authenticated call: it costs nothing
-        and changes nothing. A refused key answers 401/403 (raised); an accepted one answers
-        "not found" (404, or 400 for a malformed id); anything else is raised.
-        """
-        try:
-            payload = await self._http.call(
-                "GET", self._result_url("vgen_key_check_0000"), headers=self._headers
-            )
-            _parse_task(payload)
-        except VendorError as exc:
-            if exc.status_code not in (400, 404):
-                raise
-            return f"key accepted (a made-up task id was answered: {exc.message})"
-        return "key accepted"
-
-    def _result_url(self, task_id: str) -> str:
-        return f"{self._base_url}/v1/result/{quote(task_id, safe='')}"
+    routes = common.TaskRoutes("/v1/veo/videos", "/v1/result/{task_id}")
+    wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
+    # GlobalAI documents no account or balance call: ask for a task that cannot exist.
+    key_check = common.MadeUpTask("vgen_key_check_0000", "answered: {message}", _parse_task)

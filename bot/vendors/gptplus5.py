@@ -47,25 +47,22 @@ reference     fast only   ``veo3.1-components``     not offered
 
 from __future__ import annotations
 
-import logging
 import re
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from bot.domain.capabilities import Capabilities, TierCapabilities
-from bot.domain.errors import InvalidRequestError, VendorError, VendorUnavailableError
+from bot.domain.errors import InvalidRequestError, VendorError
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
-from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
-from bot.vendors.base import MediaSource, VendorConfig
-from bot.vendors.http import VendorHttp, classify, error_message
-
-log = logging.getLogger(__name__)
+from bot.domain.status import Failed, FailureKind, VendorStatus
+from bot.vendors import common
+from bot.vendors.http import classify, error_message
 
 NAME = "gptplus5"
+DEFAULT_BASE_URL = "https://az.gptplus5.com"
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)
@@ -110,17 +107,21 @@ CAPABILITIES = Capabilities(
     extra_rules=(_reference_resolution,),
 )
 
-_QUEUED = {"pending"}
-_SUCCEEDED = {"completed", "success", "succeeded"}
-_FAILED = {"failed", "error", "video_generation_failed", "video_upsampling_failed"}
-_RUNNING = {
-    "image_downloading",
-    "video_generating",
-    "video_generation_completed",
-    "video_upsampling",
-    "video_upsampling_completed",
-    "processing",
-}
+_WORDS = common.StatusWords(
+    queued=frozenset({"pending"}),
+    running=frozenset(
+        {
+            "image_downloading",
+            "video_generating",
+            "video_generation_completed",
+            "video_upsampling",
+            "video_upsampling_completed",
+            "processing",
+        }
+    ),
+    succeeded=frozenset({"completed", "success", "succeeded"}),
+    failed=frozenset({"failed", "error", "video_generation_failed", "video_upsampling_failed"}),
+)
 _POLICY_WORDS = re.compile(
     r"unsafe|content.?polic|violat|sensitive|nsfw|prohibited|inappropriate|safety|"
     r"rejected by google|celebrit|public figure|prominent|filtered|"
@@ -192,10 +193,7 @@ def build_submit_body(request: GenerationRequest, image_urls: list[str]) -> dict
 
 def parse_task_id(payload: Any) -> str:
     task = _parse_task(payload)
-    task_id = task.id or task.task_id
-    if not task_id:
-        raise VendorUnavailableError(NAME, "the answer to a submit holds no task id")
-    return task_id
+    return common.submitted_task_id(NAME, task.id, task.task_id)
 
 
 def parse_status(payload: Any) -> VendorStatus:
@@ -203,31 +201,18 @@ def parse_status(payload: Any) -> VendorStatus:
     detail = task.detail if isinstance(task.detail, _Detail) else None
     raw = task.status or (detail.status if detail is not None else None)
     status = (raw or "").lower()
-    if status in _QUEUED:
-        return Queued()
-    if status in _RUNNING:
-        return Running(None)
-    if status in _SUCCEEDED:
-        url = _video_url(task, detail)
-        if url is None:
-            return Failed(
-                "the vendor reported the video finished but sent no file", FailureKind.NO_VIDEO
-            )
-        return Succeeded(url)
-    if status in _FAILED:
+    if status in _WORDS.succeeded:
+        return common.finished(_video_url(task, detail))
+    if status in _WORDS.failed:
         reason = _failure_reason(detail, status)
         kind = FailureKind.REJECTED if _POLICY_WORDS.search(reason) else FailureKind.GENERATION
         return Failed(reason, kind)
-    log.warning("%s: unknown task status %r, payload %s", NAME, raw, payload)
-    return Running(None)
+    return _WORDS.pending(status) or common.still_running(NAME, "task status", raw, payload)
 
 
 def _parse_task(payload: Any) -> _Task:
     _raise_body_error(payload)
-    try:
-        return _Task.model_validate(payload)
-    except ValidationError as exc:
-        raise VendorUnavailableError(NAME, f"unreadable answer: {str(payload)[:200]}") from exc
+    return common.read_model(NAME, _Task, payload)
 
 
 def _raise_body_error(payload: Any) -> None:
@@ -254,12 +239,9 @@ def _envelope_status(text: str) -> int:
 
 def _video_url(task: _Task, detail: _Detail | None) -> str | None:
     """The top-level URL (the upsampled file when upsampling was on), else the detail's."""
-    candidates = [task.video_url]
-    if detail is not None:
-        candidates += [detail.upsample_video_url, detail.video_url]
-    return next(
-        (url for url in candidates if url and url.startswith(("http://", "https://"))), None
-    )
+    if detail is None:
+        return common.first_http_url(task.video_url)
+    return common.first_http_url(task.video_url, detail.upsample_video_url, detail.video_url)
 
 
 def _failure_reason(detail: _Detail | None, status: str) -> str:
@@ -272,40 +254,13 @@ def _failure_reason(detail: _Detail | None, status: str) -> str:
     return error_message({"error": detail.error}, fallback)
 
 
-class GptPlus5Vendor:
-    name = NAME
+class GptPlus5Vendor(common.UrlPhotoVendor):
+    # Ids look like "veo3.1-fast:1770350082-trii1OXZc3"; the answer's own id may differ, so
+    # the id from create is the one always asked about.
     capabilities = CAPABILITIES
-
-    def __init__(self, http: VendorHttp, config: VendorConfig) -> None:
-        self._http = http
-        self._base_url = config.base_url.rstrip("/")
-        self._headers = {
-            "Authorization": f"Bearer {config.api_key}",
-            "Accept": "application/json",
-        }
-
-    async def submit(self, request: GenerationRequest, media: MediaSource) -> str:
-        image_urls = [await media.public_url(ref) for ref in request.images]
-        payload = await self._http.call(
-            "POST",
-            f"{self._base_url}/v1/video/create",
-            headers=self._headers,
-            json_body=build_submit_body(request, image_urls),
-        )
-        return parse_task_id(payload)
-
-    async def status(self, task_id: str) -> VendorStatus:
-        # Ids look like "veo3.1-fast:1770350082-trii1OXZc3"; the answer's own id may differ,
-        # so the id from create is the one always asked about.
-        payload = await self._http.call(
-            "GET",
-            f"{self._base_url}/v1/video/query?id={quote(task_id, safe='')}",
-            headers=self._headers,
-        )
-        return parse_status(payload)
-
-    async def download(self, url: str, destination: Path, max_bytes: int) -> int:
-        return await self._http.download(url, destination, max_bytes)
+    routes = common.TaskRoutes("/v1/video/create", "/v1/video/query?id={task_id}")
+    wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
+    extra_headers: ClassVar[Mapping[str, str]] = {"Accept": "application/json"}
 
     async def check(self) -> str:
         """List the models the key may use.
@@ -314,9 +269,7 @@ class GptPlus5Vendor:
         front ends, whose ``GET /v1/models`` needs the key and changes nothing [INF].
         """
         try:
-            payload = await self._http.call(
-                "GET", f"{self._base_url}/v1/models", headers=self._headers
-            )
+            payload = await self._api.get("/v1/models")
         except VendorError as exc:
             if exc.kind in (FailureKind.AUTH, FailureKind.BALANCE):
                 raise

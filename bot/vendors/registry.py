@@ -1,12 +1,11 @@
-"""Build the configured vendor adapters from the settings."""
+"""The vendors this bot knows, their documented API roots, and building the configured ones."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import httpx
 
-from bot.config import Settings
 from bot.vendors import gemini, globalai, gptplus5, kie, uniall
 from bot.vendors.base import VendorConfig, VideoVendor
 from bot.vendors.http import VendorHttp
@@ -16,16 +15,26 @@ VendorFactory = Callable[[VendorHttp, VendorConfig], VideoVendor]
 FACTORIES: dict[str, VendorFactory] = {
     uniall.NAME: uniall.UniAllVendor,
     globalai.NAME: globalai.GlobalAIVendor,
+    kie.NAME: kie.KieVendor,
     gptplus5.NAME: gptplus5.GptPlus5Vendor,
     gemini.NAME: gemini.GeminiVendor,
-    kie.NAME: kie.KieVendor,
 }
+KNOWN_VENDORS = tuple(FACTORIES)
+# The documented API roots; UniAll publishes none, so its base must be set.
+DEFAULT_BASE_URLS: dict[str, str] = {
+    module.NAME: module.DEFAULT_BASE_URL
+    for module in (uniall, globalai, kie, gptplus5, gemini)
+    if module.DEFAULT_BASE_URL is not None
+}
+KIE_UPLOAD_BASE_URL = kie.DEFAULT_UPLOAD_BASE_URL
 
 
-def build_vendors(settings: Settings, client: httpx.AsyncClient) -> dict[str, VideoVendor]:
-    """The adapters in the order VENDOR names them (the first is tried first)."""
+def build_vendors(
+    configs: Mapping[str, VendorConfig], client: httpx.AsyncClient
+) -> dict[str, VideoVendor]:
+    """The adapters in the order `configs` names them (the first is tried first)."""
     vendors: dict[str, VideoVendor] = {}
-    for name in settings.vendor:
-        http = VendorHttp(client, name, timeout_seconds=settings.vendor_timeout_seconds)
-        vendors[name] = FACTORIES[name](http, settings.vendor_config(name))
+    for name, config in configs.items():
+        http = VendorHttp(client, name, timeout_seconds=config.timeout_seconds)
+        vendors[name] = FACTORIES[name](http, config)
     return vendors

@@ -1,29 +1,24 @@
 """UniAll's Veo 3.1 route: POST /v1/video/generations, GET /v1/videos/{task_id}.
 
 Sources: seeds 001 and 003 (UniAll docs) and vendors.md §2. UniAll publishes no host, so
-VENDOR_BASE_URL is required.
+VENDOR_BASE_URL is required (DEFAULT_BASE_URL is None).
 """
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from bot.domain.capabilities import Capabilities, TierCapabilities
-from bot.domain.errors import VendorError, VendorUnavailableError
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
-from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
-from bot.vendors.base import MediaSource, VendorConfig
-from bot.vendors.http import VendorHttp, error_message
-
-log = logging.getLogger(__name__)
+from bot.domain.status import Failed, VendorStatus
+from bot.vendors import common
+from bot.vendors.http import error_message
 
 NAME = "uniall"
+DEFAULT_BASE_URL: str | None = None
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)
@@ -50,10 +45,12 @@ CAPABILITIES = Capabilities(
     poll_interval_seconds=15.0,  # undocumented; new-api gateways suggest 15–30 s [INF]
 )
 
-_QUEUED = {"queued", "pending", "submitted", "not_start"}
-_RUNNING = {"in_progress", "processing", "running", "generating"}
-_SUCCEEDED = {"completed", "complete", "success", "succeeded"}
-_FAILED = {"failed", "failure", "error", "cancelled", "canceled"}
+_WORDS = common.StatusWords(
+    queued=frozenset({"queued", "pending", "submitted", "not_start"}),
+    running=frozenset({"in_progress", "processing", "running", "generating"}),
+    succeeded=frozenset({"completed", "complete", "success", "succeeded"}),
+    failed=frozenset({"failed", "failure", "error", "cancelled", "canceled"}),
+)
 
 
 class _ExtraBody(BaseModel):
@@ -123,38 +120,20 @@ def build_submit_body(request: GenerationRequest, image_urls: list[str]) -> dict
 
 
 def parse_task_id(payload: Any) -> str:
-    task = _parse_task(payload)
-    task_id = task.id or task.task_id
-    if not task_id:
-        raise VendorUnavailableError(NAME, "the answer to a submit holds no task id")
-    return task_id
+    task = common.read_model(NAME, _Task, payload)
+    return common.submitted_task_id(NAME, task.id, task.task_id)
 
 
 def parse_status(payload: Any) -> VendorStatus:
-    task = _parse_task(payload)
+    task = common.read_model(NAME, _Task, payload)
     status = (task.status or "").lower()
-    if status in _QUEUED:
-        return Queued()
-    if status in _RUNNING:
-        return Running(task.progress if task.progress and 0 < task.progress < 100 else None)
-    if status in _SUCCEEDED:
-        url = _video_url(task)
-        if url is None:
-            return Failed(
-                "the vendor reported the video finished but sent no file", FailureKind.NO_VIDEO
-            )
-        return Succeeded(url)
-    if status in _FAILED:
+    if status in _WORDS.succeeded:
+        return common.finished(_video_url(task))
+    if status in _WORDS.failed:
         return Failed(error_message({"error": task.error}, "the vendor reported a failure"))
-    log.warning("uniall: unknown task status %r, payload %s", task.status, payload)
-    return Running(None)
-
-
-def _parse_task(payload: Any) -> _Task:
-    try:
-        return _Task.model_validate(payload)
-    except ValidationError as exc:
-        raise VendorUnavailableError(NAME, f"unreadable answer: {str(payload)[:200]}") from exc
+    return _WORDS.pending(status, task.progress) or common.still_running(
+        NAME, "task status", task.status, payload
+    )
 
 
 def _video_url(task: _Task) -> str | None:
@@ -162,52 +141,12 @@ def _video_url(task: _Task) -> str | None:
     if task.result is not None:
         candidates.append(task.result.video_url)
         candidates.extend(task.result.outputs or [])
-    return next(
-        (url for url in candidates if url and url.startswith(("http://", "https://"))), None
-    )
+    return common.first_http_url(*candidates)
 
 
-class UniAllVendor:
-    name = NAME
+class UniAllVendor(common.UrlPhotoVendor):
     capabilities = CAPABILITIES
-
-    def __init__(self, http: VendorHttp, config: VendorConfig) -> None:
-        self._http = http
-        self._base_url = config.base_url.rstrip("/")
-        self._headers = {"Authorization": f"Bearer {config.api_key}"}
-
-    async def submit(self, request: GenerationRequest, media: MediaSource) -> str:
-        image_urls = [await media.public_url(ref) for ref in request.images]
-        payload = await self._http.call(
-            "POST",
-            f"{self._base_url}/v1/video/generations",
-            headers=self._headers,
-            json_body=build_submit_body(request, image_urls),
-        )
-        return parse_task_id(payload)
-
-    async def status(self, task_id: str) -> VendorStatus:
-        payload = await self._http.call(
-            "GET",
-            f"{self._base_url}/v1/videos/{quote(task_id, safe='')}",
-            headers=self._headers,
-        )
-        return parse_status(payload)
-
-    async def download(self, url: str, destination: Path, max_bytes: int) -> int:
-        return await self._http.download(url, destination, max_bytes)
-
-    async def check(self) -> str:
-        """UniAll documents no account call: ask for a task that cannot exist.
-
-        A refused key answers 401/403; an accepted one answers "not found".
-        """
-        try:
-            await self._http.call(
-                "GET", f"{self._base_url}/v1/videos/task_key_check", headers=self._headers
-            )
-        except VendorError as exc:
-            if exc.status_code not in (400, 404):
-                raise
-            return "key accepted (a made-up task id was reported missing)"
-        return "key accepted"
+    routes = common.TaskRoutes("/v1/video/generations", "/v1/videos/{task_id}")
+    wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
+    # UniAll documents no account call: the key check asks for a task that cannot exist.
+    key_check = common.MadeUpTask("task_key_check", "reported missing")

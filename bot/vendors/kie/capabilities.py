@@ -1,0 +1,66 @@
+"""What kie.ai offers, and the rules its API adds."""
+
+from __future__ import annotations
+
+from bot.domain.capabilities import Capabilities, TierCapabilities
+from bot.domain.errors import InvalidRequestError
+from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
+from bot.domain.request import GenerationRequest
+from bot.vendors.kie.wire import NAME, split_task_id
+
+_RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT, AspectRatio.AUTO)
+_RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)
+_DURATIONS = (8,)  # no duration field: every video is 8 s [INF]
+_MODES = frozenset({Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.EXTEND})
+_REFERENCE_RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
+
+
+def _reference_ratio(request: GenerationRequest) -> InvalidRequestError | None:
+    """REFERENCE_2_VIDEO takes 16:9 and 9:16 only (current OpenAPI; the seed said 16:9)."""
+    if request.mode is Mode.REFERENCE and request.aspect_ratio not in _REFERENCE_RATIOS:
+        return InvalidRequestError(
+            "invalid.aspect_ratio",
+            value=request.aspect_ratio,
+            allowed=", ".join(r.value for r in _REFERENCE_RATIOS),
+        )
+    return None
+
+
+def _extend_source(request: GenerationRequest) -> InvalidRequestError | None:
+    """Only a video made by kie's Veo 3.1 API, and not a 1080p/4K version, can be extended."""
+    if request.mode is not Mode.EXTEND:
+        return None
+    source = request.source
+    if source is None or source.vendor != NAME or not source.task_id:
+        return InvalidRequestError("invalid.source_video")
+    if split_task_id(source.task_id)[0] is not None:
+        return InvalidRequestError("invalid.source_video")
+    return None
+
+
+CAPABILITIES = Capabilities(
+    vendor=NAME,
+    display_name="kie.ai",
+    tiers={
+        # REFERENCE_2_VIDEO: veo3_fast only, 1–3 images.
+        Tier.FAST: TierCapabilities(
+            _MODES | {Mode.REFERENCE},
+            _RESOLUTIONS,
+            _RATIOS,
+            _DURATIONS,
+            min_reference_images=1,
+            max_reference_images=3,
+        ),
+        Tier.QUALITY: TierCapabilities(_MODES, _RESOLUTIONS, _RATIOS, _DURATIONS),
+        Tier.LITE: TierCapabilities(_MODES, _RESOLUTIONS, _RATIOS, _DURATIONS),
+    },
+    sound=False,  # every video has audio; there is no switch
+    max_prompt_chars=2000,  # undocumented; a conservative cap [INF]
+    poll_interval_seconds=30.0,  # docs: 1080p every 20–30 s, 4K 30 s or more [INF for generate]
+    seed_range=(10000, 99999),
+    extras=(Extra.TRANSLATE,),
+    image_transport=ImageTransport.UPLOAD,
+    upgrades=(Resolution.P1080, Resolution.K4),
+    public_result_urls=True,
+    extra_rules=(_reference_ratio, _extend_source),
+)
