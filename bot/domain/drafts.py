@@ -7,8 +7,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.domain.jobs import ChatPlace
-from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
-from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
+from bot.domain.options import AspectRatio, Extra, Resolution, Tier
+from bot.domain.request import GenerationRequest, VideoOptions
 
 
 class DraftStep(StrEnum):
@@ -18,33 +18,12 @@ class DraftStep(StrEnum):
     NEGATIVE = "negative"  # waiting for a negative prompt typed as text
 
 
-class DraftOptions(BaseModel):
+class DraftOptions(VideoOptions):
     """The card's current choices."""
-
-    model_config = ConfigDict(frozen=True)
-
-    mode: Mode = Mode.TEXT
-    tier: Tier = Tier.FAST
-    resolution: Resolution = Resolution.P720
-    aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
-    duration_seconds: int = 8
-    sound: bool = True
-    seed: int | None = None
-    negative_prompt: str | None = None
-    extras: dict[Extra, bool] = Field(default_factory=dict)
-    images: tuple[MediaRef, ...] = ()
-    source: SourceVideo | None = None  # the video an extension continues
 
     def preferences(self) -> Preferences:
         """The choices a person keeps between videos."""
-        return Preferences(
-            tier=self.tier,
-            resolution=self.resolution,
-            aspect_ratio=self.aspect_ratio,
-            duration_seconds=self.duration_seconds,
-            sound=self.sound,
-            extras=self.extras,
-        )
+        return Preferences(**{name: getattr(self, name) for name in Preferences.model_fields})
 
 
 class Preferences(BaseModel):
@@ -79,17 +58,4 @@ class Draft(BaseModel):
 
 
 def request_from(options: DraftOptions, prompt: str) -> GenerationRequest:
-    return GenerationRequest(
-        mode=options.mode,
-        prompt=prompt.strip(),
-        tier=options.tier,
-        resolution=options.resolution,
-        aspect_ratio=options.aspect_ratio,
-        duration_seconds=options.duration_seconds,
-        sound=options.sound,
-        seed=options.seed,
-        negative_prompt=options.negative_prompt,
-        extras=options.extras,
-        images=options.images,
-        source=options.source,
-    )
+    return GenerationRequest.of(options, prompt)

@@ -27,13 +27,14 @@ class SourceVideo(BaseModel):
     media: MediaRef | None = None
 
 
-class GenerationRequest(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class VideoOptions(BaseModel):
+    """Every choice of a request except its prompt: what the card edits."""
+
+    model_config = ConfigDict(frozen=True)
 
     mode: Mode = Mode.TEXT
-    prompt: str
     images: tuple[MediaRef, ...] = ()
-    source: SourceVideo | None = None
+    source: SourceVideo | None = None  # the video an extension or upgrade continues
     tier: Tier = Tier.FAST
     resolution: Resolution = Resolution.P720
     aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
@@ -42,6 +43,18 @@ class GenerationRequest(BaseModel):
     seed: int | None = None
     negative_prompt: str | None = None
     extras: dict[Extra, bool] = Field(default_factory=dict)
+
+
+class GenerationRequest(VideoOptions):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prompt: str
+
+    @classmethod
+    def of(cls, options: VideoOptions, prompt: str) -> GenerationRequest:
+        """The request a card's options make with this prompt."""
+        fields = {name: getattr(options, name) for name in VideoOptions.model_fields}
+        return cls(prompt=prompt.strip(), **fields)
 
     def extra(self, name: Extra, default: bool = False) -> bool:
         return self.extras.get(name, default)
