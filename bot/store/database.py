@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -79,3 +79,15 @@ class Database:
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             yield self._connection
+
+    async def one(self, query: str, params: Iterable[object] = ()) -> sqlite3.Row | None:
+        """The first row a read finds, if any."""
+        async with self.read() as conn:
+            cursor = await conn.execute(query, tuple(params))
+            return await cursor.fetchone()
+
+    async def all(self, query: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
+        """Every row a read finds."""
+        async with self.read() as conn:
+            cursor = await conn.execute(query, tuple(params))
+            return list(await cursor.fetchall())

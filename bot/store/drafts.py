@@ -72,18 +72,13 @@ class DraftStore:
             return _draft(row)
 
     async def get(self, draft_id: int) -> Draft | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
-            row = await cursor.fetchone()
-        return _draft(row) if row else None
+        return await self._one("WHERE id = ?", (draft_id,))
 
     async def find(self, chat_id: int, user_id: int) -> Draft | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM drafts WHERE chat_id = ? AND user_id = ?",
-                (chat_id, user_id),
-            )
-            row = await cursor.fetchone()
+        return await self._one("WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
+
+    async def _one(self, where: str, values: tuple[object, ...]) -> Draft | None:
+        row = await self._db.one(f"SELECT {_COLUMNS} FROM drafts {where}", values)
         return _draft(row) if row else None
 
     async def update(
