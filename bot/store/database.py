@@ -10,9 +10,15 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.jobs import ChatPlace
 from bot.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def placed(row: sqlite3.Row) -> dict[str, object]:
+    """A row's columns by name, with its chat and thread as the place it belongs to."""
+    return {**dict(row), "place": ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"])}
 
 
 class Database:

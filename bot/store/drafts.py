@@ -6,7 +6,7 @@ import sqlite3
 
 from bot.domain.drafts import Draft, DraftOptions, DraftStep
 from bot.domain.jobs import ChatPlace
-from bot.store.database import Database
+from bot.store.database import Database, placed
 
 _COLUMNS = (
     "id, chat_id, thread_id, user_id, language, step, prompt, options_json, card_message_id, "
@@ -15,18 +15,8 @@ _COLUMNS = (
 
 
 def _draft(row: sqlite3.Row) -> Draft:
-    return Draft(
-        id=row["id"],
-        user_id=row["user_id"],
-        place=ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"]),
-        language=row["language"],
-        step=DraftStep(row["step"]),
-        prompt=row["prompt"],
-        options=DraftOptions.model_validate_json(row["options_json"]),
-        card_message_id=row["card_message_id"],
-        request_message_id=row["request_message_id"],
-        updated_at=row["updated_at"],
-    )
+    options = DraftOptions.model_validate_json(row["options_json"])
+    return Draft.model_validate({**placed(row), "options": options})
 
 
 class DraftStore:

@@ -12,7 +12,6 @@ from bot.domain.credits import Quotas
 from bot.domain.jobs import (
     TERMINAL_STATES,
     WAITING_STATES,
-    ChatPlace,
     IllegalMoveError,
     Job,
     JobState,
@@ -20,7 +19,7 @@ from bot.domain.jobs import (
 )
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
-from bot.store.database import Database
+from bot.store.database import Database, placed
 from bot.store.ledger import check_and_reserve, settle
 
 _COLUMNS = (
@@ -53,31 +52,8 @@ _WAITING = sorted(WAITING_STATES)
 
 
 def _job(row: sqlite3.Row) -> Job:
-    return Job(
-        id=row["id"],
-        user_id=row["user_id"],
-        place=ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"]),
-        language=row["language"],
-        request_message_id=row["request_message_id"],
-        status_message_id=row["status_message_id"],
-        state=JobState(row["state"]),
-        vendor=row["vendor"],
-        request=GenerationRequest.model_validate_json(row["request_json"]),
-        vendor_task_id=row["vendor_task_id"],
-        video_url=row["video_url"],
-        video_path=row["video_path"],
-        file_id=row["file_id"],
-        result_message_id=row["result_message_id"],
-        progress=row["progress"],
-        price=row["price"],
-        failure_kind=FailureKind(row["failure_kind"]) if row["failure_kind"] else None,
-        failure_detail=row["failure_detail"],
-        attempts=row["attempts"],
-        next_action_at=row["next_action_at"],
-        deadline_at=row["deadline_at"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    request = GenerationRequest.model_validate_json(row["request_json"])
+    return Job.model_validate({**placed(row), "request": request})
 
 
 def _placeholders(values: Iterable[object]) -> str:
@@ -159,6 +135,9 @@ async def _move(
 class JobStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def get(self, job_id: int) -> Job | None:
+        return await self._one("WHERE id = ?", (job_id,))
 
     async def create_from_draft(
         self,
@@ -261,9 +240,6 @@ class JobStore:
                 "UPDATE jobs SET status_message_id = ? WHERE id = ? AND status_message_id IS NULL",
                 (message_id, job_id),
             )
-
-    async def get(self, job_id: int) -> Job | None:
-        return await self._one("WHERE id = ?", (job_id,))
 
     async def due(self, now: float, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
         """Waiting jobs whose next action is due, oldest first."""
