@@ -104,6 +104,24 @@ def _check(changes: JobChanges) -> None:
         raise ValueError(f"not an updatable job column: {sorted(unknown)}")
 
 
+async def _queue(
+    conn: aiosqlite.Connection,
+    insert: str,
+    values: tuple[object, ...],
+    price: int,
+    quotas: Quotas,
+    now: float,
+) -> sqlite3.Row | None:
+    """Insert a queued job and reserve its price (or refuse it); None when the key made one."""
+    cursor = await conn.execute(insert, values)
+    row = await cursor.fetchone()
+    if row is not None:
+        await check_and_reserve(
+            conn, user_id=row["user_id"], job_id=row["id"], price=price, quotas=quotas, now=now
+        )
+    return row
+
+
 async def _move(
     conn: aiosqlite.Connection,
     job_id: int,
@@ -159,7 +177,7 @@ class JobStore:
         """
         values = (*_queued(vendor, request, price, now, deadline_at), draft_id, user_id)
         async with self._db.transaction() as conn:
-            row = await self._queue(conn, _FROM_DRAFT, values, price, quotas, now)
+            row = await _queue(conn, _FROM_DRAFT, values, price, quotas, now)
             if row is not None:
                 await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
         return _job(row) if row else None
@@ -192,25 +210,8 @@ class JobStore:
             *_queued(vendor, request, price, now, deadline_at),
         )
         async with self._db.transaction() as conn:
-            row = await self._queue(conn, _FOLLOW_UP, values, price, quotas, now)
+            row = await _queue(conn, _FOLLOW_UP, values, price, quotas, now)
         return _job(row) if row else None
-
-    async def _queue(
-        self,
-        conn: aiosqlite.Connection,
-        insert: str,
-        values: tuple[object, ...],
-        price: int,
-        quotas: Quotas,
-        now: float,
-    ) -> sqlite3.Row | None:
-        cursor = await conn.execute(insert, values)
-        row = await cursor.fetchone()
-        if row is not None:
-            await check_and_reserve(
-                conn, user_id=row["user_id"], job_id=row["id"], price=price, quotas=quotas, now=now
-            )
-        return row
 
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
         return await self._all(
