@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -44,7 +45,7 @@ _STOPS = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED})
 
 # Every allowed move, from a state to the states it may go to. A waiting state may stay where
 # it is (the next action is later); a step may go back (a retried submit, a lost download).
-MOVES: dict[JobState, frozenset[JobState]] = {
+MOVES: Mapping[JobState, frozenset[JobState]] = {
     JobState.QUEUED: frozenset({JobState.QUEUED, JobState.SUBMITTING}) | _STOPS,
     JobState.SUBMITTING: frozenset({JobState.QUEUED, JobState.RUNNING}) | _STOPS,
     JobState.RUNNING: frozenset({JobState.RUNNING, JobState.FETCHING}) | _STOPS,
