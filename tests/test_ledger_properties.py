@@ -156,7 +156,7 @@ class LedgerMachine(RuleBasedStateMachine):
         new: JobState,
         **fields: Any,
     ) -> bool:
-        ended = self._transition(job_id, expected, new, **fields)
+        ended = self.run(self.jobs.finish(job_id, expected, new, now=self.now, **fields))
         if ended is None:
             return False
         assert ended.state is new
@@ -418,7 +418,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 return list(
                     await asyncio.gather(
                         *(
-                            stores[i % 2].transition(job_id, state, end, now=self.now)
+                            stores[i % 2].finish(job_id, state, end, now=self.now)
                             for i, end in enumerate(ends)
                         )
                     )
@@ -435,7 +435,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def late(self, job_id: int, end: JobState) -> None:
         """A late worker step or stale button on an ended job changes nothing."""
         self.tick()
-        assert self._transition(job_id, ACTIVE, end) is None
+        assert self.run(self.jobs.finish(job_id, ACTIVE, end, now=self.now)) is None
         self.seen["late end ignored"] += 1
 
     def refund(self, job_id: int) -> None:

@@ -72,6 +72,14 @@ class Balance(BaseModel):
         return self.free + self.paid
 
 
+DAY_SECONDS = 86400.0
+
+
+def day_start(now: float) -> float:
+    """The start of the UTC day `now` falls in."""
+    return now - (now % DAY_SECONDS)
+
+
 class QuotaReason(StrEnum):
     BANNED = "banned"
     NOT_ALLOWED = "not_allowed"
@@ -99,3 +107,55 @@ class Quotas(BaseModel):
     daily_cap: int | None = None
     max_active_jobs: int = 3
     cooldown_seconds: float = 0.0
+
+    def charges(self, price: int) -> bool:
+        """Whether a job at this price takes credits (and so tops up today's allowance)."""
+        return self.credits and price > 0
+
+
+class QuotaCounts(BaseModel):
+    """What the store counts, in the creating transaction, for the quota decision."""
+
+    model_config = ConfigDict(frozen=True)
+
+    active_jobs: int  # the person's other unfinished jobs
+    last_job_at: float | None  # when the person's previous job was made
+    spent_today: int  # credits everyone's jobs hold or used since the UTC day began
+    balance: Balance  # after today's allowance was topped up
+
+
+class Hold(BaseModel):
+    """What a job's reservation takes from each pool (free first)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    free: int = 0
+    paid: int = 0
+
+
+def decide(counts: QuotaCounts, *, price: int, quotas: Quotas, now: float) -> Hold:
+    """The reservation for a new job at `price`, or a QuotaError that says why not."""
+    if counts.active_jobs >= quotas.max_active_jobs:
+        raise QuotaError(
+            QuotaReason.ACTIVE_JOBS, count=counts.active_jobs, limit=quotas.max_active_jobs
+        )
+    if quotas.cooldown_seconds > 0 and counts.last_job_at is not None:
+        waited = now - counts.last_job_at
+        if waited < quotas.cooldown_seconds:
+            raise QuotaError(
+                QuotaReason.COOLDOWN, seconds=math.ceil(quotas.cooldown_seconds - waited)
+            )
+    if not quotas.charges(price):
+        return Hold()
+    if quotas.daily_cap is not None and counts.spent_today + price > quotas.daily_cap:
+        raise QuotaError(QuotaReason.DAILY_CAP, reopens_at=day_start(now) + DAY_SECONDS)
+    balance = counts.balance
+    if balance.total < price:
+        raise QuotaError(
+            QuotaReason.BALANCE,
+            price=price,
+            balance=balance.total,
+            free_per_day=quotas.free_per_day,
+        )
+    from_free = min(balance.free, price)
+    return Hold(free=from_free, paid=price - from_free)

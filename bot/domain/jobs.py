@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
@@ -26,9 +27,47 @@ class JobState(StrEnum):
         return self in TERMINAL_STATES
 
 
+# How a job ends; the end settles its credits (captured when delivered, released otherwise).
 TERMINAL_STATES = frozenset(
     {JobState.DELIVERED, JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED}
 )
+# Not ended yet: the job holds its reserved credits and counts as one of the person's jobs.
+UNFINISHED_STATES = frozenset(JobState) - TERMINAL_STATES
+# Waiting for the worker's next action at `next_action_at` (submitting is a step under way).
+WAITING_STATES = frozenset(
+    {JobState.QUEUED, JobState.RUNNING, JobState.FETCHING, JobState.DELIVERING}
+)
+# Ended by the deadline: not mid-submit (a restart fails those) and not once the video is here.
+EXPIRABLE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING, JobState.FETCHING})
+
+# Any unfinished job may fail, expire or be cancelled (design §6); only delivery delivers.
+_STOPS = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED})
+
+# Every allowed move, from a state to the states it may go to. A waiting state may stay where
+# it is (the next action is later); a step may go back (a retried submit, a lost download).
+MOVES: Mapping[JobState, frozenset[JobState]] = {
+    JobState.QUEUED: frozenset({JobState.QUEUED, JobState.SUBMITTING}) | _STOPS,
+    JobState.SUBMITTING: frozenset({JobState.QUEUED, JobState.RUNNING}) | _STOPS,
+    JobState.RUNNING: frozenset({JobState.RUNNING, JobState.FETCHING}) | _STOPS,
+    JobState.FETCHING: frozenset({JobState.FETCHING, JobState.DELIVERING}) | _STOPS,
+    JobState.DELIVERING: (
+        frozenset({JobState.DELIVERING, JobState.FETCHING, JobState.DELIVERED}) | _STOPS
+    ),
+    **{state: frozenset() for state in TERMINAL_STATES},
+}
+
+
+def can_move(current: JobState, new: JobState) -> bool:
+    return new in MOVES[current]
+
+
+class IllegalMoveError(Exception):
+    """A move the table does not allow: a programming error, never a person's doing."""
+
+    def __init__(self, current: JobState, new: JobState) -> None:
+        super().__init__(f"a job cannot move from {current} to {new}")
+        self.current = current
+        self.new = new
 
 
 class ChatPlace(BaseModel):

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.jobs import ChatPlace
 from bot.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 5000
+
+
+def placed(row: sqlite3.Row) -> dict[str, object]:
+    """A row's columns by name, with its chat and thread as the place it belongs to."""
+    return {**dict(row), "place": ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"])}
 
 
 class Database:
@@ -79,3 +85,15 @@ class Database:
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             yield self._connection
+
+    async def one(self, query: str, params: Iterable[object] = ()) -> sqlite3.Row | None:
+        """The first row a read finds, if any."""
+        async with self.read() as conn:
+            cursor = await conn.execute(query, tuple(params))
+            return await cursor.fetchone()
+
+    async def all(self, query: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
+        """Every row a read finds."""
+        async with self.read() as conn:
+            cursor = await conn.execute(query, tuple(params))
+            return list(await cursor.fetchall())

@@ -6,7 +6,7 @@ import sqlite3
 
 from bot.domain.drafts import Draft, DraftOptions, DraftStep
 from bot.domain.jobs import ChatPlace
-from bot.store.database import Database
+from bot.store.database import Database, placed
 
 _COLUMNS = (
     "id, chat_id, thread_id, user_id, language, step, prompt, options_json, card_message_id, "
@@ -15,18 +15,8 @@ _COLUMNS = (
 
 
 def _draft(row: sqlite3.Row) -> Draft:
-    return Draft(
-        id=row["id"],
-        user_id=row["user_id"],
-        place=ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"]),
-        language=row["language"],
-        step=DraftStep(row["step"]),
-        prompt=row["prompt"],
-        options=DraftOptions.model_validate_json(row["options_json"]),
-        card_message_id=row["card_message_id"],
-        request_message_id=row["request_message_id"],
-        updated_at=row["updated_at"],
-    )
+    options = DraftOptions.model_validate_json(row["options_json"])
+    return Draft.model_validate({**placed(row), "options": options})
 
 
 class DraftStore:
@@ -72,18 +62,13 @@ class DraftStore:
             return _draft(row)
 
     async def get(self, draft_id: int) -> Draft | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(f"SELECT {_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
-            row = await cursor.fetchone()
-        return _draft(row) if row else None
+        return await self._one("WHERE id = ?", (draft_id,))
 
     async def find(self, chat_id: int, user_id: int) -> Draft | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM drafts WHERE chat_id = ? AND user_id = ?",
-                (chat_id, user_id),
-            )
-            row = await cursor.fetchone()
+        return await self._one("WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
+
+    async def _one(self, where: str, values: tuple[object, ...]) -> Draft | None:
+        row = await self._db.one(f"SELECT {_COLUMNS} FROM drafts {where}", values)
         return _draft(row) if row else None
 
     async def update(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from bot.domain.jobs import UNFINISHED_STATES
 from bot.store.database import Database
 
-# A token serves while its job is not finished, and for this long after.
-_SERVING_STATES = ("queued", "submitting", "running", "fetching", "delivering")
+# A token serves while its job is not finished, and for a grace period after.
+_SERVING_STATES = sorted(UNFINISHED_STATES)
 
 
 class HostingStore:
@@ -23,12 +24,10 @@ class HostingStore:
     async def servable(self, token: str, now: float, grace_seconds: float) -> str | None:
         """The media key behind a token, if its job still needs it (or ended within grace)."""
         placeholders = ", ".join("?" for _ in _SERVING_STATES)
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT h.media_key FROM hosted_media h JOIN jobs j ON j.id = h.job_id "
-                f"WHERE h.token = ? AND (j.state IN ({placeholders}) "
-                "OR COALESCE(j.finished_at, 0) >= ?)",
-                (token, *_SERVING_STATES, now - grace_seconds),
-            )
-            row = await cursor.fetchone()
+        row = await self._db.one(
+            "SELECT h.media_key FROM hosted_media h JOIN jobs j ON j.id = h.job_id "
+            f"WHERE h.token = ? AND (j.state IN ({placeholders}) "
+            "OR COALESCE(j.finished_at, 0) >= ?)",
+            (token, *_SERVING_STATES, now - grace_seconds),
+        )
         return str(row[0]) if row else None

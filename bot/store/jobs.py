@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import TypedDict, Unpack
+
+import aiosqlite
 
 from bot.domain.credits import Quotas
-from bot.domain.jobs import TERMINAL_STATES, ChatPlace, Job, JobState
+from bot.domain.jobs import (
+    TERMINAL_STATES,
+    WAITING_STATES,
+    IllegalMoveError,
+    Job,
+    JobState,
+    can_move,
+)
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
-from bot.store.database import Database
+from bot.store.database import Database, placed
 from bot.store.ledger import check_and_reserve, settle
 
 _COLUMNS = (
@@ -20,62 +29,133 @@ _COLUMNS = (
     "failure_kind, failure_detail, attempts, next_action_at, deadline_at, created_at, updated_at"
 )
 
-# Columns a state change may set besides the state itself.
-_UPDATABLE = frozenset(
-    {
-        "vendor",
-        "vendor_task_id",
-        "video_url",
-        "video_path",
-        "file_id",
-        "result_message_id",
-        "progress",
-        "failure_kind",
-        "failure_detail",
-        "attempts",
-        "next_action_at",
-        "status_message_id",
-    }
-)
 
-ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING, JobState.FETCHING, JobState.DELIVERING)
+class JobChanges(TypedDict, total=False):
+    """The columns a move may set besides the state: a key left out keeps its value."""
+
+    vendor: str
+    vendor_task_id: str
+    video_url: str
+    video_path: str | None
+    file_id: str | None
+    result_message_id: int | None
+    progress: int | None
+    failure_kind: FailureKind
+    failure_detail: str | None
+    attempts: int
+    next_action_at: float
+    status_message_id: int
+
+
+_UPDATABLE = frozenset(JobChanges.__annotations__)
+_WAITING = sorted(WAITING_STATES)
 
 
 def _job(row: sqlite3.Row) -> Job:
-    return Job(
-        id=row["id"],
-        user_id=row["user_id"],
-        place=ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"]),
-        language=row["language"],
-        request_message_id=row["request_message_id"],
-        status_message_id=row["status_message_id"],
-        state=JobState(row["state"]),
-        vendor=row["vendor"],
-        request=GenerationRequest.model_validate_json(row["request_json"]),
-        vendor_task_id=row["vendor_task_id"],
-        video_url=row["video_url"],
-        video_path=row["video_path"],
-        file_id=row["file_id"],
-        result_message_id=row["result_message_id"],
-        progress=row["progress"],
-        price=row["price"],
-        failure_kind=FailureKind(row["failure_kind"]) if row["failure_kind"] else None,
-        failure_detail=row["failure_detail"],
-        attempts=row["attempts"],
-        next_action_at=row["next_action_at"],
-        deadline_at=row["deadline_at"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    request = GenerationRequest.model_validate_json(row["request_json"])
+    return Job.model_validate({**placed(row), "request": request})
 
 
 def _placeholders(values: Iterable[object]) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _waiting(exclude: Iterable[int]) -> tuple[str, list[object]]:
+    """A WHERE clause for the waiting jobs, but those in `exclude` (the steps under way)."""
+    skip = list(exclude)
+    where = f"WHERE state IN ({_placeholders(_WAITING)})"
+    if skip:
+        where += f" AND id NOT IN ({_placeholders(skip)})"
+    return where, [*_WAITING, *skip]
+
+
+def _insert_queued(key_column: str, source: str) -> str:
+    """Insert a queued job unless its idempotency key made one; `source` gives the values.
+
+    The values are the key, chat, thread, person, language, request and status messages, then
+    the seven of `_queued`.
+    """
+    return (
+        f"INSERT INTO jobs ({key_column}, chat_id, thread_id, user_id, language, "
+        "request_message_id, status_message_id, state, vendor, request_json, price, "
+        f"next_action_at, deadline_at, created_at, updated_at) {source} "
+        f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {_COLUMNS}"
+    )
+
+
+_QUEUED_VALUES = "'queued', ?, ?, ?, ?, ?, ?, ?"
+_FROM_DRAFT = _insert_queued(
+    "draft_id",
+    "SELECT id, chat_id, thread_id, user_id, language, request_message_id, card_message_id, "
+    f"{_QUEUED_VALUES} FROM drafts WHERE id = ? AND user_id = ?",
+)
+_FOLLOW_UP = _insert_queued("origin_key", f"VALUES (?, ?, ?, ?, ?, ?, ?, {_QUEUED_VALUES})")
+
+
+def _queued(
+    vendor: str, request: GenerationRequest, price: int, now: float, deadline_at: float
+) -> tuple[object, ...]:
+    return (vendor, request.model_dump_json(), price, now, deadline_at, now, now)
+
+
+def _check(changes: JobChanges) -> None:
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not an updatable job column: {sorted(unknown)}")
+
+
+async def _queue(
+    conn: aiosqlite.Connection,
+    insert: str,
+    values: tuple[object, ...],
+    price: int,
+    quotas: Quotas,
+    now: float,
+) -> sqlite3.Row | None:
+    """Insert a queued job and reserve its price (or refuse it); None when the key made one."""
+    cursor = await conn.execute(insert, values)
+    row = await cursor.fetchone()
+    if row is not None:
+        await check_and_reserve(
+            conn, user_id=row["user_id"], job_id=row["id"], price=price, quotas=quotas, now=now
+        )
+    return row
+
+
+async def _move(
+    conn: aiosqlite.Connection,
+    job_id: int,
+    expected: JobState | Iterable[JobState],
+    new_state: JobState,
+    now: float,
+    changes: JobChanges,
+) -> sqlite3.Row | None:
+    """Move a job from an expected state, checked against the move table; None if not there."""
+    cursor = await conn.execute("SELECT state FROM jobs WHERE id = ?", (job_id,))
+    found = await cursor.fetchone()
+    expected_states = {expected} if isinstance(expected, JobState) else set(expected)
+    if found is None or found["state"] not in expected_states:
+        return None
+    current = JobState(found["state"])
+    if not can_move(current, new_state):
+        raise IllegalMoveError(current, new_state)
+    columns: dict[str, object] = {"state": new_state, "updated_at": now, **changes}
+    if new_state in TERMINAL_STATES:
+        columns["finished_at"] = now
+    cursor = await conn.execute(
+        f"UPDATE jobs SET {', '.join(f'{column} = ?' for column in columns)} "
+        f"WHERE id = ? AND state = ? RETURNING {_COLUMNS}",
+        (*columns.values(), job_id, current),
+    )
+    return await cursor.fetchone()
+
+
 class JobStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    async def get(self, job_id: int) -> Job | None:
+        return await self._one("WHERE id = ?", (job_id,))
 
     async def create_from_draft(
         self,
@@ -95,46 +175,12 @@ class JobStore:
         confirm finds no draft and the UNIQUE column stops any race. A QuotaError rolls
         everything back.
         """
+        values = (*_queued(vendor, request, price, now, deadline_at), draft_id, user_id)
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT chat_id, thread_id, language, card_message_id, request_message_id "
-                "FROM drafts WHERE id = ? AND user_id = ?",
-                (draft_id, user_id),
-            )
-            draft = await cursor.fetchone()
-            if draft is None:
-                return None
-            cursor = await conn.execute(
-                "INSERT INTO jobs (draft_id, chat_id, thread_id, user_id, language, "
-                "request_message_id, status_message_id, state, vendor, request_json, price, "
-                "next_action_at, deadline_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?) "
-                f"ON CONFLICT (draft_id) DO NOTHING RETURNING {_COLUMNS}",
-                (
-                    draft_id,
-                    draft["chat_id"],
-                    draft["thread_id"],
-                    user_id,
-                    draft["language"],
-                    draft["request_message_id"],
-                    draft["card_message_id"],
-                    vendor,
-                    request.model_dump_json(),
-                    price,
-                    now,
-                    deadline_at,
-                    now,
-                    now,
-                ),
-            )
-            row = await cursor.fetchone()
-            if row is None:
-                return None
-            await check_and_reserve(
-                conn, user_id=user_id, job_id=row["id"], price=price, quotas=quotas, now=now
-            )
-            await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
-        return _job(row)
+            row = await _queue(conn, _FROM_DRAFT, values, price, quotas, now)
+            if row is not None:
+                await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        return _job(row) if row else None
 
     async def create_follow_up(
         self,
@@ -153,71 +199,41 @@ class JobStore:
 
         None when `origin_key` already made one.
         """
+        values = (
+            origin_key,
+            parent.place.chat_id,
+            parent.place.thread_id,
+            parent.user_id,
+            parent.language,
+            parent.result_message_id or parent.request_message_id,
+            status_message_id,
+            *_queued(vendor, request, price, now, deadline_at),
+        )
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO jobs (origin_key, chat_id, thread_id, user_id, language, "
-                "request_message_id, status_message_id, state, vendor, request_json, price, "
-                "next_action_at, deadline_at, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?) "
-                f"ON CONFLICT (origin_key) DO NOTHING RETURNING {_COLUMNS}",
-                (
-                    origin_key,
-                    parent.place.chat_id,
-                    parent.place.thread_id,
-                    parent.user_id,
-                    parent.language,
-                    parent.result_message_id or parent.request_message_id,
-                    status_message_id,
-                    vendor,
-                    request.model_dump_json(),
-                    price,
-                    now,
-                    deadline_at,
-                    now,
-                    now,
-                ),
-            )
-            row = await cursor.fetchone()
-            if row is None:
-                return None
-            await check_and_reserve(
-                conn, user_id=parent.user_id, job_id=row["id"], price=price, quotas=quotas, now=now
-            )
-        return _job(row)
+            row = await _queue(conn, _FOLLOW_UP, values, price, quotas, now)
+        return _job(row) if row else None
 
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE chat_id = ? AND user_id = ? "
-                "ORDER BY id DESC LIMIT ?",
-                (chat_id, user_id, limit),
-            )
-            rows = await cursor.fetchall()
-        return [_job(row) for row in rows]
+        return await self._all(
+            "WHERE chat_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?", (chat_id, user_id, limit)
+        )
 
     async def by_result_message(self, chat_id: int, message_id: int) -> Job | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE chat_id = ? AND result_message_id = ?",
-                (chat_id, message_id),
-            )
-            row = await cursor.fetchone()
-        return _job(row) if row else None
+        return await self._one(
+            "WHERE chat_id = ? AND result_message_id = ?", (chat_id, message_id)
+        )
 
     async def counts_since(self, since: float) -> tuple[dict[str, int], dict[str, int]]:
         """Jobs created since `since` by state, and failures by kind."""
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT state, COUNT(*) FROM jobs WHERE created_at >= ? GROUP BY state", (since,)
-            )
-            states = {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
-            cursor = await conn.execute(
-                "SELECT failure_kind, COUNT(*) FROM jobs WHERE created_at >= ? "
-                "AND failure_kind IS NOT NULL GROUP BY failure_kind",
-                (since,),
-            )
-            kinds = {str(r[0]): int(r[1]) for r in await cursor.fetchall()}
-        return states, kinds
+        states = await self._db.all(
+            "SELECT state, COUNT(*) FROM jobs WHERE created_at >= ? GROUP BY state", (since,)
+        )
+        kinds = await self._db.all(
+            "SELECT failure_kind, COUNT(*) FROM jobs WHERE created_at >= ? "
+            "AND failure_kind IS NOT NULL GROUP BY failure_kind",
+            (since,),
+        )
+        return {str(r[0]): int(r[1]) for r in states}, {str(r[0]): int(r[1]) for r in kinds}
 
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         async with self._db.transaction() as conn:
@@ -226,73 +242,39 @@ class JobStore:
                 (message_id, job_id),
             )
 
-    async def get(self, job_id: int) -> Job | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id = ?", (job_id,))
-            row = await cursor.fetchone()
-        return _job(row) if row else None
-
     async def due(self, now: float, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
-        """Active jobs whose next action is due, oldest first."""
-        skip = list(exclude)
-        query = (
-            f"SELECT {_COLUMNS} FROM jobs WHERE state IN ({_placeholders(ACTIVE_STATES)}) "
-            "AND next_action_at <= ?"
+        """Waiting jobs whose next action is due, oldest first."""
+        where, values = _waiting(exclude)
+        return await self._all(
+            f"{where} AND next_action_at <= ? ORDER BY next_action_at LIMIT ?",
+            (*values, now, limit),
         )
-        if skip:
-            query += f" AND id NOT IN ({_placeholders(skip)})"
-        query += " ORDER BY next_action_at LIMIT ?"
-        async with self._db.read() as conn:
-            cursor = await conn.execute(query, (*ACTIVE_STATES, now, *skip, limit))
-            rows = await cursor.fetchall()
-        return [_job(row) for row in rows]
 
     async def next_action_at(self, *, exclude: Iterable[int] = ()) -> float | None:
-        skip = list(exclude)
-        query = (
-            f"SELECT MIN(next_action_at) FROM jobs WHERE state IN ({_placeholders(ACTIVE_STATES)})"
-        )
-        if skip:
-            query += f" AND id NOT IN ({_placeholders(skip)})"
-        async with self._db.read() as conn:
-            cursor = await conn.execute(query, (*ACTIVE_STATES, *skip))
-            row = await cursor.fetchone()
+        where, values = _waiting(exclude)
+        row = await self._db.one(f"SELECT MIN(next_action_at) FROM jobs {where}", values)
         return float(row[0]) if row and row[0] is not None else None
 
     async def in_states(self, states: Iterable[JobState]) -> list[Job]:
         wanted = list(states)
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM jobs "
-                f"WHERE state IN ({_placeholders(wanted)}) ORDER BY id",
-                wanted,
-            )
-            rows = await cursor.fetchall()
-        return [_job(row) for row in rows]
+        return await self._all(f"WHERE state IN ({_placeholders(wanted)}) ORDER BY id", wanted)
 
     async def overdue(self, now: float, states: Iterable[JobState]) -> list[Job]:
         wanted = list(states)
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE state IN ({_placeholders(wanted)}) "
-                "AND deadline_at <= ? ORDER BY id",
-                (*wanted, now),
-            )
-            rows = await cursor.fetchall()
-        return [_job(row) for row in rows]
+        return await self._all(
+            f"WHERE state IN ({_placeholders(wanted)}) AND deadline_at <= ? ORDER BY id",
+            (*wanted, now),
+        )
 
     async def latest_for(
         self, chat_id: int, user_id: int, states: Iterable[JobState]
     ) -> Job | None:
         wanted = list(states)
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE chat_id = ? AND user_id = ? "
-                f"AND state IN ({_placeholders(wanted)}) ORDER BY id DESC LIMIT 1",
-                (chat_id, user_id, *wanted),
-            )
-            row = await cursor.fetchone()
-        return _job(row) if row else None
+        return await self._one(
+            f"WHERE chat_id = ? AND user_id = ? AND state IN ({_placeholders(wanted)}) "
+            "ORDER BY id DESC LIMIT 1",
+            (chat_id, user_id, *wanted),
+        )
 
     async def poll_now(self, vendor: str, task_id: str, now: float) -> bool:
         """Make a running job with this vendor task due at once (a callback woke us)."""
@@ -304,6 +286,14 @@ class JobStore:
             )
             return cursor.rowcount > 0
 
+    async def _one(self, where: str, values: Iterable[object]) -> Job | None:
+        row = await self._db.one(f"SELECT {_COLUMNS} FROM jobs {where}", values)
+        return _job(row) if row else None
+
+    async def _all(self, where: str, values: Iterable[object]) -> list[Job]:
+        rows = await self._db.all(f"SELECT {_COLUMNS} FROM jobs {where}", values)
+        return [_job(row) for row in rows]
+
     async def transition(
         self,
         job_id: int,
@@ -311,35 +301,38 @@ class JobStore:
         new_state: JobState,
         *,
         now: float,
-        **fields: Any,
+        **changes: Unpack[JobChanges],
     ) -> Job | None:
-        """Move a job from an expected state; None when it was not in that state any more."""
-        unknown = set(fields) - _UPDATABLE
-        if unknown:
-            raise ValueError(f"not an updatable job column: {sorted(unknown)}")
-        expected_states = [expected] if isinstance(expected, JobState) else list(expected)
-        assignments = ["state = ?", "updated_at = ?"]
-        values: list[Any] = [new_state, now]
+        """Move an unfinished job on; None when it was not in an expected state any more.
+
+        An illegal move (see bot.domain.jobs.MOVES) raises; ending a job is `finish`.
+        """
+        _check(changes)
         if new_state in TERMINAL_STATES:
-            assignments.append("finished_at = ?")
-            values.append(now)
-        for column, value in fields.items():
-            assignments.append(f"{column} = ?")
-            values.append(value)
+            raise ValueError(f"{new_state} ends a job: use finish()")
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                f"UPDATE jobs SET {', '.join(assignments)} WHERE id = ? "
-                f"AND state IN ({_placeholders(expected_states)}) RETURNING {_COLUMNS}",
-                (*values, job_id, *expected_states),
-            )
-            row = await cursor.fetchone()
-            if row is not None and new_state in TERMINAL_STATES:
-                # Every way a job ends settles its credits in the same transaction.
-                await settle(
-                    conn,
-                    job_id,
-                    row["user_id"],
-                    capture=new_state is JobState.DELIVERED,
-                    now=now,
-                )
+            row = await _move(conn, job_id, expected, new_state, now, changes)
+        return _job(row) if row else None
+
+    async def finish(
+        self,
+        job_id: int,
+        expected: JobState | Iterable[JobState],
+        end: JobState,
+        *,
+        now: float,
+        **changes: Unpack[JobChanges],
+    ) -> Job | None:
+        """End a job and settle its credits in one transaction; None when it was elsewhere.
+
+        Delivered captures the reservation; every other end releases it.
+        """
+        _check(changes)
+        if end not in TERMINAL_STATES:
+            raise ValueError(f"{end} does not end a job: use transition()")
+        async with self._db.transaction() as conn:
+            row = await _move(conn, job_id, expected, end, now, changes)
+            if row is not None:
+                capture = end is JobState.DELIVERED
+                await settle(conn, job_id, row["user_id"], capture=capture, now=now)
         return _job(row) if row else None

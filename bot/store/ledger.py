@@ -6,20 +6,16 @@ inside the transactions that create jobs and end them (see jobs.py).
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.domain.credits import Balance, Pool, QuotaError, QuotaReason, Quotas
+from bot.domain.credits import Balance, Pool, QuotaCounts, Quotas, decide
+from bot.domain.credits import day_start as day_start
+from bot.domain.jobs import UNFINISHED_STATES
 from bot.store.database import Database
 
-DAY_SECONDS = 86400.0
-_ACTIVE = "('queued', 'submitting', 'running', 'fetching', 'delivering')"
-
-
-def day_start(now: float) -> float:
-    return now - (now % DAY_SECONDS)
+_UNFINISHED = sorted(UNFINISHED_STATES)
 
 
 def day_key(now: float) -> str:
@@ -76,6 +72,38 @@ async def top_up_daily(
     )
 
 
+async def _quota_counts(
+    conn: aiosqlite.Connection, user_id: int, job_id: int, quotas: Quotas, price: int, now: float
+) -> QuotaCounts:
+    """What the quota decision needs, after topping up today's allowance if the job charges."""
+    others = "FROM jobs WHERE user_id = ? AND id != ?"
+    active = await _scalar(
+        conn,
+        f"SELECT COUNT(*) {others} AND state IN ({', '.join('?' for _ in _UNFINISHED)})",
+        (user_id, job_id, *_UNFINISHED),
+    )
+    cursor = await conn.execute(f"SELECT MAX(created_at) {others}", (user_id, job_id))
+    row = await cursor.fetchone()
+    spent = 0
+    if quotas.charges(price):
+        await top_up_daily(conn, user_id, quotas.free_per_day, now)
+        spent = -await _scalar(
+            conn,
+            "SELECT SUM(amount) FROM ledger WHERE kind IN ('reserve', 'release') "
+            "AND created_at >= ?",
+            (day_start(now),),
+        )
+    return QuotaCounts(
+        active_jobs=active,
+        last_job_at=float(row[0]) if row and row[0] is not None else None,
+        spent_today=spent,
+        balance=Balance(
+            free=await pool_balance(conn, user_id, Pool.FREE),
+            paid=await pool_balance(conn, user_id, Pool.PAID),
+        ),
+    )
+
+
 async def check_and_reserve(
     conn: aiosqlite.Connection,
     *,
@@ -86,42 +114,9 @@ async def check_and_reserve(
     now: float,
 ) -> None:
     """Refuse (QuotaError) or reserve `price` for a job just inserted in this transaction."""
-    active = await _scalar(
-        conn,
-        f"SELECT COUNT(*) FROM jobs WHERE user_id = ? AND id != ? AND state IN {_ACTIVE}",
-        (user_id, job_id),
-    )
-    if active >= quotas.max_active_jobs:
-        raise QuotaError(QuotaReason.ACTIVE_JOBS, count=active, limit=quotas.max_active_jobs)
-    if quotas.cooldown_seconds > 0:
-        cursor = await conn.execute(
-            "SELECT MAX(created_at) FROM jobs WHERE user_id = ? AND id != ?", (user_id, job_id)
-        )
-        row = await cursor.fetchone()
-        last = float(row[0]) if row and row[0] is not None else None
-        if last is not None and now - last < quotas.cooldown_seconds:
-            wait = math.ceil(quotas.cooldown_seconds - (now - last))
-            raise QuotaError(QuotaReason.COOLDOWN, seconds=wait)
-    if not quotas.credits or price <= 0:
-        return
-    await top_up_daily(conn, user_id, quotas.free_per_day, now)
-    if quotas.daily_cap is not None:
-        spent = -await _scalar(
-            conn,
-            "SELECT SUM(amount) FROM ledger WHERE kind IN ('reserve', 'release') "
-            "AND created_at >= ?",
-            (day_start(now),),
-        )
-        if spent + price > quotas.daily_cap:
-            raise QuotaError(QuotaReason.DAILY_CAP, reopens_at=day_start(now) + DAY_SECONDS)
-    free = await pool_balance(conn, user_id, Pool.FREE)
-    paid = await pool_balance(conn, user_id, Pool.PAID)
-    if free + paid < price:
-        raise QuotaError(
-            QuotaReason.BALANCE, price=price, balance=free + paid, free_per_day=quotas.free_per_day
-        )
-    from_free = min(free, price)
-    for pool, amount in ((Pool.FREE, from_free), (Pool.PAID, price - from_free)):
+    counts = await _quota_counts(conn, user_id, job_id, quotas, price, now)
+    hold = decide(counts, price=price, quotas=quotas, now=now)
+    for pool, amount in ((Pool.FREE, hold.free), (Pool.PAID, hold.paid)):
         if amount > 0:
             await _insert(
                 conn,
@@ -176,11 +171,9 @@ class LedgerStore:
 
     async def sums(self) -> dict[tuple[int, str], int]:
         """Every (person, pool) balance straight from the rows."""
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT user_id, pool, SUM(amount) FROM ledger GROUP BY user_id, pool"
-            )
-            rows = await cursor.fetchall()
+        rows = await self._db.all(
+            "SELECT user_id, pool, SUM(amount) FROM ledger GROUP BY user_id, pool"
+        )
         return {(int(r[0]), str(r[1])): int(r[2]) for r in rows}
 
     async def grant(self, user_id: int, amount: int, key: str, note: str, now: float) -> int:
@@ -228,12 +221,9 @@ class LedgerStore:
 
     async def payment(self, charge_id: str) -> tuple[int, int, bool] | None:
         """(user id, credits, refunded) of a payment."""
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT user_id, credits, refunded FROM payments WHERE charge_id = ?",
-                (charge_id,),
-            )
-            row = await cursor.fetchone()
+        row = await self._db.one(
+            "SELECT user_id, credits, refunded FROM payments WHERE charge_id = ?", (charge_id,)
+        )
         return (int(row[0]), int(row[1]), bool(row[2])) if row else None
 
     async def revoke_purchase(self, charge_id: str, now: float) -> bool:
@@ -292,13 +282,10 @@ class LedgerStore:
         if not job_ids:
             return set()
         marks = ", ".join("?" for _ in job_ids)
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT DISTINCT job_id FROM ledger "
-                f"WHERE kind = 'refund' AND job_id IN ({marks})",
-                job_ids,
-            )
-            rows = await cursor.fetchall()
+        rows = await self._db.all(
+            f"SELECT DISTINCT job_id FROM ledger WHERE kind = 'refund' AND job_id IN ({marks})",
+            job_ids,
+        )
         return {int(r[0]) for r in rows}
 
     async def spent_since(self, since: float) -> int:

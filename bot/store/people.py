@@ -11,11 +11,7 @@ class PeopleStore:
         self._db = db
 
     async def language(self, user_id: int) -> str | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT language FROM people WHERE user_id = ?", (user_id,)
-            )
-            row = await cursor.fetchone()
+        row = await self._db.one("SELECT language FROM people WHERE user_id = ?", (user_id,))
         return str(row[0]) if row and row[0] else None
 
     async def set_language(self, user_id: int, language: str, now: float) -> None:
@@ -28,11 +24,9 @@ class PeopleStore:
             )
 
     async def preferences(self, user_id: int) -> Preferences | None:
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT preferences_json FROM people WHERE user_id = ?", (user_id,)
-            )
-            row = await cursor.fetchone()
+        row = await self._db.one(
+            "SELECT preferences_json FROM people WHERE user_id = ?", (user_id,)
+        )
         return Preferences.model_validate_json(row[0]) if row and row[0] else None
 
     async def set_preferences(self, user_id: int, preferences: Preferences, now: float) -> None:
@@ -46,11 +40,9 @@ class PeopleStore:
 
     async def access(self, user_id: int) -> tuple[bool, bool]:
         """(allowed in the chat by an admin, banned)."""
-        async with self._db.read() as conn:
-            cursor = await conn.execute(
-                "SELECT allowed, banned FROM people WHERE user_id = ?", (user_id,)
-            )
-            row = await cursor.fetchone()
+        row = await self._db.one(
+            "SELECT allowed, banned FROM people WHERE user_id = ?", (user_id,)
+        )
         return (bool(row[0]), bool(row[1])) if row else (False, False)
 
     async def set_access(
