@@ -15,25 +15,13 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot.compose import Stores, build_services
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
-from bot.services.container import Services
-from bot.services.credits import AccessPolicy, CreditsService
-from bot.services.drafts import DraftService
-from bot.services.followups import FollowUpService
-from bot.services.jobs import JobPolicy, JobService
 from bot.services.lease import InstanceLease
-from bot.services.media import MediaLibrary
-from bot.services.people import PeopleService
 from bot.services.ports import Clock
 from bot.store.database import Database
-from bot.store.drafts import DraftStore
-from bot.store.hosting import HostingStore
-from bot.store.jobs import JobStore
-from bot.store.lease import LeaseStore
-from bot.store.ledger import LedgerStore
-from bot.store.people import PeopleStore
 from bot.telegram.context import BotData
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.i18n import CATALOGS
@@ -41,7 +29,7 @@ from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor
 from bot.vendors.registry import build_vendors
-from bot.web.server import TelegramWebhook, WebServer
+from bot.web.server import WEBHOOK_PATH, TelegramWebhook, WebServer
 from bot.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -89,14 +77,12 @@ class BotRuntime:
         quiet_secret_carrying_loggers()
         redact_secrets(settings.secrets())
         self._db = await Database.open(settings.database_path)
-        self._lease = InstanceLease(
-            LeaseStore(self._db), self.clock, settings.instance_lease_seconds
-        )
+        stores = Stores.on(self._db)
+        self._lease = InstanceLease(stores.lease, self.clock, settings.instance_lease_seconds)
         await self._lease.acquire()
         self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
         self._http = httpx.AsyncClient()
         vendors = build_vendors(settings.vendor_configs(), self._http)
-        primary = vendors[settings.vendor[0]]
         telegram = build_telegram(settings)
         self._telegram = telegram
         notifier = TelegramNotifier(
@@ -104,83 +90,26 @@ class BotRuntime:
             {name: vendor.capabilities for name, vendor in vendors.items()},
             job_timeout_minutes=settings.job_timeout_minutes,
             admin_chat_id=settings.admin_chat_id,
-        )
-        media = MediaLibrary(
-            settings.media_dir / "photos",
-            HostingStore(self._db),
-            public_base_url=str(settings.public_base_url) if settings.public_base_url else None,
             clock=self.clock,
         )
-        jobs = JobService(
-            JobStore(self._db),
+        found = build_services(
+            settings,
+            stores,
             vendors,
             notifier,
-            media,
             OperatorAlerts(notifier, self.clock),
-            JobPolicy(
-                job_timeout_seconds=settings.job_timeout_minutes * 60,
-                upload_limit_bytes=settings.upload_limit_bytes,
-                media_dir=settings.media_dir,
-                poll_interval_override=settings.poll_interval_seconds,
-            ),
-            self.clock,
+            clock=self.clock,
+            languages=tuple(CATALOGS),
+            wake_worker=self._wake_worker,
         )
+        telegram.bot_data.services = found
+        jobs, media = found.jobs, found.media
         self._worker = Worker(
             jobs,
             concurrency=settings.max_concurrent_vendor_calls,
             clock=self.clock,
             grace_seconds=settings.shutdown_grace_seconds,
         )
-        capabilities = {name: vendor.capabilities for name, vendor in vendors.items()}
-        credits = CreditsService(
-            LedgerStore(self._db),
-            PeopleStore(self._db),
-            prices=settings.prices,
-            quotas=settings.quotas,
-            packs=settings.star_packs,
-            access=AccessPolicy(
-                admins=frozenset(settings.admin_user_ids),
-                allowlist=(
-                    frozenset(settings.allowed_user_ids)
-                    if settings.allowed_user_ids is not None
-                    else None
-                ),
-            ),
-            clock=self.clock,
-        )
-        drafts = DraftService(
-            DraftStore(self._db),
-            JobStore(self._db),
-            PeopleStore(self._db),
-            credits,
-            capabilities,
-            vendor=primary.name,
-            can_host_photos=media.can_host,
-            job_timeout_seconds=settings.job_timeout_minutes * 60,
-            clock=self.clock,
-            on_job_created=self._worker.wake,
-        )
-        follow_ups = FollowUpService(
-            JobStore(self._db),
-            credits,
-            capabilities,
-            job_timeout_seconds=settings.job_timeout_minutes * 60,
-            clock=self.clock,
-            on_job_created=self._worker.wake,
-        )
-        telegram.bot_data.services = Services(
-            drafts=drafts,
-            jobs=jobs,
-            follow_ups=follow_ups,
-            credits=credits,
-            people=PeopleService(
-                PeopleStore(self._db), primary.capabilities, tuple(CATALOGS), self.clock
-            ),
-            media=media,
-            capabilities=primary.capabilities,
-            support_contact=settings.support_contact,
-        )
-        jobs.on_due(self._worker.wake)
         callback_vendors = {
             name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)
         }
@@ -204,7 +133,11 @@ class BotRuntime:
         await telegram.start()
         await self._receive_updates(telegram)
         await self._worker.start()
-        log.info("bot @%s is running with vendor %s", telegram.bot.username, primary.name)
+        log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
+
+    def _wake_worker(self) -> None:
+        if self._worker is not None:
+            self._worker.wake()
 
     async def _keep_lease(self) -> None:
         assert self._lease is not None
@@ -220,9 +153,8 @@ class BotRuntime:
         settings = self.settings
         if settings.telegram_webhook:
             assert settings.public_base_url is not None
-            await register_webhook(
-                telegram, str(settings.public_base_url), settings.webhook_secret
-            )
+            url = str(settings.public_base_url).rstrip("/") + WEBHOOK_PATH
+            await register_webhook(telegram, url, settings.webhook_secret)
             return
         assert telegram.updater is not None
         await telegram.updater.start_polling(

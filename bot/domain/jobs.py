@@ -41,17 +41,18 @@ WAITING_STATES = frozenset(
 EXPIRABLE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING, JobState.FETCHING})
 
 # Any unfinished job may fail, expire or be cancelled (design §6); only delivery delivers.
-_STOPS = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED})
+# These are the ends without a video: nothing is charged for them.
+ENDED_WITHOUT_VIDEO = _ENDS = frozenset({JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED})
 
 # Every allowed move, from a state to the states it may go to. A waiting state may stay where
 # it is (the next action is later); a step may go back (a retried submit, a lost download).
 MOVES: Mapping[JobState, frozenset[JobState]] = {
-    JobState.QUEUED: frozenset({JobState.QUEUED, JobState.SUBMITTING}) | _STOPS,
-    JobState.SUBMITTING: frozenset({JobState.QUEUED, JobState.RUNNING}) | _STOPS,
-    JobState.RUNNING: frozenset({JobState.RUNNING, JobState.FETCHING}) | _STOPS,
-    JobState.FETCHING: frozenset({JobState.FETCHING, JobState.DELIVERING}) | _STOPS,
+    JobState.QUEUED: frozenset({JobState.QUEUED, JobState.SUBMITTING}) | _ENDS,
+    JobState.SUBMITTING: frozenset({JobState.QUEUED, JobState.RUNNING}) | _ENDS,
+    JobState.RUNNING: frozenset({JobState.RUNNING, JobState.FETCHING}) | _ENDS,
+    JobState.FETCHING: frozenset({JobState.FETCHING, JobState.DELIVERING}) | _ENDS,
     JobState.DELIVERING: (
-        frozenset({JobState.DELIVERING, JobState.FETCHING, JobState.DELIVERED}) | _STOPS
+        frozenset({JobState.DELIVERING, JobState.FETCHING, JobState.DELIVERED}) | _ENDS
     ),
     **{state: frozenset() for state in TERMINAL_STATES},
 }

@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from telegram.error import TelegramError
 
+from bot.domain.credits import day_start
 from bot.domain.errors import Refusal
-from bot.store.ledger import day_start
 from bot.telegram.context import Callback, Turn, on_update
 from bot.telegram.i18n import t
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 
-from bot.domain.jobs import Job, JobState
+from bot.domain.jobs import ENDED_WITHOUT_VIDEO, Job, JobState
 from bot.domain.options import Option
 from bot.services.container import Services
 from bot.services.followups import FollowUp
@@ -22,7 +22,6 @@ _STATE_ICONS = {
     JobState.EXPIRED: "⌛",
     JobState.CANCELLED: "🚫",
 }
-_ENDED_UNCHARGED = (JobState.FAILED, JobState.EXPIRED, JobState.CANCELLED)
 
 
 @on_button(FollowUpButton)
@@ -111,7 +110,7 @@ def _history_line(lang: str, job: Job, found: Services, refunded: bool) -> str:
         line += t(lang, "history.cost", price=job.price)
         if refunded:
             line += t(lang, "history.refunded")
-        elif job.state in _ENDED_UNCHARGED:
+        elif job.state in ENDED_WITHOUT_VIDEO:
             line += t(lang, "history.returned")
     if job.state is JobState.FAILED:
         line += "\n" + failure_reason(job, caps)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 import warnings
 from collections.abc import Mapping
 from datetime import timedelta
@@ -15,7 +14,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import DeliveryRefusedError, DeliveryRetryableError, DeliveryTooLargeError
 from bot.domain.jobs import DeliveredVideo, Job
-from bot.services.ports import VideoMeta
+from bot.services.ports import Clock, VideoMeta
 from bot.telegram.i18n import t
 from bot.telegram.render import caption, status_keyboard, status_text, video_keyboard
 
@@ -34,8 +33,10 @@ class TelegramNotifier:
         *,
         job_timeout_minutes: float,
         admin_chat_id: int | None,
+        clock: Clock,
     ) -> None:
         self._bot = bot
+        self._clock = clock
         self._capabilities = capabilities
         self._job_timeout_minutes = job_timeout_minutes
         self._admin_chat_id = admin_chat_id
@@ -53,13 +54,13 @@ class TelegramNotifier:
                 if job.place.chat_id > 0
                 else PROGRESS_EDIT_INTERVAL_GROUP
             )
-            if last_state == job.state and time.monotonic() - last_at < interval:
+            if last_state == job.state and self._clock() - last_at < interval:
                 return None
         sent = await self._show(job, text, status_keyboard(job))
         if job.state.is_terminal:
             self._shown.pop(job.id, None)
         else:
-            self._shown[job.id] = (text, time.monotonic(), job.state)
+            self._shown[job.id] = (text, self._clock(), job.state)
         return sent
 
     async def _show(

@@ -9,8 +9,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.web.server import WEBHOOK_PATH
-
 log = logging.getLogger(__name__)
 
 
@@ -26,11 +24,10 @@ def update_feeder(application: Application) -> Callable[[Any], Awaitable[None]]:
 
 async def register_webhook(
     application: Application,  # type: ignore[type-arg]
-    public_base_url: str,
+    url: str,
     secret: str,
 ) -> None:
     """Tell Telegram where to post; pending updates are kept, never dropped."""
-    url = public_base_url.rstrip("/") + WEBHOOK_PATH
     await application.bot.set_webhook(
         url,
         secret_token=secret,

@@ -1,0 +1,127 @@
+"""The composition root: every store built once on the database, every service from them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.config import Settings
+from bot.services.alerts import OperatorAlerts
+from bot.services.container import Services
+from bot.services.credits import AccessPolicy, CreditsService
+from bot.services.drafts import DraftService
+from bot.services.followups import FollowUpService
+from bot.services.jobs import JobPolicy, JobService
+from bot.services.media import MediaLibrary
+from bot.services.people import PeopleService
+from bot.services.ports import Clock, JobNotifier
+from bot.store.database import Database
+from bot.store.drafts import DraftStore
+from bot.store.hosting import HostingStore
+from bot.store.jobs import JobStore
+from bot.store.lease import LeaseStore
+from bot.store.ledger import LedgerStore
+from bot.store.people import PeopleStore
+from bot.vendors.base import VideoVendor
+
+
+@dataclass(frozen=True)
+class Stores:
+    jobs: JobStore
+    drafts: DraftStore
+    people: PeopleStore
+    ledger: LedgerStore
+    hosting: HostingStore
+    lease: LeaseStore
+
+    @classmethod
+    def on(cls, db: Database) -> Stores:
+        return cls(
+            jobs=JobStore(db),
+            drafts=DraftStore(db),
+            people=PeopleStore(db),
+            ledger=LedgerStore(db),
+            hosting=HostingStore(db),
+            lease=LeaseStore(db),
+        )
+
+
+def build_services(
+    settings: Settings,
+    stores: Stores,
+    vendors: Mapping[str, VideoVendor],
+    notifier: JobNotifier,
+    alerts: OperatorAlerts,
+    *,
+    clock: Clock,
+    languages: tuple[str, ...],
+    wake_worker: Callable[[], None],
+) -> Services:
+    """Every service, wired to the stores, the vendors (the first is the card's) and Telegram."""
+    primary = vendors[settings.vendor[0]]
+    capabilities = {name: vendor.capabilities for name, vendor in vendors.items()}
+    job_timeout_seconds = settings.job_timeout_minutes * 60
+    media = MediaLibrary(
+        settings.media_dir / "photos",
+        stores.hosting,
+        public_base_url=str(settings.public_base_url) if settings.public_base_url else None,
+        clock=clock,
+    )
+    jobs = JobService(
+        stores.jobs,
+        vendors,
+        notifier,
+        media,
+        alerts,
+        JobPolicy(
+            job_timeout_seconds=job_timeout_seconds,
+            upload_limit_bytes=settings.upload_limit_bytes,
+            media_dir=settings.media_dir,
+            poll_interval_override=settings.poll_interval_seconds,
+        ),
+        clock,
+    )
+    jobs.on_due(wake_worker)
+    allowlist = settings.allowed_user_ids
+    credits = CreditsService(
+        stores.ledger,
+        stores.people,
+        prices=settings.prices,
+        quotas=settings.quotas,
+        packs=settings.star_packs,
+        access=AccessPolicy(
+            admins=frozenset(settings.admin_user_ids),
+            allowlist=frozenset(allowlist) if allowlist is not None else None,
+        ),
+        clock=clock,
+    )
+    drafts = DraftService(
+        stores.drafts,
+        stores.jobs,
+        stores.people,
+        credits,
+        capabilities,
+        vendor=primary.name,
+        can_host_photos=media.can_host,
+        job_timeout_seconds=job_timeout_seconds,
+        clock=clock,
+        on_job_created=wake_worker,
+    )
+    follow_ups = FollowUpService(
+        stores.jobs,
+        credits,
+        capabilities,
+        job_timeout_seconds=job_timeout_seconds,
+        clock=clock,
+        on_job_created=wake_worker,
+    )
+    return Services(
+        drafts=drafts,
+        jobs=jobs,
+        follow_ups=follow_ups,
+        credits=credits,
+        people=PeopleService(stores.people, primary.capabilities, languages, clock),
+        media=media,
+        capabilities=primary.capabilities,
+        support_contact=settings.support_contact,
+    )
