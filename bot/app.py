@@ -14,6 +14,7 @@ import httpx
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
 from bot.compose import Stores, build_services
 from bot.config import Settings
@@ -26,6 +27,7 @@ from bot.telegram.context import BotData
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.i18n import CATALOGS
 from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.updates import TolerantBot
 from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor
 from bot.vendors.registry import build_vendors
@@ -39,17 +41,22 @@ TelegramApp = Application[Any, Any, Any, Any, BotData, Any]
 
 def build_telegram(settings: Settings) -> TelegramApp:
     root = settings.telegram_api_root
-    context_types = ContextTypes(bot_data=BotData)
+    bot = TolerantBot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=f"{root}/bot",
+        base_file_url=f"{root}/file/bot",
+        local_mode=settings.telegram_local_mode,
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(
+            connection_pool_size=1, read_timeout=settings.telegram_poll_timeout_seconds + 10
+        ),
+        rate_limiter=AIORateLimiter(max_retries=3),
+    )
     return (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
-        .local_mode(settings.telegram_local_mode)
-        .context_types(context_types)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .bot(bot)
+        .context_types(ContextTypes(bot_data=BotData))
         .concurrent_updates(8)
-        .get_updates_read_timeout(settings.telegram_poll_timeout_seconds + 10)
         .build()
     )
 

@@ -124,4 +124,5 @@ def build_services(
         media=media,
         capabilities=primary.capabilities,
         support_contact=settings.support_contact,
+        alerts=alerts,
     )

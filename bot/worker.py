@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 IDLE_TICK_SECONDS = 1.0
 SWEEP_EVERY_SECONDS = 3600.0
+MAX_TICK_REST_SECONDS = 60.0
 
 
 class Worker:
@@ -25,6 +26,7 @@ class Worker:
         self._grace_seconds = grace_seconds
         self._stopping = False
         self._wake = asyncio.Event()
+        self._stopped = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._loop_task: asyncio.Task[None] | None = None
         self._next_sweep_at = 0.0
@@ -44,6 +46,7 @@ class Worker:
         rather than risk a second submit.
         """
         self._stopping = True
+        self._stopped.set()
         self._wake.set()
         if self._loop_task is not None:
             await self._loop_task
@@ -59,12 +62,19 @@ class Worker:
         return self._loop_task is not None and not self._loop_task.done()
 
     async def _run(self) -> None:
+        failures = 0
         while not self._stopping:
             try:
                 await self._tick()
+                await self._sleep_until_due()
+                failures = 0
             except Exception:
-                log.exception("worker tick failed; continuing")
-            await self._sleep_until_due()
+                failures += 1
+                rest = min(MAX_TICK_REST_SECONDS, IDLE_TICK_SECONDS * 2.0**failures)
+                log.exception("worker tick failed; trying again in %.0f s", rest)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(rest):
+                        await self._stopped.wait()
 
     async def _tick(self) -> None:
         await self._jobs.expire_overdue()

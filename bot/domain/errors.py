@@ -129,3 +129,7 @@ class DeliveryTooLargeError(Exception):
 
 class InvalidCallbackError(Exception):
     """A vendor callback that fails its signature or shape check; it changes nothing."""
+
+
+class StorageError(Exception):
+    """The database could not read or write (disk full, file damaged, writes refused)."""

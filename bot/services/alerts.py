@@ -1,4 +1,7 @@
-"""Operator alerts: vendor auth and balance trouble, said once per vendor and kind an hour."""
+"""Operator alerts: vendor auth and balance trouble, failing storage, failing handlers.
+
+Each kind is said at most once an hour; every occurrence is logged.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +19,24 @@ class OperatorAlerts:
     def __init__(self, sink: AlertSink | None, clock: Clock) -> None:
         self._sink = sink
         self._clock = clock
-        self._last_sent: dict[tuple[str, FailureKind], float] = {}
+        self._last_sent: dict[str, float] = {}
 
     async def vendor_problem(self, vendor: str, kind: FailureKind, message: str) -> None:
         log.error("vendor %s needs the operator (%s): %s", vendor, kind, message)
+        what = "refuses the API key" if kind is FailureKind.AUTH else "is out of balance"
+        await self._send(f"vendor:{vendor}:{kind.value}", f"⚠️ Vendor {vendor} {what}: {message}")
+
+    async def trouble(self, kind: str, message: str) -> None:
+        """Something the operator must look at (storage failing, a handler failing)."""
+        await self._send(kind, f"⚠️ {message}")
+
+    async def _send(self, key: str, text: str) -> None:
         now = self._clock()
-        last = self._last_sent.get((vendor, kind))
+        last = self._last_sent.get(key)
         if self._sink is None or (last is not None and now - last < ALERT_COOLDOWN_SECONDS):
             return
-        self._last_sent[(vendor, kind)] = now
-        what = "refuses the API key" if kind is FailureKind.AUTH else "is out of balance"
+        self._last_sent[key] = now
         try:
-            await self._sink.send_alert(f"⚠️ Vendor {vendor} {what}: {message}")
+            await self._sink.send_alert(text)
         except Exception:
             log.exception("could not send the operator alert")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.capabilities import Capabilities
+from bot.services.alerts import OperatorAlerts
 from bot.services.credits import CreditsService
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
@@ -25,3 +26,4 @@ class Services:
     media: MediaLibrary
     capabilities: Capabilities  # the first configured vendor's: what the card and /help offer
     support_contact: str
+    alerts: OperatorAlerts

@@ -106,19 +106,17 @@ class Delivery:
             self.discard_video(job)
             await self._moves.fail(job, JobState.DELIVERING, FailureKind.DELIVERY, str(exc))
             return
-        delivered = await self._moves.finish(
+        # Telegram has the video: from here on only the store is retried, never the upload.
+        await self._moves.finish(
             job,
             JobState.DELIVERING,
             JobState.DELIVERED,
-            tell=False,
             file_id=delivered_video.file_id if delivered_video else None,
             result_message_id=delivered_video.message_id if delivered_video else None,
             video_path=None,
         )
         self.discard_video(job)
         log.info("job %s: delivered", job.id)
-        if delivered:
-            await self._moves.notify(delivered)
 
     def discard_video(self, job: Job) -> None:
         self._video(job).unlink(missing_ok=True)

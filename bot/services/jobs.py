@@ -16,7 +16,7 @@ from bot.services.alerts import OperatorAlerts
 from bot.services.delivery import Delivery
 from bot.services.media import MediaLibrary
 from bot.services.ports import Clock, JobNotifier
-from bot.services.steps import JobMoves, Later
+from bot.services.steps import JobMoves, Later, Troubles, Unsaved
 from bot.store.jobs import JobChanges, JobStore
 from bot.vendors.base import VideoVendor
 
@@ -74,6 +74,9 @@ class JobService:
         }
         self._on_due: Callable[[], None] | None = None
         self._health: dict[str, str] = {}
+        # A job in trouble rests like a poll, at least a second and at most five to start with.
+        first_rest = min(5.0, max(1.0, policy.poll_interval_override or 5.0))
+        self._troubles = Troubles(first_rest, policy.max_backoff_seconds)
 
     def vendor_health(self) -> dict[str, str]:
         """Each vendor's last answer: "ok", or what went wrong ("unknown" before any call)."""
@@ -110,13 +113,38 @@ class JobService:
         return self._media.sweep()
 
     async def due(self, *, limit: int, exclude: set[int]) -> list[Job]:
-        return await self._store.due(self._clock(), limit=limit, exclude=exclude)
+        resting = self._troubles.resting(self._clock())
+        return await self._store.due(self._clock(), limit=limit, exclude=exclude | resting)
 
     async def next_action_at(self, *, exclude: set[int]) -> float | None:
-        return await self._store.next_action_at(exclude=exclude)
+        resting = self._troubles.resting(self._clock())
+        found = await self._store.next_action_at(exclude=exclude | resting)
+        back = self._troubles.next_back(self._clock())
+        return min((at for at in (found, back) if at is not None), default=None)
 
     async def advance(self, job: Job) -> None:
-        """Take the one step a due job is waiting for; a step that says `Later` waits."""
+        """Take the one step a due job is waiting for; a step that says `Later` waits.
+
+        A step that fails for any other reason (storage failing, a bug) rests the job in
+        memory, exponentially longer each time; a move the store could not write is written
+        again after the rest instead of taking the step again.
+        """
+        try:
+            unsaved = self._troubles.unsaved(job.id)
+            if unsaved is not None:
+                await unsaved()
+            else:
+                await self._step(job)
+        except Unsaved as failed:
+            log.warning("job %s: %s; trying the write again later", job.id, failed.__cause__)
+            self._troubles.rest(job.id, self._clock(), retry=failed.retry)
+        except Exception:
+            log.exception("job %s: step failed; resting it", job.id)
+            self._troubles.rest(job.id, self._clock())
+        else:
+            self._troubles.clear(job.id)
+
+    async def _step(self, job: Job) -> None:
         step = self._steps.get(job.state)
         if step is None:
             return

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Unpack
 
-from bot.domain.errors import VendorError, VendorRateLimitedError
+from bot.domain.errors import StorageError, VendorError, VendorRateLimitedError
 from bot.domain.jobs import Job, JobState
 from bot.domain.status import FailureKind
 from bot.services.ports import Clock, JobNotifier
@@ -35,6 +35,19 @@ class Later(Exception):
         return cls(error.message, retry_after=retry_after)
 
 
+class Unsaved(Exception):
+    """A move the store could not write; `retry` writes it again, without asking anyone.
+
+    The vendor's (or Telegram's) answer that led to the move is kept in `retry`, so the step
+    is not taken again while storage fails: a vendor is not asked twice about an answer the
+    bot could not store, and a video Telegram accepted is not sent again.
+    """
+
+    def __init__(self, job_id: int, retry: Callable[[], Awaitable[object]]) -> None:
+        super().__init__(f"job {job_id}: the move could not be stored")
+        self.retry = retry
+
+
 class JobMoves:
     """Moves jobs through the store's guarded updates and shows each move the person."""
 
@@ -53,7 +66,14 @@ class JobMoves:
         **changes: Unpack[JobChanges],
     ) -> Job | None:
         """Move an unfinished job on; None when it was no longer where `expected` says."""
-        moved = await self._store.transition(job.id, expected, new, now=self._clock(), **changes)
+        try:
+            moved = await self._store.transition(
+                job.id, expected, new, now=self._clock(), **changes
+            )
+        except StorageError as error:
+            raise Unsaved(
+                job.id, lambda: self.move(job, expected, new, tell=tell, **changes)
+            ) from error
         if moved and tell:
             await self.notify(moved)
         return moved
@@ -68,7 +88,12 @@ class JobMoves:
         **changes: Unpack[JobChanges],
     ) -> Job | None:
         """End a job, settling its credits in the same transaction."""
-        ended = await self._store.finish(job.id, expected, end, now=self._clock(), **changes)
+        try:
+            ended = await self._store.finish(job.id, expected, end, now=self._clock(), **changes)
+        except StorageError as error:
+            raise Unsaved(
+                job.id, lambda: self.finish(job, expected, end, tell=tell, **changes)
+            ) from error
         if ended and tell:
             await self.notify(ended)
         return ended
@@ -85,3 +110,44 @@ class JobMoves:
             return
         if sent is not None:
             await self._store.set_status_message(job.id, sent)
+
+
+class Troubles:
+    """Jobs whose last step failed unexpectedly, resting in memory (storage may be failing).
+
+    The rest starts at `first` seconds and doubles to `ceiling`, so a failing disk costs a
+    few attempts a minute, not a loop; a job whose move could not be stored keeps the move.
+    """
+
+    def __init__(self, first: float, ceiling: float) -> None:
+        self._first = first
+        self._ceiling = ceiling
+        self._until: dict[int, float] = {}
+        self._failures: dict[int, int] = {}
+        self._unsaved: dict[int, Callable[[], Awaitable[object]]] = {}
+
+    def rest(
+        self, job_id: int, now: float, *, retry: Callable[[], Awaitable[object]] | None = None
+    ) -> None:
+        failures = self._failures.get(job_id, 0) + 1
+        self._failures[job_id] = failures
+        delay = min(self._ceiling, self._first * 2.0 ** (failures - 1))
+        self._until[job_id] = now + delay
+        if retry is not None:
+            self._unsaved[job_id] = retry
+
+    def clear(self, job_id: int) -> None:
+        self._until.pop(job_id, None)
+        self._failures.pop(job_id, None)
+        self._unsaved.pop(job_id, None)
+
+    def unsaved(self, job_id: int) -> Callable[[], Awaitable[object]] | None:
+        """The move to write again before anything else is done for this job."""
+        return self._unsaved.get(job_id)
+
+    def resting(self, now: float) -> set[int]:
+        return {job_id for job_id, until in self._until.items() if until > now}
+
+    def next_back(self, now: float) -> float | None:
+        """When the first job still resting may be tried again."""
+        return min((until for until in self._until.values() if until > now), default=None)

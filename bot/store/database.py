@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.errors import StorageError
 from bot.domain.jobs import ChatPlace
 from bot.store.migrations import migrate
 
@@ -31,6 +33,7 @@ class Database:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        self._last_write_failed = False
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -64,16 +67,24 @@ class Database:
                 await self._connection.execute("BEGIN IMMEDIATE")
                 yield self._connection
                 await self._connection.commit()
-            except BaseException:
+            except BaseException as error:
                 await asyncio.shield(self._abandon())
+                if isinstance(error, sqlite3.Error):
+                    self._last_write_failed = True
+                    raise StorageError(f"database write failed: {error}") from error
                 raise
+            self._last_write_failed = False
 
     async def _abandon(self) -> None:
-        await self._connection.execute("SELECT 1")  # runs after anything still queued
-        if self._connection.in_transaction:
-            await self._connection.rollback()
+        with contextlib.suppress(sqlite3.Error):
+            await self._connection.execute("SELECT 1")  # runs after anything still queued
+            if self._connection.in_transaction:
+                await self._connection.rollback()
 
     async def healthy(self) -> bool:
+        """Reads answer and the last write went through."""
+        if self._last_write_failed:
+            return False
         try:
             async with self.read() as conn:
                 cursor = await conn.execute("SELECT 1")
@@ -84,7 +95,10 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
-            yield self._connection
+            try:
+                yield self._connection
+            except sqlite3.Error as error:
+                raise StorageError(f"database read failed: {error}") from error
 
     async def one(self, query: str, params: Iterable[object] = ()) -> sqlite3.Row | None:
         """The first row a read finds, if any."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -14,10 +15,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain.errors import StaleButtonError
+from bot.domain.errors import StaleButtonError, StorageError
 from bot.telegram import admin, commands, followups, money, photos, wizard
 from bot.telegram.context import BotContext, Turn, on_update
-from bot.telegram.i18n import CATALOGS, t
+from bot.telegram.i18n import CATALOGS, language_for, t
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +102,31 @@ async def publish_commands(application: Application, *, credits: bool) -> None: 
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    log.error("an update could not be handled", exc_info=context.error)
-    if isinstance(update, Update) and update.callback_query is not None:
-        try:
-            await update.callback_query.answer()
-        except Exception:
-            log.debug("could not answer the callback after an error")
+    """An update that failed: one log line, the person told, the operator alerted once an hour."""
+    error = context.error
+    if not isinstance(update, Update):
+        log.error("background error: %s: %s", type(error).__name__, error)
+        log.debug("traceback", exc_info=error)
+        return
+    log.error(
+        "update %s could not be handled: %s: %s", update.update_id, type(error).__name__, error
+    )
+    log.debug("traceback of update %s", update.update_id, exc_info=error)
+    storage = isinstance(error, StorageError)
+    found = context.bot_data.services
+    if found is not None:
+        await found.alerts.trouble(
+            "storage" if storage else "handler",
+            f"{'The database is failing' if storage else 'A handler failed'}: "
+            f"{type(error).__name__}: {error}",
+        )
+    user = update.effective_user
+    language = language_for(user.language_code if user else None)  # the database may be down
+    text = t(language, "error.storage" if storage else "error.internal")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif isinstance(update.effective_message, Message):
+            await update.effective_message.reply_text(text)
+    except TelegramError:
+        log.debug("could not tell the person about the error")

@@ -9,6 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.telegram.updates import readable
+
 log = logging.getLogger(__name__)
 
 
@@ -16,7 +18,7 @@ def update_feeder(application: Application) -> Callable[[Any], Awaitable[None]]:
     """Put each posted update on the application's queue, as polling would."""
 
     async def feed(data: Any) -> None:
-        update = Update.de_json(data, application.bot)
+        update = Update.de_json(readable(data, application.bot), application.bot)
         await application.update_queue.put(update)
 
     return feed

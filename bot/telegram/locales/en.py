@@ -116,6 +116,8 @@ MESSAGES: dict[str, str] = {
     ),
     "invalid.extra": "{vendor} does not offer: {value}.",
     "card.cost": "💳 Costs {price} credits · you have {balance}",
+    "error.storage": "I can't save anything right now; please try again in a few minutes.",
+    "error.internal": "Something went wrong on my side and nothing was changed. Please try again.",
     "refusal.generic": "That cannot be done right now.",
     "refusal.banned": "You are not allowed to use this bot.",
     "refusal.not_allowed": (

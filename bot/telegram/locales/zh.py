@@ -100,6 +100,8 @@ MESSAGES: dict[str, str] = {
     ),
     "invalid.extra": "{vendor} 不提供：{value}。",
     "card.cost": "💳 花费 {price} 点 · 你有 {balance} 点",
+    "error.storage": "我现在无法保存任何内容，请几分钟后再试。",
+    "error.internal": "我这边出了点问题，什么都没有改变。请再试一次。",
     "refusal.generic": "现在无法这样做。",
     "refusal.banned": "你不能使用这个机器人。",
     "refusal.not_allowed": "这是私人机器人。请联系管理员添加你：你的 Telegram id 是 {user_id}。",

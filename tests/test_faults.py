@@ -1,0 +1,111 @@
+"""Faults from outside: storage that stops writing, an update the library cannot read."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.app import BotRuntime
+from bot.config import Settings
+from tests.fakes.telegram import FakeTelegram, TgChat
+from tests.fakes.uniall import FakeUniAll, completed, in_progress
+from tests.support.harness import BOB, OffsetClock, Person, job_rows
+
+STORAGE_DOWN = "I can't save anything right now; please try again in a few minutes."
+
+
+def refuse_writes(database_path: Path) -> None:
+    """Make every write to the bot's tables fail, as a full or read-only disk would."""
+    with sqlite3.connect(database_path) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        for table in tables:
+            for operation in ("INSERT", "UPDATE", "DELETE"):
+                connection.execute(
+                    f"CREATE TRIGGER refuse_{table}_{operation.lower()} BEFORE {operation} "
+                    f"ON {table} BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END"
+                )
+
+
+def accept_writes(database_path: Path) -> None:
+    with sqlite3.connect(database_path) as connection:
+        names = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'refuse_%'"
+            )
+        ]
+        for name in names:
+            connection.execute(f"DROP TRIGGER {name}")
+
+
+async def test_failing_storage_backs_off_answers_people_and_recovers(
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    database_path: Path,
+    settings_for: Callable[..., Settings],
+    clock: OffsetClock,
+) -> None:
+    admins = TgChat.private(BOB)
+    telegram.add_chat(admins)
+    uniall.script = [in_progress(40)]
+    settings = settings_for(admin_chat_id=admins.id)
+    async with BotRuntime(settings, clock=clock) as runtime:
+        card = await alice.say("/video a lighthouse in fog")
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(uniall.polls) >= 2)
+        task_id = next(iter(uniall.tasks))
+
+        refuse_writes(database_path)
+        polls_before = len(uniall.polls)
+        reply = await alice.say("/video a second lighthouse")
+        assert reply.text == STORAGE_DOWN
+        window = 6.0
+        await asyncio.sleep(window)  # a rate needs a window of time
+        polls = len(uniall.polls) - polls_before
+        assert polls * 60 / window < 20, f"{polls} polls in {window} s while storage failed"
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"http://127.0.0.1:{runtime.http_port}/healthz")
+        assert (health.status_code, health.json()["database"]) == (503, "failing")
+        alerts = [m.text or "" for m in telegram.messages(admins.id)]
+        assert len([a for a in alerts if "database" in a.lower()]) == 1, alerts
+
+        accept_writes(database_path)
+        uniall.tasks[task_id].script.append(completed())
+        await telegram.wait_for(
+            lambda: [row["state"] for row in job_rows(database_path)] == ["delivered"],
+            timeout=30,
+        )
+        videos = [m for m in telegram.messages(alice.chat.id) if m.kind == "video"]
+        assert len(videos) == 1
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"http://127.0.0.1:{runtime.http_port}/healthz")
+        assert health.json()["database"] == "ok"
+
+
+async def test_an_unreadable_update_between_two_good_ones_is_skipped(
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A newer Bot API than the library knows: the update is logged once and passed over."""
+    alice.send("/help")
+    telegram.push_raw_update({"message": {"message_id": 77, "text": "no chat, no date"}})
+    alice.send("/start")
+    replies = await telegram.wait_for(
+        lambda: telegram.texts(alice.chat.id) if len(telegram.texts(alice.chat.id)) >= 2 else None
+    )
+    assert "/video" in replies[0]
+    assert "Alice" in replies[1]
+    await telegram.wait_for(lambda: telegram.pending_updates == 0 or None)
+    unreadable = [r for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert len(unreadable) == 1
+    assert len(unreadable[0].getMessage().splitlines()) == 1
