@@ -10,7 +10,21 @@ from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import ALICE, TOKEN, VENDOR_KEY, OffsetClock, Person, make_settings
+from tests.support.harness import (
+    ALICE,
+    TOKEN,
+    VENDOR_KEY,
+    OffsetClock,
+    Person,
+    make_settings,
+    pin_to_midday,
+)
+
+MIDDAY = "midday: run with the bot's clock at the next 12:00 UTC, never straddling midnight"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MIDDAY)
 
 
 @pytest.fixture
@@ -31,8 +45,12 @@ def database_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def clock() -> OffsetClock:
-    return OffsetClock()
+def clock(request: pytest.FixtureRequest) -> OffsetClock:
+    """The bot's clock; a test (or module) marked `midday` starts at the next 12:00 UTC."""
+    clock = OffsetClock()
+    if request.node.get_closest_marker("midday") is not None:
+        pin_to_midday(clock)
+    return clock
 
 
 @pytest.fixture
@@ -47,10 +65,24 @@ def settings_for(
 
 
 @pytest.fixture
-async def bot(
+def start_bot(
     settings_for: Callable[..., Settings], clock: OffsetClock
-) -> AsyncIterator[BotRuntime]:
-    async with BotRuntime(settings_for(), clock=clock) as runtime:
+) -> Callable[..., BotRuntime]:
+    """The bot on the fakes and the test's clock: `async with start_bot(**overrides) as runtime:`.
+
+    Overrides are Settings fields; another vendor's fake comes in with `**fake.bot_settings()`.
+    Start it twice in a row to restart the bot on the same database.
+    """
+
+    def start(**overrides: Any) -> BotRuntime:
+        return BotRuntime(settings_for(**overrides), clock=clock)
+
+    return start
+
+
+@pytest.fixture
+async def bot(start_bot: Callable[..., BotRuntime]) -> AsyncIterator[BotRuntime]:
+    async with start_bot() as runtime:
         yield runtime
 
 

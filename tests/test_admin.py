@@ -13,38 +13,35 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll, failed, http_error, in_progress, queued
 from tests.support.credits import (
     ADMIN_CHAT_ID,
     ADMIN_ONLY,
+    CREDITS,
     admin,
     balance_text,
     bob,
     create,
-    credit_settings,
     history_line,
-    pin_to_midday,
-    quiet,
     status_containing,
     text_of,
     wait_state,
 )
-from tests.support.harness import ALICE, BOB, OffsetClock, Person, job_rows
+from tests.support.harness import ALICE, BOB, OffsetClock, Person, job_rows, settle
+
+pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
 BANNED = "You are not allowed to use this bot."
 
 
 async def test_grant_adds_credits_and_only_for_admins(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
 ) -> None:
-    pin_to_midday(clock)
     olga, bob_dm = admin(telegram), bob(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(bob_dm, f"/grant {BOB.id} 1000") == ADMIN_ONLY
         assert await text_of(bob_dm, "/balance") == balance_text(30, 0, 30)
 
@@ -58,14 +55,13 @@ async def test_grant_adds_credits_and_only_for_admins(
 
 
 async def test_ban_and_unban_only_for_admins(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
     olga, bob_dm = admin(telegram), bob(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         # Bob cannot ban Alice: she goes on making videos.
         assert await text_of(bob_dm, f"/ban {ALICE.id}") == ADMIN_ONLY
         _, answer = await create(alice, "still allowed")
@@ -85,14 +81,12 @@ async def test_ban_and_unban_only_for_admins(
 
 
 async def test_allow_only_for_admins(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
-    clock: OffsetClock,
 ) -> None:
     olga, bob_dm = admin(telegram), bob(telegram)
     not_allowed = f"This bot is private. Ask its admin to add you: your Telegram id is {BOB.id}."
-    settings = credit_settings(settings_for, free_credits_per_day=30, allowed_user_ids=())
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, allowed_user_ids=()):
         assert await text_of(bob_dm, "/video hello") == not_allowed
         assert await text_of(bob_dm, f"/allow {BOB.id}") == ADMIN_ONLY
         assert await text_of(bob_dm, "/video hello") == not_allowed
@@ -103,16 +97,14 @@ async def test_allow_only_for_admins(
 
 
 async def test_stats_after_a_delivered_and_a_failed_job(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(olga, "/stats") == (
             "📊 Today (UTC)\nJobs: —\nSuccess rate: —\nCredits spent: 0\nFailures: —"
         )
@@ -130,7 +122,7 @@ async def test_stats_after_a_delivered_and_a_failed_job(
 
 
 async def test_jobs_lists_unfinished_jobs_with_their_age(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
@@ -139,7 +131,7 @@ async def test_jobs_lists_unfinished_jobs_with_their_age(
 ) -> None:
     olga = admin(telegram)
     uniall.script = [queued(), in_progress(10)]  # stays running
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(olga, "/jobs") == "No unfinished jobs."
         await create(alice, "a job that takes its time")
         await wait_state(telegram, database_path, 1, "running")
@@ -154,15 +146,13 @@ async def test_jobs_lists_unfinished_jobs_with_their_age(
 
 
 async def test_refund_gives_a_job_back_and_history_says_so(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         await create(alice, "a refunded video")
         await wait_state(telegram, database_path, 1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
@@ -184,17 +174,15 @@ async def test_refund_gives_a_job_back_and_history_says_so(
 
 
 async def test_refund_of_a_failed_job_returns_nothing_more(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
     uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card, _ = await create(alice, "a failed video")
         await status_containing(alice, card, "failed")
         await wait_state(telegram, database_path, 1, "failed")
@@ -220,19 +208,17 @@ async def test_refund_of_a_failed_job_returns_nothing_more(
     ],
 )
 async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
     status: int,
     kind: str,
     alert: str,
 ) -> None:
     uniall.submit_faults = [http_error(status), http_error(status)]
-    settings = credit_settings(settings_for, free_credits_per_day=30, admin_chat_id=ADMIN_CHAT_ID)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, admin_chat_id=ADMIN_CHAT_ID):
         first, _ = await create(alice, "the first job")
         await wait_state(telegram, database_path, 1, "failed")
         second, _ = await create(alice, "the second job")
@@ -240,7 +226,7 @@ async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
         for card in (first, second):
             text = await status_containing(alice, card, "failed")
             assert "UniAll is not available right now. The operator has been told" in text
-        await quiet(telegram)
+        await settle(telegram)
 
         assert uniall.submit_attempts == 2
         assert [row["failure_kind"] for row in job_rows(database_path)] == [kind] * 2

@@ -13,12 +13,13 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import pytest
+
 from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll, delay, failed, in_progress, queued
 from tests.support.credits import (
-    DAY,
+    CREDITS,
     PRICE,
     admin,
     balance_text,
@@ -26,32 +27,30 @@ from tests.support.credits import (
     card_showing,
     cost_line,
     create,
-    credit_settings,
     history_line,
     open_card,
-    pin_to_midday,
     refusal,
     status_containing,
     text_of,
     wait_state,
 )
 from tests.support.group import member
-from tests.support.harness import ALICE, BOB, OffsetClock, Person, job_rows
+from tests.support.harness import ALICE, BOB, DAY, OffsetClock, Person, job_rows
+
+pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
 NOT_ALLOWED_BOB = f"This bot is private. Ask its admin to add you: your Telegram id is {BOB.id}."
 BANNED = "You are not allowed to use this bot."
 
 
 async def test_delivery_captures_the_price_and_a_failed_video_costs_nothing(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
 
         card = await open_card(alice, "a hot air balloon over vineyards")
@@ -81,14 +80,12 @@ async def test_delivery_captures_the_price_and_a_failed_video_costs_nothing(
 
 
 async def test_the_card_price_follows_the_options_and_is_what_the_job_reserves(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=100), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=100):
         card = await open_card(alice, "a heron taking off")
         assert cost_line(10, 100) in (card.text or "").split("\n\n")
         for label, price in (("1080p", 15), ("Silent", 12), ("Quality", 36)):
@@ -102,16 +99,15 @@ async def test_the_card_price_follows_the_options_and_is_what_the_job_reserves(
 
 
 async def test_an_expired_job_gives_its_credits_back(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
     clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
     uniall.script = [queued(), in_progress(10)]
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card, _ = await create(alice, "a glacier calving into the sea")
         await telegram.wait_for(lambda: len(uniall.polls) >= 2)
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
@@ -125,23 +121,16 @@ async def test_an_expired_job_gives_its_credits_back(
 
 
 async def test_a_cancelled_job_gives_its_credits_back(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
     # One vendor call at a time, and the first submit hangs: the second job stays queued.
     uniall.submit_faults = [delay(8.0)]
-    settings = credit_settings(
-        settings_for,
-        free_credits_per_day=30,
-        max_concurrent_vendor_calls=1,
-        vendor_timeout_seconds=10.0,
-    )
-    async with BotRuntime(settings, clock=clock):
+    one_call_at_a_time = {"max_concurrent_vendor_calls": 1, "vendor_timeout_seconds": 10.0}
+    async with start_bot(**CREDITS, free_credits_per_day=30, **one_call_at_a_time):
         await create(alice, "a slow first job")
         await telegram.wait_for(lambda: uniall.submit_attempts == 1)
         second, _ = await create(alice, "a second job to cancel")
@@ -157,14 +146,13 @@ async def test_a_cancelled_job_gives_its_credits_back(
 
 
 async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
     clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=10), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=10):
         await create(alice, "a lantern festival")
         await wait_state(telegram, database_path, 1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(0, 0, 10)
@@ -190,15 +178,13 @@ async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
 
 
 async def test_two_taps_racing_for_the_last_credits_make_one_job(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
     in_group = member(telegram, ALICE, TgChat.group(-1005678, "Film club"))
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=10), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=10):
         cards = [
             await open_card(alice, "a fox in the snow"),
             await in_group.say("/video@veo_test_bot a fox in the rain"),
@@ -223,16 +209,14 @@ async def test_two_taps_racing_for_the_last_credits_make_one_job(
 
 
 async def test_the_daily_cap_stops_everyone_until_midnight_utc(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
     clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    pin_to_midday(clock)
     bob_dm = bob(telegram)
-    settings = credit_settings(settings_for, free_credits_per_day=30, daily_credit_cap=15)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, daily_credit_cap=15):
         await create(alice, "a windmill at dusk")
         await wait_state(telegram, database_path, 1, "delivered")
 
@@ -256,16 +240,14 @@ async def test_the_daily_cap_stops_everyone_until_midnight_utc(
 
 
 async def test_at_most_n_unfinished_jobs_per_person(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
     uniall.script = [queued(), in_progress(10)]  # stays running
-    settings = credit_settings(settings_for, free_credits_per_day=100, max_active_jobs_per_user=2)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=100, max_active_jobs_per_user=2):
         await create(alice, "first of three")
         await create(alice, "second of three")
         card = await open_card(alice, "third of three")
@@ -286,14 +268,13 @@ async def test_at_most_n_unfinished_jobs_per_person(
 
 
 async def test_a_cooldown_between_jobs(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
     clock: OffsetClock,
     database_path: Path,
 ) -> None:
-    settings = credit_settings(settings_for, free_credits_per_day=100, cooldown_seconds=60)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=100, cooldown_seconds=60):
         await create(alice, "a first video")
         card = await open_card(alice, "a second video")
         answer = await alice.press(card, "Create video")
@@ -311,19 +292,17 @@ async def test_a_cooldown_between_jobs(
 
 
 async def test_an_allowlisted_bot_turns_a_stranger_away_until_an_admin_allows_them(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
     bob_dm, olga = bob(telegram), admin(telegram)
     # Open to everyone first: Bob opens a card. Then the operator restarts the bot allowlisted.
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(bob_dm, "a stranger's video")
 
-    private = credit_settings(settings_for, free_credits_per_day=30, allowed_user_ids=(ALICE.id,))
-    async with BotRuntime(private, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, allowed_user_ids=(ALICE.id,)):
         answer = await bob_dm.press(card, "Create video")
         assert refusal(answer) == (NOT_ALLOWED_BOB, True)
         assert await text_of(bob_dm, "/video a stranger's video") == NOT_ALLOWED_BOB
@@ -342,14 +321,13 @@ async def test_an_allowlisted_bot_turns_a_stranger_away_until_an_admin_allows_th
 
 
 async def test_a_banned_person_is_refused_until_unbanned(
-    settings_for: Callable[..., Settings],
+    start_bot: Callable[..., BotRuntime],
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
     database_path: Path,
 ) -> None:
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(alice, "a banned video")
         assert await text_of(olga, f"/ban {ALICE.id}") == f"{ALICE.id} is banned."
 

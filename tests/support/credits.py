@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
-from tests.support.harness import BOB, OffsetClock, Person, job_rows
+from tests.support.harness import BOB, Person, job_rows
 
-DAY = 86400.0
 OLGA = TgUser(id=4242, first_name="Olga", language_code="en")  # the operator in these tests
 ADMIN_CHAT_ID = -100777
 PRICE = 10  # Fast · 720p · 8 s · with sound, the default card, at the default prices
@@ -53,21 +48,8 @@ def admin(telegram: FakeTelegram) -> Person:
     return dm(telegram, OLGA)
 
 
-def pin_to_midday(clock: OffsetClock) -> float:
-    """Move the bot's clock to the next 12:00 UTC, so a test never straddles midnight."""
-    now = time.time()
-    midday = now - (now % DAY) + DAY / 2
-    if midday < now:
-        midday += DAY
-    clock.offset = midday - now
-    return midday
-
-
-def credit_settings(settings_for: Callable[..., Settings], **overrides: Any) -> Settings:
-    """Settings with credits on and the operator Olga as the only admin."""
-    values: dict[str, Any] = {"credits_enabled": True, "admin_user_ids": (OLGA.id,)}
-    values.update(overrides)
-    return settings_for(**values)
+# Settings overrides for `start_bot`: credits on and the operator Olga as the only admin.
+CREDITS: dict[str, Any] = {"credits_enabled": True, "admin_user_ids": (OLGA.id,)}
 
 
 async def text_of(person: Person, text: str) -> str:
@@ -114,12 +96,6 @@ async def status_containing(person: Person, card: SentMessage, text: str) -> str
         return current if text in current else None
 
     return await person.telegram.wait_for(shown)
-
-
-async def quiet(telegram: FakeTelegram, seconds: float = 0.4) -> None:
-    """Wait until the bot has fetched every queued update, then give its handlers a moment."""
-    await telegram.wait_for(lambda: telegram.pending_updates == 0)
-    await asyncio.sleep(seconds)
 
 
 def refusal(answer: dict[str, Any]) -> tuple[str, bool]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -28,6 +30,19 @@ class OffsetClock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+
+DAY = 86400.0
+
+
+def pin_to_midday(clock: OffsetClock) -> float:
+    """Move the clock to the next 12:00 UTC, so a test never straddles midnight."""
+    now = time.time()
+    midday = now - (now % DAY) + DAY / 2
+    if midday < now:
+        midday += DAY
+    clock.offset = midday - now
+    return midday
 
 
 def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) -> Settings:
@@ -88,6 +103,21 @@ class Person:
 
     def current(self, message: SentMessage) -> SentMessage:
         return self.telegram.message(self.chat.id, message.message_id)
+
+    async def sees(self, message: SentMessage, text: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has edited `message` to read exactly `text`; fail with the diff."""
+        with contextlib.suppress(AssertionError):
+            await self.telegram.wait_for(lambda: self.current(message).text == text, timeout)
+        assert self.current(message).text == text
+
+
+async def settle(telegram: FakeTelegram, seconds: float = 0.4) -> None:
+    """Wait until the bot has fetched every queued update, then give its handlers a moment.
+
+    Only for asserting that nothing happens; to see something happen, wait for it.
+    """
+    await telegram.wait_for(lambda: telegram.pending_updates == 0)
+    await asyncio.sleep(seconds)
 
 
 def job_rows(database_path: Path) -> list[dict[str, Any]]:
