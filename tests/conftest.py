@@ -8,6 +8,8 @@ import pytest
 
 from bot.app import BotRuntime
 from bot.config import Settings
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import (
@@ -36,6 +38,19 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def uniall() -> AsyncIterator[FakeUniAll]:
     async with FakeUniAll(VENDOR_KEY, forbidden_substrings=[TOKEN]) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def gemini() -> AsyncIterator[FakeGemini]:
+    """Another vendor, for `start_bot(**gemini.bot_settings())`."""
+    async with FakeGemini(forbidden_substrings=[TOKEN]) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def kie() -> AsyncIterator[FakeKie]:
+    async with FakeKie(forbidden_substrings=[TOKEN]) as fake:
         yield fake
 
 

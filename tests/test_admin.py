@@ -24,7 +24,6 @@ from tests.support.credits import (
     bob,
     create,
     history_line,
-    status_containing,
     text_of,
     wait_state,
 )
@@ -184,7 +183,7 @@ async def test_refund_of_a_failed_job_returns_nothing_more(
     uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
     async with start_bot(**CREDITS, free_credits_per_day=30):
         card, _ = await create(alice, "a failed video")
-        await status_containing(alice, card, "failed")
+        await alice.showing(card, "failed")
         await wait_state(telegram, database_path, 1, "failed")
 
         assert await text_of(olga, "/refund 1") == (
@@ -224,7 +223,7 @@ async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
         second, _ = await create(alice, "the second job")
         await wait_state(telegram, database_path, 2, "failed")
         for card in (first, second):
-            text = await status_containing(alice, card, "failed")
+            text = await alice.showing(card, "failed")
             assert "UniAll is not available right now. The operator has been told" in text
         await settle(telegram)
 

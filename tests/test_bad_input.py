@@ -12,7 +12,7 @@ from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
-from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
+from tests.support.harness import Person, job_rows
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
 EXPIRED = "This button has expired. Send /video to start again."
@@ -111,13 +111,13 @@ async def stale_card(p: Person) -> str:
 
 async def seed_not_a_number(p: Person) -> str:
     shown = await card(p)
-    await p.press(shown, "Seed")
+    await p.press_for_question(shown, "Seed")
     return (await p.say("forty-two")).text or ""
 
 
 async def seed_out_of_range(p: Person) -> str:
     shown = await card(p)
-    await p.press(shown, "Seed")
+    await p.press_for_question(shown, "Seed")
     return (await p.say("99999999999")).text or ""
 
 
@@ -187,12 +187,10 @@ CASES = {
 
 @pytest.fixture
 async def gemini_bot(
-    telegram: FakeTelegram, database_path: Path, clock: OffsetClock
+    start_bot: Callable[..., BotRuntime], gemini: FakeGemini
 ) -> AsyncIterator[FakeGemini]:
-    async with FakeGemini(forbidden_substrings=[TOKEN]) as gemini:
-        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            yield gemini
+    async with start_bot(**gemini.bot_settings()):
+        yield gemini
 
 
 @pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,10 +14,23 @@ from tests.fakes.globalai import FakeGlobalAI
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
+from tests.support.harness import TOKEN, Person, job_rows
 from tests.support.vendors import VENDOR_NAMES, fake_factory
 
 KEY = "every-vendor-key-0123456789"
+
+
+def failover(first: FakeUniAll, second: FakeGlobalAI) -> dict[str, Any]:
+    """Settings overrides for UniAll with GlobalAI behind it (no single-vendor key or URL)."""
+    return {
+        "vendor": "uniall,globalai",
+        "vendor_api_key": None,
+        "vendor_base_url": None,
+        "uniall_api_key": KEY,
+        "uniall_base_url": first.base_url,
+        "globalai_api_key": KEY,
+        "globalai_base_url": second.base_url,
+    }
 
 
 @pytest.fixture(params=VENDOR_NAMES)
@@ -28,25 +42,18 @@ async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
 
 
 async def test_a_dm_video_from_every_vendor(
+    start_bot: Callable[..., BotRuntime],
     vendor: VendorFake,
     telegram: FakeTelegram,
     alice: Person,
     database_path: Path,
-    clock: OffsetClock,
 ) -> None:
     vendor.play_success(running_polls=2)
-    settings = make_settings(telegram.api_url, database_path, **vendor.bot_settings())
-    async with BotRuntime(settings, clock=clock) as bot:
+    async with start_bot(**vendor.bot_settings()) as bot:
         card = await alice.say("/video a paper boat drifting down a rainy street")
         await alice.press(card, "Create video")
         video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-        done = await telegram.wait_for(
-            lambda: (
-                (alice.current(card).text or "")
-                if "done" in (alice.current(card).text or "")
-                else None
-            )
-        )
+        done = await alice.showing(card, "done")
         name = bot.settings.vendor[0]
 
     assert video.video_bytes == sample_mp4_bytes()
@@ -58,56 +65,36 @@ async def test_a_dm_video_from_every_vendor(
 
 
 async def test_a_vendor_failure_is_told_on_every_vendor(
+    start_bot: Callable[..., BotRuntime],
     vendor: VendorFake,
     telegram: FakeTelegram,
     alice: Person,
     database_path: Path,
-    clock: OffsetClock,
 ) -> None:
     vendor.play_failure("the scene could not be rendered")
-    settings = make_settings(telegram.api_url, database_path, **vendor.bot_settings())
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**vendor.bot_settings()):
         card = await alice.say("/video an impossible scene")
         await alice.press(card, "Create video")
-        text = await telegram.wait_for(
-            lambda: (
-                (alice.current(card).text or "")
-                if "failed" in (alice.current(card).text or "")
-                else None
-            )
-        )
+        text = await alice.showing(card, "failed")
 
     assert "the scene could not be rendered" in text
     assert telegram.calls_to("sendVideo") == []
 
 
 async def test_failover_sends_the_same_job_to_the_next_vendor(
-    telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+    start_bot: Callable[..., BotRuntime],
+    telegram: FakeTelegram,
+    alice: Person,
+    database_path: Path,
 ) -> None:
     async with FakeUniAll(KEY) as first, FakeGlobalAI(KEY) as second:
         first.fail_next_submits("balance")
         second.play_success()
-        settings = make_settings(
-            telegram.api_url,
-            database_path,
-            vendor="uniall,globalai",
-            uniall_api_key=KEY,
-            uniall_base_url=first.base_url,
-            globalai_api_key=KEY,
-            globalai_base_url=second.base_url,
-            admin_chat_id=-100777,
-        )
-        async with BotRuntime(settings, clock=clock):
+        async with start_bot(**failover(first, second), admin_chat_id=-100777):
             card = await alice.say("/video a lighthouse at dawn")
             await alice.press(card, "Create video")
             video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-            done = await telegram.wait_for(
-                lambda: (
-                    (alice.current(card).text or "")
-                    if "done" in (alice.current(card).text or "")
-                    else None
-                )
-            )
+            done = await alice.showing(card, "done")
 
         assert first.submit_attempts == 1
         assert first.submissions == []
@@ -121,30 +108,18 @@ async def test_failover_sends_the_same_job_to_the_next_vendor(
 
 
 async def test_when_no_vendor_can_take_it_the_job_fails_in_words(
-    telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+    start_bot: Callable[..., BotRuntime],
+    telegram: FakeTelegram,
+    alice: Person,
+    database_path: Path,
 ) -> None:
     async with FakeUniAll(KEY) as first, FakeGlobalAI(KEY) as second:
         first.fail_next_submits("balance")
         second.fail_next_submits("auth")
-        settings = make_settings(
-            telegram.api_url,
-            database_path,
-            vendor="uniall,globalai",
-            uniall_api_key=KEY,
-            uniall_base_url=first.base_url,
-            globalai_api_key=KEY,
-            globalai_base_url=second.base_url,
-        )
-        async with BotRuntime(settings, clock=clock):
+        async with start_bot(**failover(first, second)):
             card = await alice.say("/video nobody home")
             await alice.press(card, "Create video")
-            text = await telegram.wait_for(
-                lambda: (
-                    (alice.current(card).text or "")
-                    if "failed" in (alice.current(card).text or "")
-                    else None
-                )
-            )
+            text = await alice.showing(card, "failed")
 
     assert "is not available right now. The operator has been told" in text
     assert job_rows(database_path)[0]["failure_kind"] == "auth"

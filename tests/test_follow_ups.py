@@ -24,9 +24,7 @@ async def test_extend_a_delivered_video(
         "➕ Extend",
     ]
 
-    before = len(telegram.messages(alice.chat.id))
-    await alice.press(first, "Extend")
-    ask = await alice.next_message(before)
+    ask = await alice.press_for_question(first, "Extend")
     assert ask.text == "➕ What happens next? Send the prompt for the continuation."
 
     extension_card = await alice.say("the kite string snaps and it flies away")
@@ -79,10 +77,8 @@ async def test_again_opens_the_same_card(
     bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
 ) -> None:
     video = await deliver_one(alice, telegram, database_path, "a red balloon")
-    before = len(telegram.messages(alice.chat.id))
 
-    await alice.press(video, "Again")
-    card = await alice.next_message(before)
+    card = await alice.press_for_question(video, "Again")
     assert "📝 a red balloon" in (card.text or "")
     assert "Fast · 720p · 9:16 · 8 s" in (card.text or "")
     await alice.press(card, "Create video")
@@ -95,10 +91,8 @@ async def test_new_prompt_keeps_the_settings(
     bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
 ) -> None:
     video = await deliver_one(alice, telegram, database_path, "a red balloon")
-    before = len(telegram.messages(alice.chat.id))
 
-    await alice.press(video, "New prompt")
-    ask = await alice.next_message(before)
+    ask = await alice.press_for_question(video, "New prompt")
     card = await alice.say("a blue balloon")
     await alice.press(card, "Create video")
     await telegram.wait_for(lambda: len(uniall.submissions) == 2)
@@ -158,9 +152,9 @@ async def test_the_last_settings_and_settings_command_become_defaults(
 
     panel = await alice.say("/settings")
     await alice.press(panel, "1080p")
-    assert "1080p · 9:16" in (alice.current(panel).text or "")
+    await alice.showing(panel, "1080p · 9:16")
     await alice.press(panel, "Done")
-    assert alice.current(panel).text == "✅ Saved. New cards start from these settings."
+    await alice.sees(panel, "✅ Saved. New cards start from these settings.")
 
     card = await alice.say("/video an owl")
     assert "Fast · 1080p · 9:16 · 8 s" in (card.text or "")

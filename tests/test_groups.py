@@ -10,23 +10,25 @@ the group, or one in a DM) live side by side.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
-from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat
+from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.uniall import FakeUniAll
 from tests.support.group import (
     FORCE_REPLY_EN,
     force_reply_targets,
     member,
     send_photo,
-    settle,
     thread_ids,
     visible_calls,
 )
-from tests.support.harness import ALICE, BOB, TOKEN, OffsetClock, Person, job_rows, make_settings
+from tests.support.harness import ALICE, BOB, Person, job_rows, settle
 
 FORUM = TgChat.group(-1001234, "Veo fans", is_forum=True)
 GROUP = TgChat.group(-1005678, "Film club")
@@ -95,12 +97,8 @@ async def test_forum_topic_panels_belong_to_their_authors(
     # Each changes only their own card.
     assert (await alice.press(card, "9:16")).get("text") is None
     assert (await bob.press(bob_card, "Quality")).get("text") is None
-    assert alice.current(card).text == card_text(
-        ALICE_PROMPT, "Fast · 720p · 9:16 · 8 s · 🔊 Sound"
-    )
-    assert bob.current(bob_card).text == card_text(
-        BOB_PROMPT, "Quality · 720p · 16:9 · 8 s · 🔊 Sound"
-    )
+    await alice.sees(card, card_text(ALICE_PROMPT, "Fast · 720p · 9:16 · 8 s · 🔊 Sound"))
+    await bob.sees(bob_card, card_text(BOB_PROMPT, "Quality · 720p · 16:9 · 8 s · 🔊 Sound"))
 
     assert (await alice.press(card, "Create video")).get("text") is None
     assert (await bob.press(bob_card, "Create video")).get("text") is None
@@ -120,13 +118,15 @@ async def test_forum_topic_panels_belong_to_their_authors(
     for video in by_reply.values():
         assert video.video_bytes == sample_mp4_bytes()
         assert video.message_thread_id == TOPIC
-    assert alice.current(card).text == (
+    await alice.sees(
+        card,
         "✅ Job #1 is done (made by UniAll).\n\n"
-        f"{ALICE_PROMPT}\n⚙️ Fast · 720p · 9:16 · 8 s · 🔊 Sound"
+        f"{ALICE_PROMPT}\n⚙️ Fast · 720p · 9:16 · 8 s · 🔊 Sound",
     )
-    assert bob.current(bob_card).text == (
+    await bob.sees(
+        bob_card,
         "✅ Job #2 is done (made by UniAll).\n\n"
-        f"{BOB_PROMPT}\n⚙️ Quality · 720p · 16:9 · 8 s · 🔊 Sound"
+        f"{BOB_PROMPT}\n⚙️ Quality · 720p · 16:9 · 8 s · 🔊 Sound",
     )
 
     assert thread_ids(telegram, FORUM.id) == [TOPIC] * len(telegram.messages(FORUM.id))
@@ -188,45 +188,46 @@ async def test_privacy_mode_keeps_other_group_messages_from_the_bot(
 
 
 async def test_a_photo_replying_to_the_question_reaches_the_draft(
-    telegram: FakeTelegram, database_path: Path, clock: OffsetClock
+    start_bot: Callable[..., BotRuntime],
+    gemini: FakeGemini,
+    telegram: FakeTelegram,
+    database_path: Path,
 ) -> None:
     prompt = "the old man in the photo slowly smiles"
-    async with FakeGemini("gemini-group-key", forbidden_substrings=[TOKEN]) as gemini:
-        gemini.play_success()
-        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            alice = member(telegram, ALICE, FORUM, TOPIC)
-            ask = await alice.say("/video@veo_test_bot")
-            command_id = alice.last_sent_id
-            assert ask.text == (
-                f"Alice, reply to this message. {ASK_PROMPT} "
-                "To animate photos, send up to 3 photos first (the caption can be the prompt)."
-            )
-            assert ask.reply_markup == FORCE_REPLY_EN
-            assert (ask.reply_to_message_id, ask.message_thread_id) == (command_id, TOPIC)
-            assert force_reply_targets(telegram, ask) == {ALICE.id}
+    gemini.play_success()
+    async with start_bot(**gemini.bot_settings()):
+        alice = member(telegram, ALICE, FORUM, TOPIC)
+        ask = await alice.say("/video@veo_test_bot")
+        command_id = alice.last_sent_id
+        assert ask.text == (
+            f"Alice, reply to this message. {ASK_PROMPT} "
+            "To animate photos, send up to 3 photos first (the caption can be the prompt)."
+        )
+        assert ask.reply_markup == FORCE_REPLY_EN
+        assert (ask.reply_to_message_id, ask.message_thread_id) == (command_id, TOPIC)
+        assert force_reply_targets(telegram, ask) == {ALICE.id}
 
-            again = await send_photo(alice, photo_bytes(1), reply_to=ask.message_id)
-            photo_id = alice.last_sent_id
-            assert again.text == (
-                "Alice, reply to this message. "
-                "🖼 Got 1 photo(s). Now send the prompt (or more photos, up to 3)."
-            )
-            assert again.reply_markup == FORCE_REPLY_EN
-            assert (again.reply_to_message_id, again.message_thread_id) == (photo_id, TOPIC)
-            assert force_reply_targets(telegram, again) == {ALICE.id}
+        again = await send_photo(alice, photo_bytes(1), reply_to=ask.message_id)
+        photo_id = alice.last_sent_id
+        assert again.text == (
+            "Alice, reply to this message. "
+            "🖼 Got 1 photo(s). Now send the prompt (or more photos, up to 3)."
+        )
+        assert again.reply_markup == FORCE_REPLY_EN
+        assert (again.reply_to_message_id, again.message_thread_id) == (photo_id, TOPIC)
+        assert force_reply_targets(telegram, again) == {ALICE.id}
 
-            card = await alice.say(prompt, reply_to=again.message_id)
-            prompt_id = alice.last_sent_id
-            assert "🖼 1 photo(s) · Animate the photo" in (card.text or "")
-            assert f"📝 {prompt}" in (card.text or "")
-            assert card.message_thread_id == TOPIC
+        card = await alice.say(prompt, reply_to=again.message_id)
+        prompt_id = alice.last_sent_id
+        assert "🖼 1 photo(s) · Animate the photo" in (card.text or "")
+        assert f"📝 {prompt}" in (card.text or "")
+        assert card.message_thread_id == TOPIC
 
-            await alice.press(card, "Create video")
-            video = await telegram.wait_for_message(FORUM.id, lambda m: m.kind == "video")
-            await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        await alice.press(card, "Create video")
+        video = await telegram.wait_for_message(FORUM.id, lambda m: m.kind == "video")
+        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
 
-        [submission] = gemini.submissions
+    [submission] = gemini.submissions
     [instance] = submission["instances"]
     assert instance["prompt"] == prompt
     assert instance["image"] == {
@@ -252,15 +253,16 @@ async def _dm_and_group_side_by_side(
     assert group_card.text == card_text("a steam train crossing a viaduct")
 
     await in_group.press(group_card, "1080p")
-    assert in_group.current(group_card).text == card_text(
-        "a steam train crossing a viaduct", "Fast · 1080p · 16:9 · 8 s · 🔊 Sound"
+    await in_group.sees(
+        group_card,
+        card_text("a steam train crossing a viaduct", "Fast · 1080p · 16:9 · 8 s · 🔊 Sound"),
     )
     assert in_dm.current(dm_card).text == card_text("a snowy owl turning its head")
     assert in_dm.current(dm_card).edits == []
 
     await in_dm.press(dm_card, "9:16")
-    assert in_dm.current(dm_card).text == card_text(
-        "a snowy owl turning its head", "Fast · 720p · 9:16 · 8 s · 🔊 Sound"
+    await in_dm.sees(
+        dm_card, card_text("a snowy owl turning its head", "Fast · 720p · 9:16 · 8 s · 🔊 Sound")
     )
     assert in_group.current(group_card).text == card_text(
         "a steam train crossing a viaduct", "Fast · 1080p · 16:9 · 8 s · 🔊 Sound"
@@ -293,20 +295,22 @@ async def _dm_and_group_side_by_side(
     )
 
 
-async def test_one_person_in_a_dm_and_another_in_a_group_at_once(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
+@pytest.mark.parametrize(
+    "in_dm",
+    [
+        pytest.param(BOB, id="one-person-in-a-dm-and-another-in-a-group-at-once"),
+        pytest.param(ALICE, id="the-same-person-with-a-panel-in-a-dm-and-another-in-a-group"),
+    ],
+)
+async def test_panels_in_a_dm_and_in_a_group_live_side_by_side(
+    bot: BotRuntime, telegram: FakeTelegram, database_path: Path, in_dm: TgUser
 ) -> None:
-    bob_in_dm = Person(telegram, BOB, TgChat.private(BOB))
-    alice_in_group = member(telegram, ALICE, GROUP)
-    await _dm_and_group_side_by_side(telegram, bob_in_dm, alice_in_group, database_path)
-
-
-async def test_the_same_person_with_a_panel_in_a_dm_and_another_in_a_group(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
-) -> None:
-    alice_in_dm = Person(telegram, ALICE, TgChat.private(ALICE))
-    alice_in_group = member(telegram, ALICE, GROUP)
-    await _dm_and_group_side_by_side(telegram, alice_in_dm, alice_in_group, database_path)
+    await _dm_and_group_side_by_side(
+        telegram,
+        Person(telegram, in_dm, TgChat.private(in_dm)),
+        member(telegram, ALICE, GROUP),
+        database_path,
+    )
 
 
 async def test_questions_asked_from_a_button_are_aimed_at_the_presser(

@@ -30,7 +30,6 @@ from tests.support.credits import (
     history_line,
     open_card,
     refusal,
-    status_containing,
     text_of,
     wait_state,
 )
@@ -67,7 +66,7 @@ async def test_delivery_captures_the_price_and_a_failed_video_costs_nothing(
         card = await open_card(alice, "a storm over the harbour")
         assert cost_line(PRICE, 20) in (card.text or "").split("\n\n")
         await alice.press(card, "Create video")
-        await status_containing(alice, card, "failed")
+        await alice.showing(card, "failed")
         await wait_state(telegram, database_path, 2, "failed")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
@@ -114,7 +113,7 @@ async def test_an_expired_job_gives_its_credits_back(
 
         clock.advance(6 * 60)  # past JOB_TIMEOUT_MINUTES (5 in the tests)
 
-        text = await status_containing(alice, card, "took longer")
+        text = await alice.showing(card, "took longer")
         assert text.startswith("⌛ Job #1 took longer than 5 minutes and was stopped.")
         await wait_state(telegram, database_path, 1, "expired")
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
@@ -140,7 +139,7 @@ async def test_a_cancelled_job_gives_its_credits_back(
         answer = await alice.press(second, "Cancel job")
 
         assert answer["text"] == "Job #2 is cancelled."
-        await status_containing(alice, second, "🚫 Job #2 was cancelled.")
+        await alice.showing(second, "🚫 Job #2 was cancelled.")
         await wait_state(telegram, database_path, 2, "cancelled")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 

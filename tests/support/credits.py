@@ -90,14 +90,6 @@ async def card_showing(person: Person, card: SentMessage, line: str) -> str:
     return await person.telegram.wait_for(shown)
 
 
-async def status_containing(person: Person, card: SentMessage, text: str) -> str:
-    def shown() -> str | None:
-        current = person.current(card).text or ""
-        return current if text in current else None
-
-    return await person.telegram.wait_for(shown)
-
-
 def refusal(answer: dict[str, Any]) -> tuple[str, bool]:
     """(text, show_alert) of a callback answer."""
     return str(answer.get("text")), bool(answer.get("show_alert"))

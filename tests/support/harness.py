@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -43,6 +44,14 @@ def pin_to_midday(clock: OffsetClock) -> float:
         midday += DAY
     clock.offset = midday - now
     return midday
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for the bot's own HTTP server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) -> Settings:
@@ -97,12 +106,27 @@ class Person:
         data = self.telegram.message(self.chat.id, message.message_id).button_data(text_contains)
         return await self.press_data(message.message_id, data)
 
+    async def press_for_question(self, message: SentMessage, text_contains: str) -> SentMessage:
+        """Press a button with which the bot asks something, and return its question."""
+        before = len(self.telegram.messages(self.chat.id))
+        await self.press(message, text_contains)
+        return await self.next_message(before)
+
     async def press_data(self, message_id: int, data: str) -> dict[str, Any]:
         query_id = self.telegram.press_button(self.user, self.chat, message_id, data)
         return await self.telegram.wait_for(lambda: self.telegram.callback_answer(query_id))
 
     def current(self, message: SentMessage) -> SentMessage:
         return self.telegram.message(self.chat.id, message.message_id)
+
+    async def showing(self, message: SentMessage, part: str) -> str:
+        """Wait until the bot has edited `message` to contain `part`; return its whole text."""
+
+        def shown() -> str | None:
+            text = self.current(message).text or ""
+            return text if part in text else None
+
+        return await self.telegram.wait_for(shown)
 
     async def sees(self, message: SentMessage, text: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has edited `message` to read exactly `text`; fail with the diff."""
