@@ -16,8 +16,10 @@ from tests.support.harness import (
     ALICE,
     TOKEN,
     VENDOR_KEY,
+    Jobs,
     OffsetClock,
     Person,
+    StartBot,
     make_settings,
     pin_to_midday,
 )
@@ -80,9 +82,7 @@ def settings_for(
 
 
 @pytest.fixture
-def start_bot(
-    settings_for: Callable[..., Settings], clock: OffsetClock
-) -> Callable[..., BotRuntime]:
+def start_bot(settings_for: Callable[..., Settings], clock: OffsetClock) -> StartBot:
     """The bot on the fakes and the test's clock: `async with start_bot(**overrides) as runtime:`.
 
     Overrides are Settings fields; another vendor's fake comes in with `**fake.bot_settings()`.
@@ -96,9 +96,14 @@ def start_bot(
 
 
 @pytest.fixture
-async def bot(start_bot: Callable[..., BotRuntime]) -> AsyncIterator[BotRuntime]:
+async def bot(start_bot: StartBot) -> AsyncIterator[BotRuntime]:
     async with start_bot() as runtime:
         yield runtime
+
+
+@pytest.fixture
+def jobs(telegram: FakeTelegram, database_path: Path) -> Jobs:
+    return Jobs(telegram, database_path)
 
 
 @pytest.fixture

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram
-from tests.support.harness import Person
+from tests.support.harness import Person, StartBot
 
 
 async def test_seed_and_negative_prompt_reach_gemini(
-    start_bot: Callable[..., BotRuntime], gemini: FakeGemini, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, gemini: FakeGemini, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**gemini.bot_settings()):
         card = await alice.say("/video a glass of water tipping over")
@@ -31,7 +28,7 @@ async def test_seed_and_negative_prompt_reach_gemini(
 
 
 async def test_kie_switches_and_auto_shape_reach_kie(
-    start_bot: Callable[..., BotRuntime], kie: FakeKie, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**kie.bot_settings()):
         card = await alice.say("/video a market at night")

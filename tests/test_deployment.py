@@ -14,7 +14,7 @@ from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import ALICE, OffsetClock, Person, job_rows
+from tests.support.harness import ALICE, Jobs, OffsetClock, Person
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ async def test_healthz_reports_database_worker_and_vendor(
     uniall: FakeUniAll,
     alice: Person,
     clock: OffsetClock,
-    database_path: Path,
+    jobs: Jobs,
 ) -> None:
     port = free_port()
     settings = settings_for(http_port=port)
@@ -83,7 +83,7 @@ async def test_healthz_reports_database_worker_and_vendor(
         uniall.fail_next_submits("auth")
         card = await alice.say("/video a failing video")
         await alice.press(card, "Create video")
-        await alice.telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "failed")
+        await jobs.wait(1, "failed")
         after = await client.get(f"http://127.0.0.1:{port}/healthz")
 
     assert before.status_code == 200

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from bot.app import BotRuntime
 from tests.fakes.contract import VendorFake
 from tests.fakes.globalai import FakeGlobalAI
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import TOKEN, Person, job_rows
+from tests.support.harness import TOKEN, Jobs, Person, StartBot
 from tests.support.vendors import VENDOR_NAMES, fake_factory
 
 KEY = "every-vendor-key-0123456789"
@@ -42,11 +40,7 @@ async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
 
 
 async def test_a_dm_video_from_every_vendor(
-    start_bot: Callable[..., BotRuntime],
-    vendor: VendorFake,
-    telegram: FakeTelegram,
-    alice: Person,
-    database_path: Path,
+    start_bot: StartBot, vendor: VendorFake, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     vendor.play_success(running_polls=2)
     async with start_bot(**vendor.bot_settings()) as bot:
@@ -60,16 +54,12 @@ async def test_a_dm_video_from_every_vendor(
     assert (video.caption or "").startswith("a paper boat drifting down a rainy street")
     assert len(vendor.submissions) == 1
     assert "made by" in done
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["vendor"], job["state"]) == (name, "delivered")
 
 
 async def test_a_vendor_failure_is_told_on_every_vendor(
-    start_bot: Callable[..., BotRuntime],
-    vendor: VendorFake,
-    telegram: FakeTelegram,
-    alice: Person,
-    database_path: Path,
+    start_bot: StartBot, vendor: VendorFake, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     vendor.play_failure("the scene could not be rendered")
     async with start_bot(**vendor.bot_settings()):
@@ -82,10 +72,7 @@ async def test_a_vendor_failure_is_told_on_every_vendor(
 
 
 async def test_failover_sends_the_same_job_to_the_next_vendor(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     async with FakeUniAll(KEY) as first, FakeGlobalAI(KEY) as second:
         first.fail_next_submits("balance")
@@ -101,17 +88,14 @@ async def test_failover_sends_the_same_job_to_the_next_vendor(
         assert len(second.submissions) == 1
     assert video.video_bytes == sample_mp4_bytes()
     assert done.startswith("✅ Job #1 is done (made by GlobalAI")
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["vendor"], job["state"]) == ("globalai", "delivered")
     [alert] = telegram.messages(-100777)
     assert (alert.text or "").startswith("⚠️ Vendor uniall is out of balance")
 
 
 async def test_when_no_vendor_can_take_it_the_job_fails_in_words(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     async with FakeUniAll(KEY) as first, FakeGlobalAI(KEY) as second:
         first.fail_next_submits("balance")
@@ -122,4 +106,4 @@ async def test_when_no_vendor_can_take_it_the_job_fails_in_words(
             text = await alice.showing(card, "failed")
 
     assert "is not available right now. The operator has been told" in text
-    assert job_rows(database_path)[0]["failure_kind"] == "auth"
+    assert jobs.rows()[0]["failure_kind"] == "auth"

@@ -7,16 +7,16 @@ from pathlib import Path
 from bot.app import BotRuntime
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import Person, job_rows
+from tests.support.harness import Jobs, Person, job_rows
 
 
 async def test_extend_a_delivered_video(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     card = await alice.say("/video a kite rising over a beach")
     await alice.press(card, "Create video")
     first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
     assert [label for label, _ in alice.current(first).buttons()] == [
         "🔁 Again",
         "✏️ New prompt",
@@ -39,25 +39,23 @@ async def test_extend_a_delivered_video(
     assert uniall.submissions[1]["video"] == uniall.file_url(first_task)
     assert "duration" not in uniall.submissions[1]
     assert second.reply_to_message_id == extension_prompt_id
-    await telegram.wait_for(
-        lambda: [row["state"] for row in job_rows(database_path)] == ["delivered"] * 2
-    )
+    await telegram.wait_for(lambda: [row["state"] for row in jobs.rows()] == ["delivered"] * 2)
 
 
 async def test_a_follow_up_button_of_someone_else_is_refused(
-    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     card = await alice.say("/video a quiet pond")
     await alice.press(card, "Create video")
     video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
     data = alice.current(video).button_data("Extend")
 
     forged = data.replace("|1|", "|99|")
     answer = await alice.press_data(video.message_id, forged)
 
     assert answer["text"] == "This button has expired. Send /video to start again."
-    assert len(job_rows(database_path)) == 1
+    assert len(jobs.rows()) == 1
 
 
 async def deliver_one(

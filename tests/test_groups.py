@@ -10,7 +10,6 @@ the group, or one in a DM) live side by side.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +27,7 @@ from tests.support.group import (
     thread_ids,
     visible_calls,
 )
-from tests.support.harness import ALICE, BOB, Person, job_rows, settle
+from tests.support.harness import ALICE, BOB, Jobs, Person, StartBot, job_rows, settle
 
 FORUM = TgChat.group(-1001234, "Veo fans", is_forum=True)
 GROUP = TgChat.group(-1005678, "Film club")
@@ -52,7 +51,7 @@ def videos(telegram: FakeTelegram, chat_id: int) -> list[SentMessage]:
 
 
 async def test_forum_topic_panels_belong_to_their_authors(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, jobs: Jobs
 ) -> None:
     alice = member(telegram, ALICE, FORUM, TOPIC)
     bob = member(telegram, BOB, FORUM, TOPIC)
@@ -85,7 +84,7 @@ async def test_forum_topic_panels_belong_to_their_authors(
         assert answer["show_alert"] is True
     now = alice.current(card)
     assert (now.text, now.buttons(), now.edits) == (shown.text, shown.buttons(), shown.edits)
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
 
     # Bob runs his own panel at the same time, with the prompt in the command.
     bob_card = await bob.say(f"/video@veo_test_bot {BOB_PROMPT}")
@@ -103,9 +102,7 @@ async def test_forum_topic_panels_belong_to_their_authors(
     assert (await alice.press(card, "Create video")).get("text") is None
     assert (await bob.press(bob_card, "Create video")).get("text") is None
     await telegram.wait_for(lambda: len(videos(telegram, FORUM.id)) == 2)
-    await telegram.wait_for(
-        lambda: [row["state"] for row in job_rows(database_path)] == ["delivered"] * 2
-    )
+    await telegram.wait_for(lambda: [row["state"] for row in jobs.rows()] == ["delivered"] * 2)
 
     by_reply = {video.reply_to_message_id: video for video in videos(telegram, FORUM.id)}
     assert set(by_reply) == {alice_prompt_id, bob_request_id}
@@ -135,7 +132,7 @@ async def test_forum_topic_panels_belong_to_their_authors(
         for call in telegram.calls
         if call.method in ("sendMessage", "sendVideo") and call.params.get("chat_id") == FORUM.id
     )
-    rows = job_rows(database_path)
+    rows = jobs.rows()
     assert [
         (
             r["user_id"],
@@ -153,7 +150,7 @@ async def test_forum_topic_panels_belong_to_their_authors(
 
 
 async def test_privacy_mode_keeps_other_group_messages_from_the_bot(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, jobs: Jobs
 ) -> None:
     alice = member(telegram, ALICE, GROUP)
     bob = member(telegram, BOB, GROUP)
@@ -184,14 +181,11 @@ async def test_privacy_mode_keeps_other_group_messages_from_the_bot(
 
     card = await alice.say("a cat playing the piano", reply_to=ask.message_id)
     assert card.text == card_text("a cat playing the piano")
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
 
 
 async def test_a_photo_replying_to_the_question_reaches_the_draft(
-    start_bot: Callable[..., BotRuntime],
-    gemini: FakeGemini,
-    telegram: FakeTelegram,
-    database_path: Path,
+    start_bot: StartBot, gemini: FakeGemini, telegram: FakeTelegram, jobs: Jobs
 ) -> None:
     prompt = "the old man in the photo slowly smiles"
     gemini.play_success()
@@ -225,7 +219,7 @@ async def test_a_photo_replying_to_the_question_reaches_the_draft(
 
         await alice.press(card, "Create video")
         video = await telegram.wait_for_message(FORUM.id, lambda m: m.kind == "video")
-        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        await jobs.wait(1, "delivered")
 
     [submission] = gemini.submissions
     [instance] = submission["instances"]
@@ -239,7 +233,7 @@ async def test_a_photo_replying_to_the_question_reaches_the_draft(
     assert video.reply_to_message_id == prompt_id
     assert video.message_thread_id == TOPIC
     assert thread_ids(telegram, FORUM.id) == [TOPIC] * len(telegram.messages(FORUM.id))
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["user_id"], job["chat_id"], job["thread_id"]) == (ALICE.id, FORUM.id, TOPIC)
 
 
@@ -314,7 +308,7 @@ async def test_panels_in_a_dm_and_in_a_group_live_side_by_side(
 
 
 async def test_questions_asked_from_a_button_are_aimed_at_the_presser(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, jobs: Jobs
 ) -> None:
     """A question after ✏️ New prompt or ➕ Extend must reach the person who pressed it.
 
@@ -327,7 +321,7 @@ async def test_questions_asked_from_a_button_are_aimed_at_the_presser(
     card = await alice.say("/video@veo_test_bot a kite rising over a beach")
     await alice.press(card, "Create video")
     video = await telegram.wait_for_message(FORUM.id, lambda m: m.kind == "video")
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
 
     for label in ("Again", "New prompt", "Send again", "Extend"):
         answer = await bob.press(video, label)

@@ -9,13 +9,10 @@ credits back if they are unspent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import BotRuntime
 from tests.fakes.telegram import FakeTelegram
 from tests.support.credits import (
     ADMIN_ONLY,
@@ -29,9 +26,8 @@ from tests.support.credits import (
     create,
     text_of,
     thanks,
-    wait_state,
 )
-from tests.support.harness import ALICE, Person, settle
+from tests.support.harness import ALICE, Jobs, Person, StartBot, settle
 
 pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
@@ -53,9 +49,7 @@ async def pay(
 
 
 async def test_a_stars_purchase_is_credited_once_even_when_delivered_twice(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
@@ -103,7 +97,7 @@ async def test_a_stars_purchase_is_credited_once_even_when_delivered_twice(
     ],
 )
 async def test_pre_checkout_refuses_an_offer_that_is_not_valid(
-    start_bot: Callable[..., BotRuntime],
+    start_bot: StartBot,
     telegram: FakeTelegram,
     alice: Person,
     payload: str,
@@ -124,9 +118,7 @@ async def test_pre_checkout_refuses_an_offer_that_is_not_valid(
 
 
 async def test_a_payment_delivered_again_after_a_restart_is_credited_once(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**CREDITS):
         said = await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-1")
@@ -142,9 +134,7 @@ async def test_a_payment_delivered_again_after_a_restart_is_credited_once(
 
 
 async def test_a_payment_sent_while_the_bot_was_stopped_is_credited_at_start(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**CREDITS):
         assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
@@ -162,9 +152,7 @@ async def test_a_payment_sent_while_the_bot_was_stopped_is_credited_at_start(
 
 
 async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
@@ -194,16 +182,13 @@ async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
 
 
 async def test_stars_whose_credits_are_spent_are_not_refunded(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     olga = admin(telegram)
     async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-5")
         await create(alice, "a paper boat on a puddle")
-        await wait_state(telegram, database_path, 1, "delivered")
+        await jobs.wait(1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(0, 40, 0)
 
         assert await text_of(olga, "/refundstars ch-s-5") == (
@@ -216,9 +201,7 @@ async def test_stars_whose_credits_are_spent_are_not_refunded(
 
 
 async def test_two_copies_of_a_payment_arriving_together_credit_once(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**CREDITS):
         assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
@@ -234,9 +217,7 @@ async def test_two_copies_of_a_payment_arriving_together_credit_once(
 
 
 async def test_when_telegram_refuses_a_star_refund_the_credits_stay(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     olga = admin(telegram)
     async with start_bot(**CREDITS):
@@ -253,9 +234,7 @@ async def test_when_telegram_refuses_a_star_refund_the_credits_stay(
 
 
 async def test_without_credits_videos_are_free_and_nothing_is_sold(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(credits_enabled=False, admin_user_ids=(OLGA.id,)):
         assert await text_of(alice, "/balance") == "Videos are free on this bot."

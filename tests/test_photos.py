@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +14,7 @@ from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import TOKEN, OffsetClock, Person, free_port, job_rows
+from tests.support.harness import TOKEN, Jobs, OffsetClock, Person, StartBot, free_port
 
 
 @pytest.fixture
@@ -60,13 +58,13 @@ async def fetch(url: str) -> httpx.Response:
 
 
 async def test_animate_one_photo_through_the_bots_own_server(
-    start_bot: Callable[..., BotRuntime],
+    start_bot: StartBot,
     hosted: dict[str, Any],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
     clock: OffsetClock,
-    database_path: Path,
+    jobs: Jobs,
 ) -> None:
     async with start_bot(**hosted):
         before = len(telegram.messages(alice.chat.id))
@@ -83,7 +81,7 @@ async def test_animate_one_photo_through_the_bots_own_server(
         assert served.content == photo_bytes(1)
         assert TOKEN not in image_url
         assert "api.telegram" not in image_url
-        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        await jobs.wait(1, "delivered")
         clock.advance(11 * 60)  # past the grace after the job ended
         assert (await fetch(image_url)).status_code == 404
         guessed = image_url.rsplit("/", 1)[0] + "/not-a-token"
@@ -94,7 +92,7 @@ async def test_animate_one_photo_through_the_bots_own_server(
 
 
 async def test_an_album_of_two_is_first_and_last_frame_in_order(
-    start_bot: Callable[..., BotRuntime],
+    start_bot: StartBot,
     hosted: dict[str, Any],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
@@ -117,7 +115,7 @@ async def test_an_album_of_two_is_first_and_last_frame_in_order(
 
 
 async def test_an_album_of_three_is_reference_photos(
-    start_bot: Callable[..., BotRuntime],
+    start_bot: StartBot,
     hosted: dict[str, Any],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
@@ -141,7 +139,7 @@ async def test_an_album_of_three_is_reference_photos(
 
 
 async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
-    start_bot: Callable[..., BotRuntime],
+    start_bot: StartBot,
     hosted: dict[str, Any],
     telegram: FakeTelegram,
     uniall: FakeUniAll,
@@ -169,7 +167,7 @@ async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
 
 
 async def test_kie_gets_photos_through_its_upload_api(
-    start_bot: Callable[..., BotRuntime], kie: FakeKie, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**kie.bot_settings()):
         before = len(telegram.messages(alice.chat.id))
@@ -185,7 +183,7 @@ async def test_kie_gets_photos_through_its_upload_api(
 
 
 async def test_gemini_gets_photos_inline(
-    start_bot: Callable[..., BotRuntime], gemini: FakeGemini, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, gemini: FakeGemini, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**gemini.bot_settings()):
         before = len(telegram.messages(alice.chat.id))
@@ -201,7 +199,7 @@ async def test_gemini_gets_photos_inline(
 
 
 async def test_without_a_public_url_photo_modes_are_off_and_help_says_why(
-    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     help_text = (await alice.say("/help")).text or ""
     assert "Photo modes are off on this bot: the operator has to set PUBLIC_BASE_URL" in help_text
@@ -214,5 +212,5 @@ async def test_without_a_public_url_photo_modes_are_off_and_help_says_why(
         "This bot cannot pass photos to UniAll: the operator has to set PUBLIC_BASE_URL. "
         "Send a text prompt instead."
     )
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
     assert telegram.file_downloads  # it did fetch the photo from Telegram (server side only)

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bot.app import BotRuntime
 from bot.services.lease import AnotherInstanceError
-from tests.support.harness import Person
+from tests.support.harness import Person, StartBot
 
 
-async def test_a_second_instance_refuses_to_start(
-    start_bot: Callable[..., BotRuntime], alice: Person
-) -> None:
+async def test_a_second_instance_refuses_to_start(start_bot: StartBot, alice: Person) -> None:
     async with start_bot():
         second = start_bot()
         with pytest.raises(AnotherInstanceError, match=r"another bot process .* is running"):
@@ -30,7 +26,7 @@ async def test_a_second_instance_refuses_to_start(
 
 
 async def test_a_crashed_instance_does_not_block_forever(
-    start_bot: Callable[..., BotRuntime], database_path: Path, alice: Person
+    start_bot: StartBot, database_path: Path, alice: Person
 ) -> None:
     async with start_bot():
         pass

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from bot.app import BotRuntime
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import Person
+from tests.support.harness import Jobs, Person, StartBot
 
 
 async def test_a_card_survives_a_restart(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     async with start_bot():
         await alice.say("/video")
@@ -36,9 +28,7 @@ async def test_a_card_survives_a_restart(
 
 
 async def test_a_question_survives_a_restart(
-    start_bot: Callable[..., BotRuntime],
-    telegram: FakeTelegram,
-    alice: Person,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot():
         ask = await alice.say("/video")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
-from tests.support.harness import BOB, Person, job_rows
+from tests.support.harness import BOB, Person
 
 OLGA = TgUser(id=4242, first_name="Olga", language_code="en")  # the operator in these tests
 ADMIN_CHAT_ID = -100777
@@ -68,16 +67,6 @@ async def create(person: Person, prompt: str) -> tuple[SentMessage, dict[str, An
     card = await open_card(person, prompt)
     answer = await person.press(card, "Create video")
     return card, answer
-
-
-async def wait_state(
-    telegram: FakeTelegram, database_path: Path, job_id: int, state: str
-) -> dict[str, Any]:
-    def reached() -> dict[str, Any] | None:
-        rows = [row for row in job_rows(database_path) if row["id"] == job_id]
-        return rows[0] if rows and rows[0]["state"] == state else None
-
-    return await telegram.wait_for(reached)
 
 
 async def card_showing(person: Person, card: SentMessage, line: str) -> str:

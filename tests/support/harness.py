@@ -7,10 +7,12 @@ import contextlib
 import socket
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 
@@ -18,6 +20,11 @@ TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 ALICE = TgUser(id=1001, first_name="Alice", language_code="en")
 BOB = TgUser(id=1002, first_name="Bob", language_code="en")
 VENDOR_KEY = "sk-uniall-test-key-0123456789abcdef"
+
+
+StartBot = Callable[
+    ..., BotRuntime
+]  # the `start_bot` fixture: `async with start_bot(**overrides):`
 
 
 @dataclass
@@ -149,3 +156,23 @@ def job_rows(database_path: Path) -> list[dict[str, Any]]:
     with sqlite3.connect(database_path) as connection:
         connection.row_factory = sqlite3.Row
         return [dict(row) for row in connection.execute("SELECT * FROM jobs ORDER BY id")]
+
+
+@dataclass
+class Jobs:
+    """The bot's jobs table, for a test to read or to wait on."""
+
+    telegram: FakeTelegram
+    database_path: Path
+
+    def rows(self) -> list[dict[str, Any]]:
+        return job_rows(self.database_path)
+
+    async def wait(self, job_id: int, state: str) -> dict[str, Any]:
+        """Wait until job `job_id` is in `state`; return its row."""
+
+        def reached() -> dict[str, Any] | None:
+            rows = [row for row in self.rows() if row["id"] == job_id]
+            return rows[0] if rows and rows[0]["state"] == state else None
+
+        return await self.telegram.wait_for(reached)
