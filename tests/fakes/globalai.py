@@ -45,6 +45,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, is_http_url, json_response
+from .steps import Delay
 
 NAME: Final[str] = "globalai"
 PREFIX: Final[str] = "/kyyReactApiServer"
@@ -127,14 +128,6 @@ class BodyCode:
 @dataclass(frozen=True, slots=True)
 class Html:
     code: int = 502
-
-
-@dataclass(frozen=True, slots=True)
-class Delay:
-    """Sleep, then answer ``then`` (None: answer normally, e.g. create the ghost task)."""
-
-    seconds: float
-    then: Step | None = None
 
 
 Step: TypeAlias = (

@@ -43,6 +43,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import looks_like_jpeg, sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, drop_connection, is_http_url, reject_json_constant
+from .steps import Delay, Disconnect, Garbage, delay, disconnect, garbage
 
 NAME: Final[str] = "kie"
 
@@ -153,26 +154,6 @@ class Html:
     status: int = 502
 
 
-@dataclass(frozen=True, slots=True)
-class Garbage:
-    """HTTP 200 with a body that is not a kie envelope."""
-
-    kind: Literal["text", "array", "null", "truncated", "empty"] = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Delay:
-    """Sleep, then answer ``then`` (None: what would have been answered)."""
-
-    seconds: float
-    then: Step | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnect:
-    """Close the connection without an answer."""
-
-
 Step: TypeAlias = (
     Generating
     | Success
@@ -216,18 +197,6 @@ def http_error(status: int, body: str | Mapping[str, Any] = "") -> HttpError:
 
 def html(status: int = 502) -> Html:
     return Html(status)
-
-
-def garbage(kind: Literal["text", "array", "null", "truncated", "empty"] = "text") -> Garbage:
-    return Garbage(kind)
-
-
-def delay(seconds: float, then: Step | None = None) -> Delay:
-    return Delay(seconds, then)
-
-
-def disconnect() -> Disconnect:
-    return Disconnect()
 
 
 def fault_step(kind: FaultKind) -> Step:

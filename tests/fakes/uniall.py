@@ -47,6 +47,7 @@ from .server import (
     json_response,
     reject_json_constant,
 )
+from .steps import Delay, Disconnect, Garbage, delay, disconnect, garbage
 
 __all__ = [
     "ASPECT_RATIOS",
@@ -192,37 +193,6 @@ class Html:
 
 
 @dataclass(frozen=True, slots=True)
-class Garbage:
-    """200 with a body a JSON-object parser must refuse.
-
-    ``kind``: ``"text"`` (plain text), ``"array"`` (JSON ``[]``), ``"null"`` (JSON ``null``),
-    ``"string"`` (a JSON string), ``"truncated"`` (cut-off JSON), ``"empty"`` (no body).
-    JSON-looking kinds are sent with ``Content-Type: application/json``.
-    """
-
-    kind: Literal["text", "array", "null", "string", "truncated", "empty"] = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Delay:
-    """Sleep ``seconds`` before answering (to trip the client's read timeout).
-
-    Then answer ``then``; when ``then`` is None, answer what would have been answered without the
-    delay: the next non-delay step of the task script for polls (the delay still counts as one
-    step), a normal submit for submit faults (so a task IS created even if the client gave up:
-    the "ghost task" case), a normal download for download faults.
-    """
-
-    seconds: float
-    then: Step | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnect:
-    """Close the connection without sending any response."""
-
-
-@dataclass(frozen=True, slots=True)
 class Truncated:
     """Send the headers with the full ``Content-Length``, then only ``at_bytes`` bytes, then drop.
 
@@ -282,20 +252,6 @@ def http_error(
 
 def html(code: int = 200) -> Html:
     return Html(code)
-
-
-def garbage(
-    kind: Literal["text", "array", "null", "string", "truncated", "empty"] = "text",
-) -> Garbage:
-    return Garbage(kind)
-
-
-def delay(seconds: float, then: Step | None = None) -> Delay:
-    return Delay(seconds, then)
-
-
-def disconnect() -> Disconnect:
-    return Disconnect()
 
 
 def truncated(at_bytes: int = 1000) -> Truncated:

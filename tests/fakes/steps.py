@@ -1,0 +1,53 @@
+"""Script steps that every vendor fake plays the same way: a pause, a dropped line, a bad body.
+
+Each fake re-exports them next to its own steps, so a test imports them from the fake it drives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+GarbageKind: TypeAlias = Literal["text", "array", "null", "string", "truncated", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class Garbage:
+    """HTTP 200 with a body a JSON-object parser must refuse.
+
+    ``kind``: ``"text"`` (plain text), ``"array"`` (JSON ``[]``), ``"null"`` (JSON ``null``),
+    ``"string"`` (a JSON string), ``"truncated"`` (cut-off JSON), ``"empty"`` (no body).
+    """
+
+    kind: GarbageKind = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Delay:
+    """Sleep ``seconds`` before answering (to trip the client's read timeout).
+
+    Then answer ``then`` (a step of the fake's own script); when ``then`` is None, answer what
+    would have been answered without the delay: the next step of the task's script for polls, a
+    normal submit for submit faults (so a task IS created even if the client gave up: the
+    "ghost task" case), a normal download for download faults.
+    """
+
+    seconds: float
+    then: object | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnect:
+    """Close the connection without sending any response."""
+
+
+def garbage(kind: GarbageKind = "text") -> Garbage:
+    return Garbage(kind)
+
+
+def delay(seconds: float, then: object | None = None) -> Delay:
+    return Delay(seconds, then)
+
+
+def disconnect() -> Disconnect:
+    return Disconnect()
