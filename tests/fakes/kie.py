@@ -32,7 +32,7 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeAlias
 
@@ -527,6 +527,17 @@ class FakeKie(FakeServer):
     # ---- POST /api/v1/veo/generate -----------------------------------------------------------
 
     async def _handle_generate(self, request: web.Request) -> web.StreamResponse:
+        body = await self._submitted(
+            request, lambda body: validate_generate(body, self._issued_urls())
+        )
+        if isinstance(body, web.StreamResponse):
+            return body
+        return self._accept("generate", body)
+
+    async def _submitted(
+        self, request: web.Request, validate: Callable[[dict[str, Any]], str | None]
+    ) -> dict[str, Any] | web.StreamResponse:
+        """A submit's valid body, or the answer to it: a scripted fault or a refusal."""
         self.submit_attempts += 1
         raw = (await request.read()).decode("utf-8", errors="replace")
         refused = await self._gate(request, raw, self.submit_faults)
@@ -534,10 +545,13 @@ class FakeKie(FakeServer):
             return refused
         body, problem = _json_object(request, raw)
         if body is not None:
-            problem = validate_generate(body, self._issued_urls())
+            problem = validate(body)
         if problem is not None or body is None:
             return self._refuse(422, _for_record(raw), problem or "bad body")
-        task = self._new_task("generate", body, self.script)
+        return body
+
+    def _accept(self, kind: str, body: dict[str, Any]) -> web.StreamResponse:
+        task = self._new_task(kind, body, self.script)
         self.submissions.append(body)
         return self._answer(200, "success", {"taskId": task.id})
 
@@ -549,16 +563,9 @@ class FakeKie(FakeServer):
     # ---- POST /api/v1/veo/extend -------------------------------------------------------------
 
     async def _handle_extend(self, request: web.Request) -> web.StreamResponse:
-        self.submit_attempts += 1
-        raw = (await request.read()).decode("utf-8", errors="replace")
-        refused = await self._gate(request, raw, self.submit_faults)
-        if refused is not None:
-            return refused
-        body, problem = _json_object(request, raw)
-        if body is not None:
-            problem = validate_extend(body)
-        if problem is not None or body is None:
-            return self._refuse(422, _for_record(raw), problem or "bad body")
+        body = await self._submitted(request, validate_extend)
+        if isinstance(body, web.StreamResponse):
+            return body
         source = self.tasks.get(body["taskId"])
         if source is None:
             return self._refuse(422, body, "record is null")
@@ -566,9 +573,7 @@ class FakeKie(FakeServer):
             return self._refuse(422, body, "record status is not success")
         if source.upgraded_1080p:
             return self._refuse(422, body, NOT_EXTENDABLE)
-        task = self._new_task("extend", body, self.script)
-        self.submissions.append(body)
-        return self._answer(200, "success", {"taskId": task.id})
+        return self._accept("extend", body)
 
     # ---- GET /api/v1/veo/record-info ---------------------------------------------------------
 
