@@ -18,10 +18,14 @@ from tests.support.harness import TOKEN, Jobs, OffsetClock, Person, StartBot, fr
 
 
 @pytest.fixture
-def hosted() -> dict[str, Any]:
+def start_hosted(start_bot: StartBot) -> StartBot:
     """UniAll needs URLs: the bot's own server on a known port, with PUBLIC_BASE_URL."""
     port = free_port()
-    return {"public_base_url": f"http://127.0.0.1:{port}", "http_port": port}
+
+    def start(**overrides: Any) -> BotRuntime:
+        return start_bot(public_base_url=f"http://127.0.0.1:{port}", http_port=port, **overrides)
+
+    return start
 
 
 def send_album(person: Person, photos: list[bytes], caption: str | None = None) -> list[int]:
@@ -58,15 +62,14 @@ async def fetch(url: str) -> httpx.Response:
 
 
 async def test_animate_one_photo_through_the_bots_own_server(
-    start_bot: StartBot,
-    hosted: dict[str, Any],
+    start_hosted: StartBot,
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
     clock: OffsetClock,
     jobs: Jobs,
 ) -> None:
-    async with start_bot(**hosted):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         telegram.send_photo(alice.user, alice.chat, photo_bytes(1), caption="the cat blinks")
         card = await next_card(alice, before)
@@ -92,13 +95,9 @@ async def test_animate_one_photo_through_the_bots_own_server(
 
 
 async def test_an_album_of_two_is_first_and_last_frame_in_order(
-    start_bot: StartBot,
-    hosted: dict[str, Any],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
+    start_hosted: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
-    async with start_bot(**hosted):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         send_album(alice, [photo_bytes(1), photo_bytes(2)], caption="day turns to night")
         card = await next_card(alice, before)
@@ -115,13 +114,9 @@ async def test_an_album_of_two_is_first_and_last_frame_in_order(
 
 
 async def test_an_album_of_three_is_reference_photos(
-    start_bot: StartBot,
-    hosted: dict[str, Any],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
+    start_hosted: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
-    async with start_bot(**hosted):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         send_album(alice, [photo_bytes(1), photo_bytes(2), photo_bytes(3)])
         ask = await alice.next_message(before)
@@ -139,13 +134,9 @@ async def test_an_album_of_three_is_reference_photos(
 
 
 async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
-    start_bot: StartBot,
-    hosted: dict[str, Any],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
+    start_hosted: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
-    async with start_bot(**hosted):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         telegram.send_document(
             alice.user,

@@ -35,7 +35,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, drop_connection, find_leak, json_response
-from .steps import Delay, Disconnect, Garbage
+from .steps import Delay, Disconnect, Garbage, HttpError
 from .steps import delay as delay  # re-exported
 
 NAME: Final[str] = "gemini"
@@ -117,15 +117,6 @@ class RawDone:
     """An undocumented ``done`` value (e.g. ``"RUNNING"``)."""
 
     value: Any
-
-
-@dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error: ``body`` None → a Google envelope for ``code``; a dict → that JSON."""
-
-    code: int
-    body: Mapping[str, Any] | None = None
-    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, is_http_url, json_response
-from .steps import Delay
+from .steps import Delay, HttpError
 
 NAME: Final[str] = "globalai"
 PREFIX: Final[str] = "/kyyReactApiServer"
@@ -106,15 +106,6 @@ class Failed:
 @dataclass(frozen=True, slots=True)
 class RawStatus:
     raw: str
-
-
-@dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error; ``body`` None → ``{"message": <default>}``, a str → sent verbatim."""
-
-    code: int
-    body: str | Mapping[str, Any] | None = None
-    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, json_response
+from .steps import HttpError
 
 NAME: Final[str] = "gptplus5"
 
@@ -118,15 +119,6 @@ class TaskFailed:
     message: str = "video generation failed"
     status: str = "video_generation_failed"
     field: str = "video_generation_error"
-
-
-@dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error with a JSON body (or a verbatim text body) and an optional Retry-After."""
-
-    code: int
-    body: Mapping[str, Any] | str
-    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,24 @@ Each fake re-exports them next to its own steps, so a test imports them from the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 GarbageKind: TypeAlias = Literal["text", "array", "null", "string", "truncated", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class HttpError:
+    """An HTTP error status with a body and an optional ``Retry-After`` header (seconds).
+
+    ``body``: a mapping → that JSON; a string → sent verbatim; ``None`` → the vendor's usual
+    error for ``code`` (each fake's ``default_error_body`` or the like says which).
+    """
+
+    code: int
+    body: str | Mapping[str, Any] | None = None
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

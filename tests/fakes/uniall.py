@@ -47,7 +47,7 @@ from .server import (
     json_response,
     reject_json_constant,
 )
-from .steps import Delay, Disconnect, Garbage, delay, disconnect, garbage
+from .steps import Delay, Disconnect, Garbage, HttpError, delay, disconnect, garbage
 
 __all__ = [
     "ASPECT_RATIOS",
@@ -169,20 +169,6 @@ class RawStatus:
 
     raw: str
     progress: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error status with a body.
-
-    ``body``: ``None`` → a new-api style JSON envelope chosen by ``code``; a dict → that JSON;
-    a string → sent verbatim (``text/html`` when it starts with ``<``, else ``text/plain``).
-    ``retry_after`` adds a ``Retry-After`` header (seconds).
-    """
-
-    code: int
-    body: str | Mapping[str, Any] | None = None
-    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
