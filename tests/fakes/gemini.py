@@ -35,7 +35,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, drop_connection, find_leak, json_response
-from .steps import Delay, Disconnect, Garbage, HttpError
+from .steps import Delay, Disconnect, Garbage, Html, HttpError
 from .steps import delay as delay  # re-exported
 
 NAME: Final[str] = "gemini"
@@ -117,11 +117,6 @@ class RawDone:
     """An undocumented ``done`` value (e.g. ``"RUNNING"``)."""
 
     value: Any
-
-
-@dataclass(frozen=True, slots=True)
-class Html:
-    code: int = 502
 
 
 Step: TypeAlias = (

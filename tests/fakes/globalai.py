@@ -45,7 +45,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, is_http_url, json_response
-from .steps import Delay, HttpError
+from .steps import Delay, Html, HttpError, http_error, new_api_fault
 
 NAME: Final[str] = "globalai"
 PREFIX: Final[str] = "/kyyReactApiServer"
@@ -116,11 +116,6 @@ class BodyCode:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Html:
-    code: int = 502
-
-
 Step: TypeAlias = (
     Queued | Processing | Completed | Failed | RawStatus | HttpError | BodyCode | Html | Delay
 )
@@ -149,12 +144,6 @@ def cancelled(message: str = "task cancelled") -> Failed:
 
 def status(raw: str) -> RawStatus:
     return RawStatus(raw)
-
-
-def http_error(
-    code: int, body: str | Mapping[str, Any] | None = None, retry_after: float | None = None
-) -> HttpError:
-    return HttpError(code, body, retry_after)
 
 
 def body_code(code: int, message: str) -> BodyCode:
@@ -186,20 +175,12 @@ DEFAULT_MESSAGES: Final[Mapping[int, str]] = {
 }
 
 
+REJECTED: Final[Mapping[str, Any]] = {"message": "prompt violates the content policy"}
+
+
 def fault_step(kind: FaultKind) -> Step:
-    """The contract's fault kinds in GlobalAI's (assumed) error style."""
-    steps: dict[str, Step] = {
-        "server_error": http_error(500),
-        "html": html(502),
-        # like the other fakes: no ghost task (use delay() alone for one)
-        "timeout": delay(SLOW_SECONDS, then=http_error(504)),
-        "auth": http_error(401),
-        "balance": http_error(402),
-        "rate_limited": http_error(429, retry_after=1),
-        "rejected": http_error(400, {"message": "prompt violates the content policy"}),
-        "maintenance": http_error(503),
-    }
-    return steps[kind]
+    """The contract's fault kinds in GlobalAI's (assumed) error style: new-api's."""
+    return new_api_fault(kind, rejected=http_error(400, REJECTED))
 
 
 # --------------------------------------------------------------------------------------------

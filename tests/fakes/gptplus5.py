@@ -40,7 +40,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, json_response
-from .steps import HttpError
+from .steps import Html, HttpError
 
 NAME: Final[str] = "gptplus5"
 
@@ -119,13 +119,6 @@ class TaskFailed:
     message: str = "video generation failed"
     status: str = "video_generation_failed"
     field: str = "video_generation_error"
-
-
-@dataclass(frozen=True, slots=True)
-class Html:
-    """A Cloudflare-style HTML error page."""
-
-    code: int = 502
 
 
 @dataclass(frozen=True, slots=True)

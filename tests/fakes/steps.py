@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeAlias
 
+from .contract import SLOW_SECONDS, FaultKind
+
 GarbageKind: TypeAlias = Literal["text", "array", "null", "string", "truncated", "empty"]
 
 
@@ -23,6 +25,13 @@ class HttpError:
     code: int
     body: str | Mapping[str, Any] | None = None
     retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Html:
+    """An HTML error page (a proxy's or Cloudflare's) with this HTTP status."""
+
+    code: int = 502
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +64,12 @@ class Disconnect:
     """Close the connection without sending any response."""
 
 
+def http_error(
+    code: int, body: str | Mapping[str, Any] | None = None, retry_after: float | None = None
+) -> HttpError:
+    return HttpError(code, body, retry_after)
+
+
 def garbage(kind: GarbageKind = "text") -> Garbage:
     return Garbage(kind)
 
@@ -65,3 +80,19 @@ def delay(seconds: float, then: object | None = None) -> Delay:
 
 def disconnect() -> Disconnect:
     return Disconnect()
+
+
+def new_api_fault(kind: FaultKind, rejected: HttpError | None = None) -> HttpError | Html | Delay:
+    """How a new-api style vendor (UniAll; GlobalAI by assumption) answers each contract fault."""
+    faults: dict[str, HttpError | Html | Delay] = {
+        "server_error": HttpError(500),
+        "html": Html(502),
+        # no ghost task: a delay alone would answer normally (and create the task) after it
+        "timeout": Delay(SLOW_SECONDS, then=HttpError(504)),
+        "auth": HttpError(401),
+        "balance": HttpError(402),
+        "rate_limited": HttpError(429, retry_after=1),
+        "rejected": rejected or HttpError(400),
+        "maintenance": HttpError(503),
+    }
+    return faults[kind]

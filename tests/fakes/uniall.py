@@ -37,7 +37,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 from aiohttp import web
 
-from .contract import SLOW_SECONDS, FaultKind
+from .contract import FaultKind
 from .media import sample_mp4_bytes
 from .server import (
     TELEGRAM_FILE_URL_MARKER,
@@ -47,7 +47,18 @@ from .server import (
     json_response,
     reject_json_constant,
 )
-from .steps import Delay, Disconnect, Garbage, HttpError, delay, disconnect, garbage
+from .steps import (
+    Delay,
+    Disconnect,
+    Garbage,
+    Html,
+    HttpError,
+    delay,
+    disconnect,
+    garbage,
+    http_error,
+    new_api_fault,
+)
 
 __all__ = [
     "ASPECT_RATIOS",
@@ -172,13 +183,6 @@ class RawStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class Html:
-    """A Cloudflare-style HTML error page with this HTTP status."""
-
-    code: int = 200
-
-
-@dataclass(frozen=True, slots=True)
 class Truncated:
     """Send the headers with the full ``Content-Length``, then only ``at_bytes`` bytes, then drop.
 
@@ -228,12 +232,6 @@ def failed(
 
 def status(raw: str, progress: int = 0) -> RawStatus:
     return RawStatus(raw, progress)
-
-
-def http_error(
-    code: int, body: str | Mapping[str, Any] | None = None, retry_after: float | None = None
-) -> HttpError:
-    return HttpError(code, body, retry_after)
 
 
 def html(code: int = 200) -> Html:
@@ -377,17 +375,7 @@ def _fault_body_response(step: HttpError | Html | Garbage) -> web.Response:
 
 def contract_fault(kind: FaultKind) -> Step:
     """The UniAll (new-api) answer for each vendor-neutral fault kind."""
-    faults: dict[str, Step] = {
-        "server_error": http_error(500),
-        "html": html(502),
-        "timeout": delay(SLOW_SECONDS, then=http_error(504)),
-        "auth": http_error(401),
-        "balance": http_error(402),
-        "rate_limited": http_error(429, retry_after=1),
-        "rejected": http_error(400),
-        "maintenance": http_error(503),
-    }
-    return faults[kind]
+    return new_api_fault(kind)
 
 
 class FakeUniAll(FakeServer):
