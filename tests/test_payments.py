@@ -37,14 +37,22 @@ def last_payment_update(telegram: FakeTelegram) -> dict[str, Any]:
     return next(u for u in reversed(telegram.all_updates) if "successful_payment" in u["message"])
 
 
-async def pay(
+def send_payment(
     telegram: FakeTelegram, person: Person, *, payload: str, stars: int, charge_id: str
-) -> str:
-    """Deliver a successful_payment and return the bot's answer."""
+) -> int:
+    """Queue a successful_payment from `person`; return how many messages the chat had before."""
     before = len(telegram.messages(person.chat.id))
     telegram.successful_payment(
         person.user, person.chat, payload=payload, total_amount=stars, charge_id=charge_id
     )
+    return before
+
+
+async def pay(
+    telegram: FakeTelegram, person: Person, *, payload: str, stars: int, charge_id: str
+) -> str:
+    """Deliver a successful_payment and return the bot's answer."""
+    before = send_payment(telegram, person, payload=payload, stars=stars, charge_id=charge_id)
     return (await person.next_message(before)).text or ""
 
 
@@ -139,10 +147,7 @@ async def test_a_payment_sent_while_the_bot_was_stopped_is_credited_at_start(
     async with start_bot(**CREDITS):
         assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
 
-    before = len(telegram.messages(alice.chat.id))
-    telegram.successful_payment(
-        ALICE, alice.chat, payload=f"l:{ALICE.id}", total_amount=500, charge_id="ch-l-1"
-    )
+    before = send_payment(telegram, alice, payload=f"l:{ALICE.id}", stars=500, charge_id="ch-l-1")
     assert telegram.pending_updates == 1
 
     async with start_bot(**CREDITS):
@@ -205,9 +210,8 @@ async def test_two_copies_of_a_payment_arriving_together_credit_once(
 ) -> None:
     async with start_bot(**CREDITS):
         assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
-        before = len(telegram.messages(alice.chat.id))
-        telegram.successful_payment(
-            ALICE, alice.chat, payload=f"m:{ALICE.id}", total_amount=200, charge_id="ch-m-2"
+        before = send_payment(
+            telegram, alice, payload=f"m:{ALICE.id}", stars=200, charge_id="ch-m-2"
         )
         telegram.push_raw_update(last_payment_update(telegram))
         await settle(telegram)
