@@ -517,11 +517,8 @@ class FakeGemini(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [raw_done("RUNNING"), raw_done("RUNNING"), done()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults.extend([fault_step(kind)] * times)
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults.extend([fault_step(kind)] * times)
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return fault_step(kind)
 
     def file_uri(self, file_id: str) -> str:
         return f"{self.base_url}/v1beta/files/{file_id}:download?alt=media"

@@ -299,11 +299,8 @@ class FakeGptPlus5(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [State("rendering_elsewhere"), State("rendering_elsewhere"), Completed()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults += [fault_step(kind)] * times
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults += [fault_step(kind)] * times
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return fault_step(kind)
 
     # ---- helpers -----------------------------------------------------------------------------
 

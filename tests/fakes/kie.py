@@ -375,11 +375,8 @@ class FakeKie(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [raw_flag(7), raw_flag(7), success()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults.extend(fault_step(kind) for _ in range(times))
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults.extend(fault_step(kind) for _ in range(times))
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return fault_step(kind)
 
     # ---- helpers for tests -------------------------------------------------------------------
 

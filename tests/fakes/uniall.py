@@ -434,11 +434,8 @@ class FakeUniAll(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [status("mystery_state"), status("mystery_state"), completed()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults.extend(contract_fault(kind) for _ in range(times))
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults.extend(contract_fault(kind) for _ in range(times))
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return contract_fault(kind)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
