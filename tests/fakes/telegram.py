@@ -28,7 +28,6 @@ from tests.fakes.telegram_models import (
     Call,
     JsonDict,
     SentMessage,
-    StoredFile,
     TgChat,
     TgUser,
     bad_request,
@@ -187,18 +186,17 @@ class FakeTelegram(BotApi):
     ) -> int:
         ext = file_name.rsplit(".", 1)[-1] if "." in file_name else "bin"
         fields = {"file_name": file_name, "mime_type": mime_type}
-        stored = self._store_file("document", data, ext=ext, size=declared_size)
-        content = self._file_content("document", stored, fields, caption, media_group_id)
+        content = self._file_content("document", data, ext, fields, size=declared_size)
+        self._add_caption(content, caption, media_group_id)
         return self._user_message(user, chat, content, reply_to=reply_to, thread_id=thread_id)
 
     def send_sticker(self, user: TgUser, chat: TgChat, **where: Unpack[Where]) -> int:
-        stored = self._store_file("sticker", b"RIFF-fake-webp", ext="webp")
-        content = self._file_content("sticker", stored, STICKER_FIELDS)
+        content = self._file_content("sticker", b"RIFF-fake-webp", "webp", STICKER_FIELDS)
         return self._user_message(user, chat, content, **where)
 
     def send_voice(self, user: TgUser, chat: TgChat, **where: Unpack[Where]) -> int:
-        stored = self._store_file("voice", b"OggS-fake-voice", ext="oga")
-        content = self._file_content("voice", stored, {"duration": 3, "mime_type": "audio/ogg"})
+        voice = {"duration": 3, "mime_type": "audio/ogg"}
+        content = self._file_content("voice", b"OggS-fake-voice", "oga", voice)
         return self._user_message(user, chat, content, **where)
 
     def press_button(self, user: TgUser, chat: TgChat, message_id: int, callback_data: str) -> str:
@@ -404,23 +402,17 @@ class FakeTelegram(BotApi):
         return {"type": "bot_command", "offset": 0, "length": utf16_len(token)}
 
     def _file_content(
-        self,
-        kind: str,
-        stored: StoredFile,
-        fields: JsonDict,
-        caption: str | None = None,
-        media_group_id: str | None = None,
+        self, kind: str, data: bytes, ext: str, fields: JsonDict, *, size: int | None = None
     ) -> JsonDict:
-        """A user message's `kind` part (document, sticker, voice) for a stored file."""
+        """A user message's `kind` part (document, sticker, voice), its file stored."""
+        stored = self._store_file(kind, data, ext=ext, size=size)
         media = {
             "file_id": stored.file_id,
             "file_unique_id": stored.file_unique_id,
             **fields,
             "file_size": stored.size,
         }
-        content: JsonDict = {kind: media}
-        self._add_caption(content, caption, media_group_id)
-        return content
+        return {kind: media}
 
     def _add_caption(
         self, content: JsonDict, caption: str | None, media_group_id: str | None
