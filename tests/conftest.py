@@ -8,9 +8,27 @@ import pytest
 
 from bot.app import BotRuntime
 from bot.config import Settings
+from tests.fakes.gemini import FakeGemini
+from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import ALICE, TOKEN, VENDOR_KEY, OffsetClock, Person, make_settings
+from tests.support.harness import (
+    ALICE,
+    TOKEN,
+    VENDOR_KEY,
+    Jobs,
+    OffsetClock,
+    Person,
+    StartBot,
+    make_settings,
+    pin_to_midday,
+)
+
+MIDDAY = "midday: run with the bot's clock at the next 12:00 UTC, never straddling midnight"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MIDDAY)
 
 
 @pytest.fixture
@@ -26,13 +44,30 @@ async def uniall() -> AsyncIterator[FakeUniAll]:
 
 
 @pytest.fixture
+async def gemini() -> AsyncIterator[FakeGemini]:
+    """Another vendor, for `start_bot(**gemini.bot_settings())`."""
+    async with FakeGemini(forbidden_substrings=[TOKEN]) as fake:
+        yield fake
+
+
+@pytest.fixture
+async def kie() -> AsyncIterator[FakeKie]:
+    async with FakeKie(forbidden_substrings=[TOKEN]) as fake:
+        yield fake
+
+
+@pytest.fixture
 def database_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "bot.sqlite3"
 
 
 @pytest.fixture
-def clock() -> OffsetClock:
-    return OffsetClock()
+def clock(request: pytest.FixtureRequest) -> OffsetClock:
+    """The bot's clock; a test (or module) marked `midday` starts at the next 12:00 UTC."""
+    clock = OffsetClock()
+    if request.node.get_closest_marker("midday") is not None:
+        pin_to_midday(clock)
+    return clock
 
 
 @pytest.fixture
@@ -47,11 +82,28 @@ def settings_for(
 
 
 @pytest.fixture
-async def bot(
-    settings_for: Callable[..., Settings], clock: OffsetClock
-) -> AsyncIterator[BotRuntime]:
-    async with BotRuntime(settings_for(), clock=clock) as runtime:
+def start_bot(settings_for: Callable[..., Settings], clock: OffsetClock) -> StartBot:
+    """The bot on the fakes and the test's clock: `async with start_bot(**overrides) as runtime:`.
+
+    Overrides are Settings fields; another vendor's fake comes in with `**fake.bot_settings()`.
+    Start it twice in a row to restart the bot on the same database.
+    """
+
+    def start(**overrides: Any) -> BotRuntime:
+        return BotRuntime(settings_for(**overrides), clock=clock)
+
+    return start
+
+
+@pytest.fixture
+async def bot(start_bot: StartBot) -> AsyncIterator[BotRuntime]:
+    async with start_bot() as runtime:
         yield runtime
+
+
+@pytest.fixture
+def jobs(telegram: FakeTelegram, database_path: Path) -> Jobs:
+    return Jobs(telegram, database_path)
 
 
 @pytest.fixture

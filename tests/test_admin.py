@@ -7,44 +7,33 @@ changes. Vendor auth/balance errors reach ADMIN_CHAT_ID once, not once per job.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
-from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll, failed, http_error, in_progress, queued
 from tests.support.credits import (
     ADMIN_CHAT_ID,
     ADMIN_ONLY,
+    CREDITS,
     admin,
     balance_text,
     bob,
     create,
-    credit_settings,
     history_line,
-    pin_to_midday,
-    quiet,
-    status_containing,
     text_of,
-    wait_state,
 )
-from tests.support.harness import ALICE, BOB, OffsetClock, Person, job_rows
+from tests.support.harness import ALICE, BOB, Jobs, OffsetClock, Person, StartBot, settle
+
+pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
 BANNED = "You are not allowed to use this bot."
 
 
 async def test_grant_adds_credits_and_only_for_admins(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    pin_to_midday(clock)
     olga, bob_dm = admin(telegram), bob(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(bob_dm, f"/grant {BOB.id} 1000") == ADMIN_ONLY
         assert await text_of(bob_dm, "/balance") == balance_text(30, 0, 30)
 
@@ -58,19 +47,15 @@ async def test_grant_adds_credits_and_only_for_admins(
 
 
 async def test_ban_and_unban_only_for_admins(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     olga, bob_dm = admin(telegram), bob(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         # Bob cannot ban Alice: she goes on making videos.
         assert await text_of(bob_dm, f"/ban {ALICE.id}") == ADMIN_ONLY
         _, answer = await create(alice, "still allowed")
         assert not answer.get("show_alert")
-        assert len(job_rows(database_path)) == 1
+        assert len(jobs.rows()) == 1
 
         assert await text_of(olga, f"/ban {BOB.id}") == f"{BOB.id} is banned."
         assert await text_of(bob_dm, "/video let me in") == BANNED
@@ -84,15 +69,10 @@ async def test_ban_and_unban_only_for_admins(
         assert await text_of(olga, "/unban bob") == "Usage: /unban <user id>"
 
 
-async def test_allow_only_for_admins(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    clock: OffsetClock,
-) -> None:
+async def test_allow_only_for_admins(start_bot: StartBot, telegram: FakeTelegram) -> None:
     olga, bob_dm = admin(telegram), bob(telegram)
     not_allowed = f"This bot is private. Ask its admin to add you: your Telegram id is {BOB.id}."
-    settings = credit_settings(settings_for, free_credits_per_day=30, allowed_user_ids=())
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, allowed_user_ids=()):
         assert await text_of(bob_dm, "/video hello") == not_allowed
         assert await text_of(bob_dm, f"/allow {BOB.id}") == ADMIN_ONLY
         assert await text_of(bob_dm, "/video hello") == not_allowed
@@ -103,24 +83,18 @@ async def test_allow_only_for_admins(
 
 
 async def test_stats_after_a_delivered_and_a_failed_job(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(olga, "/stats") == (
             "📊 Today (UTC)\nJobs: —\nSuccess rate: —\nCredits spent: 0\nFailures: —"
         )
         await create(alice, "a delivered one")
-        await wait_state(telegram, database_path, 1, "delivered")
+        await jobs.wait(1, "delivered")
         uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
         await create(alice, "a failed one")
-        await wait_state(telegram, database_path, 2, "failed")
+        await jobs.wait(2, "failed")
 
         assert await text_of(alice, "/stats") == ADMIN_ONLY
         assert await text_of(olga, "/stats") == (
@@ -130,19 +104,19 @@ async def test_stats_after_a_delivered_and_a_failed_job(
 
 
 async def test_jobs_lists_unfinished_jobs_with_their_age(
-    settings_for: Callable[..., Settings],
+    start_bot: StartBot,
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
     clock: OffsetClock,
-    database_path: Path,
+    jobs: Jobs,
 ) -> None:
     olga = admin(telegram)
     uniall.script = [queued(), in_progress(10)]  # stays running
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(olga, "/jobs") == "No unfinished jobs."
         await create(alice, "a job that takes its time")
-        await wait_state(telegram, database_path, 1, "running")
+        await jobs.wait(1, "running")
         [task_id] = list(uniall.tasks)
 
         clock.advance(150)
@@ -154,17 +128,12 @@ async def test_jobs_lists_unfinished_jobs_with_their_age(
 
 
 async def test_refund_gives_a_job_back_and_history_says_so(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         await create(alice, "a refunded video")
-        await wait_state(telegram, database_path, 1, "delivered")
+        await jobs.wait(1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
         assert await text_of(alice, "/refund 1") == ADMIN_ONLY
@@ -184,20 +153,14 @@ async def test_refund_gives_a_job_back_and_history_says_so(
 
 
 async def test_refund_of_a_failed_job_returns_nothing_more(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
     uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card, _ = await create(alice, "a failed video")
-        await status_containing(alice, card, "failed")
-        await wait_state(telegram, database_path, 1, "failed")
+        await alice.showing(card, "failed")
+        await jobs.wait(1, "failed")
 
         assert await text_of(olga, "/refund 1") == (
             "Job #1 has nothing to refund (not delivered, free, or refunded)."
@@ -220,29 +183,27 @@ async def test_refund_of_a_failed_job_returns_nothing_more(
     ],
 )
 async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
-    settings_for: Callable[..., Settings],
+    start_bot: StartBot,
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    jobs: Jobs,
     status: int,
     kind: str,
     alert: str,
 ) -> None:
     uniall.submit_faults = [http_error(status), http_error(status)]
-    settings = credit_settings(settings_for, free_credits_per_day=30, admin_chat_id=ADMIN_CHAT_ID)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, admin_chat_id=ADMIN_CHAT_ID):
         first, _ = await create(alice, "the first job")
-        await wait_state(telegram, database_path, 1, "failed")
+        await jobs.wait(1, "failed")
         second, _ = await create(alice, "the second job")
-        await wait_state(telegram, database_path, 2, "failed")
+        await jobs.wait(2, "failed")
         for card in (first, second):
-            text = await status_containing(alice, card, "failed")
+            text = await alice.showing(card, "failed")
             assert "UniAll is not available right now. The operator has been told" in text
-        await quiet(telegram)
+        await settle(telegram)
 
         assert uniall.submit_attempts == 2
-        assert [row["failure_kind"] for row in job_rows(database_path)] == [kind] * 2
+        assert [row["failure_kind"] for row in jobs.rows()] == [kind] * 2
         assert telegram.texts(ADMIN_CHAT_ID) == [alert]
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
-from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
+from tests.support.harness import Jobs, Person, StartBot
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
 EXPIRED = "This button has expired. Send /video to start again."
@@ -111,13 +109,13 @@ async def stale_card(p: Person) -> str:
 
 async def seed_not_a_number(p: Person) -> str:
     shown = await card(p)
-    await p.press(shown, "Seed")
+    await p.press_for_question(shown, "Seed")
     return (await p.say("forty-two")).text or ""
 
 
 async def seed_out_of_range(p: Person) -> str:
     shown = await card(p)
-    await p.press(shown, "Seed")
+    await p.press_for_question(shown, "Seed")
     return (await p.say("99999999999")).text or ""
 
 
@@ -186,30 +184,26 @@ CASES = {
 
 
 @pytest.fixture
-async def gemini_bot(
-    telegram: FakeTelegram, database_path: Path, clock: OffsetClock
-) -> AsyncIterator[FakeGemini]:
-    async with FakeGemini(forbidden_substrings=[TOKEN]) as gemini:
-        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            yield gemini
+async def gemini_bot(start_bot: StartBot, gemini: FakeGemini) -> AsyncIterator[FakeGemini]:
+    async with start_bot(**gemini.bot_settings()):
+        yield gemini
 
 
 @pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
 async def test_bad_input_gets_its_reply_and_changes_nothing(
-    gemini_bot: FakeGemini, alice: Person, database_path: Path, case: Case
+    gemini_bot: FakeGemini, alice: Person, jobs: Jobs, case: Case
 ) -> None:
     reply = await case.act(alice)
 
     assert reply == case.reply
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
     assert gemini_bot.submit_attempts == 0
     help_reply = await alice.say("/help")
     assert (help_reply.text or "").startswith("What I can do")
 
 
 async def test_a_second_tap_on_create_makes_no_second_job(
-    gemini_bot: FakeGemini, telegram: FakeTelegram, alice: Person, database_path: Path
+    gemini_bot: FakeGemini, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     shown = await card(alice)
     data = alice.current(shown).button_data("Create video")
@@ -221,12 +215,10 @@ async def test_a_second_tap_on_create_makes_no_second_job(
     ]
 
     assert sorted(a.get("text") or "" for a in answers) == ["", EXPIRED]
-    assert len(job_rows(database_path)) == 1
+    assert len(jobs.rows()) == 1
 
 
-async def test_cancel_leaves_the_wizard(
-    gemini_bot: FakeGemini, alice: Person, database_path: Path
-) -> None:
+async def test_cancel_leaves_the_wizard(gemini_bot: FakeGemini, alice: Person, jobs: Jobs) -> None:
     shown = await card(alice)
     create = shown.button_data("Create video")
 
@@ -237,4 +229,4 @@ async def test_cancel_leaves_the_wizard(
     assert alice.current(shown).reply_markup is None
     answer = await alice.press_data(shown.message_id, create)
     assert answer["text"] == EXPIRED
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []

@@ -2,52 +2,47 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram
-from tests.support.harness import TOKEN, OffsetClock, Person, make_settings
+from tests.support.harness import Person, StartBot
 
 
 async def test_seed_and_negative_prompt_reach_gemini(
-    telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+    start_bot: StartBot, gemini: FakeGemini, telegram: FakeTelegram, alice: Person
 ) -> None:
-    async with FakeGemini(forbidden_substrings=[TOKEN]) as gemini:
-        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            card = await alice.say("/video a glass of water tipping over")
-            await alice.press(card, "Seed")
-            card = await alice.say("424242")
-            assert "🎲 seed 424242" in (card.text or "")
-            await alice.press(card, "Avoid")
-            card = await alice.say("text, watermark")
-            assert "🚫 avoid: text, watermark" in (card.text or "")
-            await alice.press(card, "Create video")
-            await telegram.wait_for(lambda: len(gemini.submissions) == 1)
+    async with start_bot(**gemini.bot_settings()):
+        card = await alice.say("/video a glass of water tipping over")
+        await alice.press_for_question(card, "Seed")
+        card = await alice.say("424242")
+        assert "🎲 seed 424242" in (card.text or "")
+        await alice.press_for_question(card, "Avoid")
+        card = await alice.say("text, watermark")
+        assert "🚫 avoid: text, watermark" in (card.text or "")
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(gemini.submissions) == 1)
 
-        parameters = gemini.submissions[0]["parameters"]
-        assert parameters["seed"] == 424242
-        assert parameters["negativePrompt"] == "text, watermark"
+    parameters = gemini.submissions[0]["parameters"]
+    assert parameters["seed"] == 424242
+    assert parameters["negativePrompt"] == "text, watermark"
 
 
 async def test_kie_switches_and_auto_shape_reach_kie(
-    telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+    start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person
 ) -> None:
-    async with FakeKie(forbidden_substrings=[TOKEN]) as kie:
-        settings = make_settings(telegram.api_url, database_path, **kie.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            card = await alice.say("/video a market at night")
-            await alice.press(card, "Lite")
-            await alice.press(card, "Auto shape")
-            await alice.press(card, "Translate prompt")
-            assert "☑️ Translate prompt" in str(alice.current(card).reply_markup)
-            await alice.press(card, "Seed")
-            card = await alice.say("12345")
-            await alice.press(card, "Create video")
-            await telegram.wait_for(lambda: len(kie.submissions) == 1)
+    async with start_bot(**kie.bot_settings()):
+        card = await alice.say("/video a market at night")
+        await alice.press(card, "Lite")
+        await alice.press(card, "Auto shape")
+        await alice.press(card, "Translate prompt")
+        await telegram.wait_for(
+            lambda: "☑️ Translate prompt" in str(alice.current(card).reply_markup)
+        )
+        await alice.press_for_question(card, "Seed")
+        card = await alice.say("12345")
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(kie.submissions) == 1)
 
-        body = kie.submissions[0]
-        assert (body["model"], body["aspect_ratio"], body["seeds"]) == ("veo3_lite", "Auto", 12345)
-        assert body["enableTranslation"] is True
+    body = kie.submissions[0]
+    assert (body["model"], body["aspect_ratio"], body["seeds"]) == ("veo3_lite", "Auto", 12345)
+    assert body["enableTranslation"] is True

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.app import BotRuntime
@@ -11,7 +9,7 @@ from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.uniall import FakeUniAll
 from tests.support.group import FORCE_REPLY_ZH, force_reply_targets, member
-from tests.support.harness import ALICE, Person, job_rows
+from tests.support.harness import ALICE, Jobs, Person
 
 XIAOMING = TgUser(id=1003, first_name="小明", language_code="zh-hans")
 GROUP = TgChat.group(-1002468, "视频爱好者")
@@ -76,29 +74,13 @@ def status_texts(message: SentMessage) -> list[str]:
     return [text for text in texts if not text.startswith("🎬 新视频")]
 
 
-async def card_text_containing(
-    telegram: FakeTelegram, person: Person, card: SentMessage, part: str
-) -> str:
-    return await telegram.wait_for(
-        lambda: (
-            (person.current(card).text or "")
-            if part in (person.current(card).text or "")
-            else None
-        )
-    )
-
-
 @pytest.fixture
 def xiaoming(telegram: FakeTelegram) -> Person:
     return Person(telegram, XIAOMING, TgChat.private(XIAOMING))
 
 
 async def test_a_chinese_conversation_from_start_to_video(
-    bot: BotRuntime,
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    xiaoming: Person,
-    database_path: Path,
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, xiaoming: Person, jobs: Jobs
 ) -> None:
     greeting = await xiaoming.say("/start")
     assert greeting.text == START
@@ -129,12 +111,12 @@ async def test_a_chinese_conversation_from_start_to_video(
     for label in ("高质量", "1080p", "9:16 竖屏", "静音"):
         assert (await xiaoming.press(card, label)).get("text") is None
     settings = "高质量 · 1080p · 9:16 · 8 秒 · 🔇 静音"
-    assert xiaoming.current(card).text == card_text(PROMPT, settings)
+    await xiaoming.sees(card, card_text(PROMPT, settings))
     assert "✅ 高质量" in labels(xiaoming.current(card))
 
     await xiaoming.press(card, "生成视频")
     video = await telegram.wait_for_message(xiaoming.chat.id, lambda m: m.kind == "video")
-    done = await card_text_containing(telegram, xiaoming, card, "已完成")
+    done = await xiaoming.showing(card, "已完成")
 
     assert done == f"✅ 任务 #1 已完成（由 UniAll 生成）。\n\n{PROMPT}\n⚙️ {settings}"
     shown = status_texts(xiaoming.current(card))
@@ -147,21 +129,17 @@ async def test_a_chinese_conversation_from_start_to_video(
     assert video.reply_to_message_id == prompt_id
     assert video.caption == f"{PROMPT}\n\n⚙️ {settings}"
     assert labels(video) == ["🔁 再来一次", "✏️ 换提示词", "📨 再发一次", "➕ 续写"]
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["language"], job["state"]) == ("zh", "delivered")
 
 
 async def test_a_vendor_failure_is_explained_in_chinese(
-    bot: BotRuntime,
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    xiaoming: Person,
-    database_path: Path,
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, xiaoming: Person, jobs: Jobs
 ) -> None:
     uniall.play_failure("Your prompt was flagged by the content policy")
     card = await xiaoming.say(f"/video {PROMPT}")
     await xiaoming.press(card, "生成视频")
-    failed = await card_text_containing(telegram, xiaoming, card, "失败")
+    failed = await xiaoming.showing(card, "失败")
 
     assert failed == (
         "❌ 任务 #1 失败：UniAll 无法生成这个视频：Your prompt was flagged by the content policy"
@@ -169,7 +147,7 @@ async def test_a_vendor_failure_is_explained_in_chinese(
     )
     assert all(text.startswith(STATUS_PREFIXES) for text in status_texts(xiaoming.current(card)))
     assert telegram.calls_to("sendVideo") == []
-    assert job_rows(database_path)[0]["state"] == "failed"
+    assert jobs.rows()[0]["state"] == "failed"
 
 
 async def test_help_in_chinese(bot: BotRuntime, telegram: FakeTelegram, xiaoming: Person) -> None:
@@ -201,7 +179,7 @@ async def test_language_switches_a_chinese_user_to_english_and_back(
     assert labels(choose) == ["English", "中文"]
 
     assert (await xiaoming.press(choose, "English")).get("text") is None
-    assert xiaoming.current(choose).text == "✅ I will speak English with you."
+    await xiaoming.sees(choose, "✅ I will speak English with you.")
 
     help_text = await xiaoming.say("/help")
     assert (help_text.text or "").startswith(HELP_EN_START)
@@ -216,12 +194,12 @@ async def test_language_switches_a_chinese_user_to_english_and_back(
     assert choose_again.text == "Choose the language:"
     assert labels(choose_again) == ["English", "中文"]
     await xiaoming.press(choose_again, "中文")
-    assert xiaoming.current(choose_again).text == "✅ 我会用中文和你交流。"
+    await xiaoming.sees(choose_again, "✅ 我会用中文和你交流。")
     assert (await xiaoming.say("/start")).text == START
 
 
 async def test_wrong_input_is_answered_in_chinese(
-    bot: BotRuntime, telegram: FakeTelegram, xiaoming: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, xiaoming: Person, jobs: Jobs
 ) -> None:
     too_long = await xiaoming.say("/video " + "雪" * 2345)
     assert too_long.text == "提示词有 2345 个字符，UniAll 最多接受 2000 个。请缩短后重新发送。"
@@ -238,14 +216,14 @@ async def test_wrong_input_is_answered_in_chinese(
     assert answer["text"] == "这个按钮已失效。发送 /video 重新开始。"
 
     xiaoming.send("/cancel")
-    cancelled = await card_text_containing(telegram, xiaoming, card, "已取消")
+    cancelled = await xiaoming.showing(card, "已取消")
     assert cancelled == "已取消。发送 /video 重新开始。"
     assert (await xiaoming.say("/cancel")).text == "没有可以取消的内容。"
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
 
 
 async def test_in_a_group_each_person_gets_their_own_language(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, jobs: Jobs
 ) -> None:
     xiaoming = member(telegram, XIAOMING, GROUP)
     alice = member(telegram, ALICE, GROUP)
@@ -274,9 +252,9 @@ async def test_in_a_group_each_person_gets_their_own_language(
 
     await xiaoming.press(card, "生成视频")
     video = await telegram.wait_for_message(GROUP.id, lambda m: m.kind == "video")
-    done = await card_text_containing(telegram, xiaoming, card, "已完成")
+    done = await xiaoming.showing(card, "已完成")
     assert done == f"✅ 任务 #1 已完成（由 UniAll 生成）。\n\n{PROMPT}\n⚙️ {DEFAULT_SETTINGS}"
     assert video.caption == f"{PROMPT}\n\n⚙️ {DEFAULT_SETTINGS}"
     assert video.reply_to_message_id == xiaoming.last_sent_id
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["user_id"], job["chat_id"], job["language"]) == (XIAOMING.id, GROUP.id, "zh")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll, http_error
-from tests.support.harness import ALICE, TOKEN, VENDOR_KEY, OffsetClock, Person, job_rows
+from tests.support.harness import ALICE, TOKEN, VENDOR_KEY, Jobs, Person, StartBot
 
 MB = 1024 * 1024
 
@@ -33,7 +31,12 @@ async def test_a_long_prompt_is_cut_to_fit_the_caption(
 
 
 async def test_a_video_over_50_mb_arrives_as_a_link(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime,
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    jobs: Jobs,
+    database_path: Path,
 ) -> None:
     uniall.video_size = 51 * MB
     card = await alice.say("/video a huge video")
@@ -49,18 +52,17 @@ async def test_a_video_over_50_mb_arrives_as_a_link(
         f"to Telegram. Download it here (the link expires within a day):\n{url}"
     )
     assert telegram.calls_to("sendVideo") == []
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
     assert not any((database_path.parent / "videos").glob("*.mp4"))
 
 
 async def test_local_bot_api_mode_uploads_videos_over_50_mb(
-    settings_for: Callable[..., Settings], uniall: FakeUniAll, clock: OffsetClock
+    start_bot: StartBot, uniall: FakeUniAll
 ) -> None:
     uniall.video_size = 51 * MB
     async with FakeTelegram(TOKEN, local_mode=True) as local:
         alice = Person(local, ALICE, TgChat.private(ALICE))
-        settings = settings_for(telegram_api_url=local.api_url, telegram_local_mode=True)
-        async with BotRuntime(settings, clock=clock):
+        async with start_bot(telegram_api_url=local.api_url, telegram_local_mode=True):
             card = await alice.say("/video a huge video")
             await alice.press(card, "Create video")
             video = await local.wait_for_message(
@@ -71,40 +73,34 @@ async def test_local_bot_api_mode_uploads_videos_over_50_mb(
 
 
 async def test_cancel_a_job_that_has_not_been_submitted(
-    settings_for: Callable[..., Settings],
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.submit_faults = [http_error(503) for _ in range(3)]
-    async with BotRuntime(settings_for(poll_interval_seconds=5), clock=clock):
+    async with start_bot(poll_interval_seconds=5):
         card = await alice.say("/video wait for it")
         await alice.press(card, "Create video")
         await alice.telegram.wait_for(lambda: uniall.submit_attempts == 1)
-        await alice.telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "queued")
+        await jobs.wait(1, "queued")
 
         reply = await alice.say("/cancel")
 
         assert reply.text == "Job #1 is cancelled."
-        await alice.telegram.wait_for(
-            lambda: (alice.current(card).text or "").startswith("🚫 Job #1 was cancelled.")
-        )
-    assert job_rows(database_path)[0]["state"] == "cancelled"
+        text = await alice.showing(card, "🚫 Job #1 was cancelled.")
+        assert text.startswith("🚫 Job #1 was cancelled.")
+    assert jobs.rows()[0]["state"] == "cancelled"
     assert uniall.submit_attempts == 1
 
 
 async def test_no_secret_reaches_the_logs(
-    settings_for: Callable[..., Settings],
+    start_bot: StartBot,
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
-    clock: OffsetClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     uniall.submit_faults = [http_error(500)]
-    async with BotRuntime(settings_for(), clock=clock):
+    async with start_bot():
         await alice.say("/start")
         card = await alice.say("/video a secret-free log")
         await alice.press(card, "Quality")

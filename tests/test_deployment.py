@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import re
-import socket
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import ALICE, OffsetClock, Person, job_rows
+from tests.support.harness import ALICE, Jobs, Person, StartBot, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def help_update(update_id: int) -> dict[str, object]:
@@ -41,13 +31,11 @@ def help_update(update_id: int) -> dict[str, object]:
 
 
 async def test_webhook_mode_checks_telegrams_secret_token(
-    settings_for: Callable[..., Settings], telegram: FakeTelegram, clock: OffsetClock
+    start_bot: StartBot, telegram: FakeTelegram
 ) -> None:
     port = free_port()
-    settings = settings_for(
-        telegram_webhook=True, public_base_url=f"http://127.0.0.1:{port}", http_port=port
-    )
-    async with BotRuntime(settings, clock=clock), httpx.AsyncClient() as client:
+    webhook = {"public_base_url": f"http://127.0.0.1:{port}", "http_port": port}
+    async with start_bot(telegram_webhook=True, **webhook), httpx.AsyncClient() as client:
         [registered] = telegram.calls_to("setWebhook")
         assert registered.params["url"] == f"http://127.0.0.1:{port}/telegram/webhook"
         assert registered.params["drop_pending_updates"] is False
@@ -70,20 +58,15 @@ async def test_webhook_mode_checks_telegrams_secret_token(
 
 
 async def test_healthz_reports_database_worker_and_vendor(
-    settings_for: Callable[..., Settings],
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     port = free_port()
-    settings = settings_for(http_port=port)
-    async with BotRuntime(settings, clock=clock), httpx.AsyncClient() as client:
+    async with start_bot(http_port=port), httpx.AsyncClient() as client:
         before = await client.get(f"http://127.0.0.1:{port}/healthz")
         uniall.fail_next_submits("auth")
         card = await alice.say("/video a failing video")
         await alice.press(card, "Create video")
-        await alice.telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "failed")
+        await jobs.wait(1, "failed")
         after = await client.get(f"http://127.0.0.1:{port}/healthz")
 
     assert before.status_code == 200

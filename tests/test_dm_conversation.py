@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from bot.app import BotRuntime
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import Person, job_rows
+from tests.support.harness import Jobs, Person
 
 PROMPT = "A red fox running through fresh snow at sunrise, slow motion"
 
 
 async def test_full_conversation_delivers_the_vendors_video(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     greeting = await alice.say("/start")
     assert "Veo 3.1" in (greeting.text or "")
@@ -31,8 +29,8 @@ async def test_full_conversation_delivers_the_vendors_video(
     for label in ("Quality", "1080p", "9:16", "6 s", "Silent"):
         answer = await alice.press(card, label)
         assert answer.get("text") is None
+    await alice.showing(card, "Quality · 1080p · 9:16 · 6 s · 🔇 Silent")
     card_now = alice.current(card)
-    assert "Quality · 1080p · 9:16 · 6 s · 🔇 Silent" in (card_now.text or "")
     assert ("✅ Quality", card_now.button_data("✅ Quality")) in card_now.buttons()
 
     await alice.press(card, "Create video")
@@ -57,11 +55,9 @@ async def test_full_conversation_delivers_the_vendors_video(
             "extra_body": {"generate_audio": False},
         }
     ]
-    status = await telegram.wait_for(
-        lambda: alice.current(card) if "done" in (alice.current(card).text or "") else None
-    )
-    assert (status.text or "").startswith("✅ Job #1 is done (made by UniAll).")
-    [job] = job_rows(database_path)
+    status = await alice.showing(card, "done")
+    assert status.startswith("✅ Job #1 is done (made by UniAll).")
+    [job] = jobs.rows()
     assert job["state"] == "delivered"
     assert job["file_id"] == video.file_id
     assert job["vendor_task_id"] == next(iter(uniall.tasks))

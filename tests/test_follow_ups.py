@@ -7,16 +7,16 @@ from pathlib import Path
 from bot.app import BotRuntime
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import Person, job_rows
+from tests.support.harness import Jobs, Person, job_rows
 
 
 async def test_extend_a_delivered_video(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     card = await alice.say("/video a kite rising over a beach")
     await alice.press(card, "Create video")
     first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
     assert [label for label, _ in alice.current(first).buttons()] == [
         "🔁 Again",
         "✏️ New prompt",
@@ -24,9 +24,7 @@ async def test_extend_a_delivered_video(
         "➕ Extend",
     ]
 
-    before = len(telegram.messages(alice.chat.id))
-    await alice.press(first, "Extend")
-    ask = await alice.next_message(before)
+    ask = await alice.press_for_question(first, "Extend")
     assert ask.text == "➕ What happens next? Send the prompt for the continuation."
 
     extension_card = await alice.say("the kite string snaps and it flies away")
@@ -41,25 +39,23 @@ async def test_extend_a_delivered_video(
     assert uniall.submissions[1]["video"] == uniall.file_url(first_task)
     assert "duration" not in uniall.submissions[1]
     assert second.reply_to_message_id == extension_prompt_id
-    await telegram.wait_for(
-        lambda: [row["state"] for row in job_rows(database_path)] == ["delivered"] * 2
-    )
+    await telegram.wait_for(lambda: [row["state"] for row in jobs.rows()] == ["delivered"] * 2)
 
 
 async def test_a_follow_up_button_of_someone_else_is_refused(
-    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     card = await alice.say("/video a quiet pond")
     await alice.press(card, "Create video")
     video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
     data = alice.current(video).button_data("Extend")
 
     forged = data.replace("|1|", "|99|")
     answer = await alice.press_data(video.message_id, forged)
 
     assert answer["text"] == "This button has expired. Send /video to start again."
-    assert len(job_rows(database_path)) == 1
+    assert len(jobs.rows()) == 1
 
 
 async def deliver_one(
@@ -79,10 +75,8 @@ async def test_again_opens_the_same_card(
     bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
 ) -> None:
     video = await deliver_one(alice, telegram, database_path, "a red balloon")
-    before = len(telegram.messages(alice.chat.id))
 
-    await alice.press(video, "Again")
-    card = await alice.next_message(before)
+    card = await alice.press_for_question(video, "Again")
     assert "📝 a red balloon" in (card.text or "")
     assert "Fast · 720p · 9:16 · 8 s" in (card.text or "")
     await alice.press(card, "Create video")
@@ -95,10 +89,8 @@ async def test_new_prompt_keeps_the_settings(
     bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
 ) -> None:
     video = await deliver_one(alice, telegram, database_path, "a red balloon")
-    before = len(telegram.messages(alice.chat.id))
 
-    await alice.press(video, "New prompt")
-    ask = await alice.next_message(before)
+    ask = await alice.press_for_question(video, "New prompt")
     card = await alice.say("a blue balloon")
     await alice.press(card, "Create video")
     await telegram.wait_for(lambda: len(uniall.submissions) == 2)
@@ -158,9 +150,9 @@ async def test_the_last_settings_and_settings_command_become_defaults(
 
     panel = await alice.say("/settings")
     await alice.press(panel, "1080p")
-    assert "1080p · 9:16" in (alice.current(panel).text or "")
+    await alice.showing(panel, "1080p · 9:16")
     await alice.press(panel, "Done")
-    assert alice.current(panel).text == "✅ Saved. New cards start from these settings."
+    await alice.sees(panel, "✅ Saved. New cards start from these settings.")
 
     card = await alice.say("/video an owl")
     assert "Fast · 1080p · 9:16 · 8 s" in (card.text or "")

@@ -12,21 +12,22 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import pytest
+
 from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
-from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat
+from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.uniall import FakeUniAll
 from tests.support.group import (
     FORCE_REPLY_EN,
     force_reply_targets,
     member,
     send_photo,
-    settle,
     thread_ids,
     visible_calls,
 )
-from tests.support.harness import ALICE, BOB, TOKEN, OffsetClock, Person, job_rows, make_settings
+from tests.support.harness import ALICE, BOB, Jobs, Person, StartBot, job_rows, settle
 
 FORUM = TgChat.group(-1001234, "Veo fans", is_forum=True)
 GROUP = TgChat.group(-1005678, "Film club")
@@ -50,7 +51,7 @@ def videos(telegram: FakeTelegram, chat_id: int) -> list[SentMessage]:
 
 
 async def test_forum_topic_panels_belong_to_their_authors(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, jobs: Jobs
 ) -> None:
     alice = member(telegram, ALICE, FORUM, TOPIC)
     bob = member(telegram, BOB, FORUM, TOPIC)
@@ -83,7 +84,7 @@ async def test_forum_topic_panels_belong_to_their_authors(
         assert answer["show_alert"] is True
     now = alice.current(card)
     assert (now.text, now.buttons(), now.edits) == (shown.text, shown.buttons(), shown.edits)
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
 
     # Bob runs his own panel at the same time, with the prompt in the command.
     bob_card = await bob.say(f"/video@veo_test_bot {BOB_PROMPT}")
@@ -95,19 +96,13 @@ async def test_forum_topic_panels_belong_to_their_authors(
     # Each changes only their own card.
     assert (await alice.press(card, "9:16")).get("text") is None
     assert (await bob.press(bob_card, "Quality")).get("text") is None
-    assert alice.current(card).text == card_text(
-        ALICE_PROMPT, "Fast · 720p · 9:16 · 8 s · 🔊 Sound"
-    )
-    assert bob.current(bob_card).text == card_text(
-        BOB_PROMPT, "Quality · 720p · 16:9 · 8 s · 🔊 Sound"
-    )
+    await alice.sees(card, card_text(ALICE_PROMPT, "Fast · 720p · 9:16 · 8 s · 🔊 Sound"))
+    await bob.sees(bob_card, card_text(BOB_PROMPT, "Quality · 720p · 16:9 · 8 s · 🔊 Sound"))
 
     assert (await alice.press(card, "Create video")).get("text") is None
     assert (await bob.press(bob_card, "Create video")).get("text") is None
     await telegram.wait_for(lambda: len(videos(telegram, FORUM.id)) == 2)
-    await telegram.wait_for(
-        lambda: [row["state"] for row in job_rows(database_path)] == ["delivered"] * 2
-    )
+    await telegram.wait_for(lambda: [row["state"] for row in jobs.rows()] == ["delivered"] * 2)
 
     by_reply = {video.reply_to_message_id: video for video in videos(telegram, FORUM.id)}
     assert set(by_reply) == {alice_prompt_id, bob_request_id}
@@ -120,13 +115,15 @@ async def test_forum_topic_panels_belong_to_their_authors(
     for video in by_reply.values():
         assert video.video_bytes == sample_mp4_bytes()
         assert video.message_thread_id == TOPIC
-    assert alice.current(card).text == (
+    await alice.sees(
+        card,
         "✅ Job #1 is done (made by UniAll).\n\n"
-        f"{ALICE_PROMPT}\n⚙️ Fast · 720p · 9:16 · 8 s · 🔊 Sound"
+        f"{ALICE_PROMPT}\n⚙️ Fast · 720p · 9:16 · 8 s · 🔊 Sound",
     )
-    assert bob.current(bob_card).text == (
+    await bob.sees(
+        bob_card,
         "✅ Job #2 is done (made by UniAll).\n\n"
-        f"{BOB_PROMPT}\n⚙️ Quality · 720p · 16:9 · 8 s · 🔊 Sound"
+        f"{BOB_PROMPT}\n⚙️ Quality · 720p · 16:9 · 8 s · 🔊 Sound",
     )
 
     assert thread_ids(telegram, FORUM.id) == [TOPIC] * len(telegram.messages(FORUM.id))
@@ -135,7 +132,7 @@ async def test_forum_topic_panels_belong_to_their_authors(
         for call in telegram.calls
         if call.method in ("sendMessage", "sendVideo") and call.params.get("chat_id") == FORUM.id
     )
-    rows = job_rows(database_path)
+    rows = jobs.rows()
     assert [
         (
             r["user_id"],
@@ -153,7 +150,7 @@ async def test_forum_topic_panels_belong_to_their_authors(
 
 
 async def test_privacy_mode_keeps_other_group_messages_from_the_bot(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, jobs: Jobs
 ) -> None:
     alice = member(telegram, ALICE, GROUP)
     bob = member(telegram, BOB, GROUP)
@@ -184,49 +181,47 @@ async def test_privacy_mode_keeps_other_group_messages_from_the_bot(
 
     card = await alice.say("a cat playing the piano", reply_to=ask.message_id)
     assert card.text == card_text("a cat playing the piano")
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
 
 
 async def test_a_photo_replying_to_the_question_reaches_the_draft(
-    telegram: FakeTelegram, database_path: Path, clock: OffsetClock
+    start_bot: StartBot, gemini: FakeGemini, telegram: FakeTelegram, jobs: Jobs
 ) -> None:
     prompt = "the old man in the photo slowly smiles"
-    async with FakeGemini("gemini-group-key", forbidden_substrings=[TOKEN]) as gemini:
-        gemini.play_success()
-        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            alice = member(telegram, ALICE, FORUM, TOPIC)
-            ask = await alice.say("/video@veo_test_bot")
-            command_id = alice.last_sent_id
-            assert ask.text == (
-                f"Alice, reply to this message. {ASK_PROMPT} "
-                "To animate photos, send up to 3 photos first (the caption can be the prompt)."
-            )
-            assert ask.reply_markup == FORCE_REPLY_EN
-            assert (ask.reply_to_message_id, ask.message_thread_id) == (command_id, TOPIC)
-            assert force_reply_targets(telegram, ask) == {ALICE.id}
+    gemini.play_success()
+    async with start_bot(**gemini.bot_settings()):
+        alice = member(telegram, ALICE, FORUM, TOPIC)
+        ask = await alice.say("/video@veo_test_bot")
+        command_id = alice.last_sent_id
+        assert ask.text == (
+            f"Alice, reply to this message. {ASK_PROMPT} "
+            "To animate photos, send up to 3 photos first (the caption can be the prompt)."
+        )
+        assert ask.reply_markup == FORCE_REPLY_EN
+        assert (ask.reply_to_message_id, ask.message_thread_id) == (command_id, TOPIC)
+        assert force_reply_targets(telegram, ask) == {ALICE.id}
 
-            again = await send_photo(alice, photo_bytes(1), reply_to=ask.message_id)
-            photo_id = alice.last_sent_id
-            assert again.text == (
-                "Alice, reply to this message. "
-                "🖼 Got 1 photo(s). Now send the prompt (or more photos, up to 3)."
-            )
-            assert again.reply_markup == FORCE_REPLY_EN
-            assert (again.reply_to_message_id, again.message_thread_id) == (photo_id, TOPIC)
-            assert force_reply_targets(telegram, again) == {ALICE.id}
+        again = await send_photo(alice, photo_bytes(1), reply_to=ask.message_id)
+        photo_id = alice.last_sent_id
+        assert again.text == (
+            "Alice, reply to this message. "
+            "🖼 Got 1 photo(s). Now send the prompt (or more photos, up to 3)."
+        )
+        assert again.reply_markup == FORCE_REPLY_EN
+        assert (again.reply_to_message_id, again.message_thread_id) == (photo_id, TOPIC)
+        assert force_reply_targets(telegram, again) == {ALICE.id}
 
-            card = await alice.say(prompt, reply_to=again.message_id)
-            prompt_id = alice.last_sent_id
-            assert "🖼 1 photo(s) · Animate the photo" in (card.text or "")
-            assert f"📝 {prompt}" in (card.text or "")
-            assert card.message_thread_id == TOPIC
+        card = await alice.say(prompt, reply_to=again.message_id)
+        prompt_id = alice.last_sent_id
+        assert "🖼 1 photo(s) · Animate the photo" in (card.text or "")
+        assert f"📝 {prompt}" in (card.text or "")
+        assert card.message_thread_id == TOPIC
 
-            await alice.press(card, "Create video")
-            video = await telegram.wait_for_message(FORUM.id, lambda m: m.kind == "video")
-            await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        await alice.press(card, "Create video")
+        video = await telegram.wait_for_message(FORUM.id, lambda m: m.kind == "video")
+        await jobs.wait(1, "delivered")
 
-        [submission] = gemini.submissions
+    [submission] = gemini.submissions
     [instance] = submission["instances"]
     assert instance["prompt"] == prompt
     assert instance["image"] == {
@@ -238,7 +233,7 @@ async def test_a_photo_replying_to_the_question_reaches_the_draft(
     assert video.reply_to_message_id == prompt_id
     assert video.message_thread_id == TOPIC
     assert thread_ids(telegram, FORUM.id) == [TOPIC] * len(telegram.messages(FORUM.id))
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["user_id"], job["chat_id"], job["thread_id"]) == (ALICE.id, FORUM.id, TOPIC)
 
 
@@ -252,15 +247,16 @@ async def _dm_and_group_side_by_side(
     assert group_card.text == card_text("a steam train crossing a viaduct")
 
     await in_group.press(group_card, "1080p")
-    assert in_group.current(group_card).text == card_text(
-        "a steam train crossing a viaduct", "Fast · 1080p · 16:9 · 8 s · 🔊 Sound"
+    await in_group.sees(
+        group_card,
+        card_text("a steam train crossing a viaduct", "Fast · 1080p · 16:9 · 8 s · 🔊 Sound"),
     )
     assert in_dm.current(dm_card).text == card_text("a snowy owl turning its head")
     assert in_dm.current(dm_card).edits == []
 
     await in_dm.press(dm_card, "9:16")
-    assert in_dm.current(dm_card).text == card_text(
-        "a snowy owl turning its head", "Fast · 720p · 9:16 · 8 s · 🔊 Sound"
+    await in_dm.sees(
+        dm_card, card_text("a snowy owl turning its head", "Fast · 720p · 9:16 · 8 s · 🔊 Sound")
     )
     assert in_group.current(group_card).text == card_text(
         "a steam train crossing a viaduct", "Fast · 1080p · 16:9 · 8 s · 🔊 Sound"
@@ -293,24 +289,26 @@ async def _dm_and_group_side_by_side(
     )
 
 
-async def test_one_person_in_a_dm_and_another_in_a_group_at_once(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
+@pytest.mark.parametrize(
+    "in_dm",
+    [
+        pytest.param(BOB, id="one-person-in-a-dm-and-another-in-a-group-at-once"),
+        pytest.param(ALICE, id="the-same-person-with-a-panel-in-a-dm-and-another-in-a-group"),
+    ],
+)
+async def test_panels_in_a_dm_and_in_a_group_live_side_by_side(
+    bot: BotRuntime, telegram: FakeTelegram, database_path: Path, in_dm: TgUser
 ) -> None:
-    bob_in_dm = Person(telegram, BOB, TgChat.private(BOB))
-    alice_in_group = member(telegram, ALICE, GROUP)
-    await _dm_and_group_side_by_side(telegram, bob_in_dm, alice_in_group, database_path)
-
-
-async def test_the_same_person_with_a_panel_in_a_dm_and_another_in_a_group(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
-) -> None:
-    alice_in_dm = Person(telegram, ALICE, TgChat.private(ALICE))
-    alice_in_group = member(telegram, ALICE, GROUP)
-    await _dm_and_group_side_by_side(telegram, alice_in_dm, alice_in_group, database_path)
+    await _dm_and_group_side_by_side(
+        telegram,
+        Person(telegram, in_dm, TgChat.private(in_dm)),
+        member(telegram, ALICE, GROUP),
+        database_path,
+    )
 
 
 async def test_questions_asked_from_a_button_are_aimed_at_the_presser(
-    bot: BotRuntime, telegram: FakeTelegram, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, jobs: Jobs
 ) -> None:
     """A question after ✏️ New prompt or ➕ Extend must reach the person who pressed it.
 
@@ -323,7 +321,7 @@ async def test_questions_asked_from_a_button_are_aimed_at_the_presser(
     card = await alice.say("/video@veo_test_bot a kite rising over a beach")
     await alice.press(card, "Create video")
     video = await telegram.wait_for_message(FORUM.id, lambda m: m.kind == "video")
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
 
     for label in ("Again", "New prompt", "Send again", "Extend"):
         answer = await bob.press(video, label)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import (
@@ -21,7 +17,7 @@ from tests.fakes.uniall import (
     queued,
     status,
 )
-from tests.support.harness import OffsetClock, Person, job_rows
+from tests.support.harness import Jobs, OffsetClock, Person, StartBot
 
 PROMPT = "A lighthouse in a storm, waves crashing"
 
@@ -33,32 +29,24 @@ async def start_job(alice: Person) -> SentMessage:
     return card
 
 
-async def status_containing(alice: Person, card: SentMessage, text: str) -> str:
-    def shown() -> str | None:
-        current = alice.current(card).text or ""
-        return current if text in current else None
-
-    return await alice.telegram.wait_for(shown)
-
-
 async def test_vendor_failure_reaches_the_person_in_words(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
     card = await start_job(alice)
 
-    text = await status_containing(alice, card, "failed")
+    text = await alice.showing(card, "failed")
 
     assert text.startswith(
         "❌ Job #1 failed: UniAll could not make this video: "
         "Your prompt was flagged by the content policy"
     )
     assert telegram.calls_to("sendVideo") == []
-    assert job_rows(database_path)[0]["state"] == "failed"
+    assert jobs.rows()[0]["state"] == "failed"
 
 
 async def test_transient_vendor_errors_are_retried_then_delivered(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.submit_faults = [http_error(500), html(502)]
     uniall.script = [
@@ -78,57 +66,53 @@ async def test_transient_vendor_errors_are_retried_then_delivered(
     assert video.video_bytes == sample_mp4_bytes()
     assert uniall.submit_attempts == 3
     assert len(uniall.submissions) == 1
-    await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+    await jobs.wait(1, "delivered")
     assert len(telegram.calls_to("sendVideo")) == 1
 
 
 async def test_a_vendor_that_never_recovers_fails_the_job_cleanly(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.submit_faults = [http_error(503) for _ in range(10)]
     card = await start_job(alice)
 
-    text = await status_containing(alice, card, "failed")
+    text = await alice.showing(card, "failed")
 
     assert "UniAll is not responding. Please try again later." in text
     assert uniall.submit_attempts == 5
     assert uniall.submissions == []
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["state"], job["failure_kind"]) == ("failed", "unavailable")
     assert await alice.say("/help")  # still answering
 
 
 async def test_a_final_vendor_refusal_is_not_retried(
-    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.submit_faults = [http_error(402)]
     card = await start_job(alice)
 
-    text = await status_containing(alice, card, "failed")
+    text = await alice.showing(card, "failed")
 
     assert "UniAll is not available right now. The operator has been told" in text
     assert uniall.submit_attempts == 1
-    assert job_rows(database_path)[0]["failure_kind"] == "balance"
+    assert jobs.rows()[0]["failure_kind"] == "balance"
 
 
 async def test_completed_without_a_video_is_a_failure(
-    bot: BotRuntime, uniall: FakeUniAll, alice: Person, database_path: Path
+    bot: BotRuntime, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.script = [queued(), completed(video_url=None)]
     card = await start_job(alice)
 
-    text = await status_containing(alice, card, "failed")
+    text = await alice.showing(card, "failed")
 
     assert "UniAll said the video was finished but sent no video." in text
-    assert job_rows(database_path)[0]["failure_kind"] == "no_video"
+    assert jobs.rows()[0]["failure_kind"] == "no_video"
 
 
 async def test_an_unknown_status_keeps_the_job_running_and_is_logged(
-    bot: BotRuntime,
-    uniall: FakeUniAll,
-    telegram: FakeTelegram,
-    alice: Person,
-    caplog: object,
+    bot: BotRuntime, uniall: FakeUniAll, telegram: FakeTelegram, alice: Person, caplog: object
 ) -> None:
     uniall.script = [status("thinking_hard"), status("thinking_hard"), completed()]
     await start_job(alice)
@@ -139,7 +123,7 @@ async def test_an_unknown_status_keeps_the_job_running_and_is_logged(
 
 
 async def test_job_past_its_deadline_expires(
-    bot: BotRuntime, uniall: FakeUniAll, alice: Person, clock: OffsetClock, database_path: Path
+    bot: BotRuntime, uniall: FakeUniAll, alice: Person, clock: OffsetClock, jobs: Jobs
 ) -> None:
     uniall.script = [queued(), in_progress(10)]
     card = await start_job(alice)
@@ -147,62 +131,52 @@ async def test_job_past_its_deadline_expires(
 
     clock.advance(6 * 60)
 
-    text = await status_containing(alice, card, "took longer")
+    text = await alice.showing(card, "took longer")
     assert text.startswith("⌛ Job #1 took longer than 5 minutes and was stopped.")
-    assert job_rows(database_path)[0]["state"] == "expired"
+    assert jobs.rows()[0]["state"] == "expired"
 
 
 async def test_restart_while_running_delivers_exactly_once(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.script = [queued(), *[in_progress(20) for _ in range(3)], completed()]
-    async with BotRuntime(settings_for(poll_interval_seconds=0.3), clock=clock):
+    async with start_bot(poll_interval_seconds=0.3):
         await start_job(alice)
         await telegram.wait_for(lambda: len(uniall.polls) >= 1)
-        assert job_rows(database_path)[0]["state"] == "running"
+        assert jobs.rows()[0]["state"] == "running"
 
     assert telegram.calls_to("sendVideo") == []
-    async with BotRuntime(settings_for(), clock=clock):
+    async with start_bot():
         video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
         assert video.video_bytes == sample_mp4_bytes()
-        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        await jobs.wait(1, "delivered")
 
     assert len(telegram.calls_to("sendVideo")) == 1
     assert len(uniall.submissions) == 1
 
 
 async def test_restart_with_a_job_in_submitting_fails_it_without_resubmitting(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.submit_faults = [delay(30.0)]
-    async with BotRuntime(settings_for(vendor_timeout_seconds=60), clock=clock):
+    async with start_bot(vendor_timeout_seconds=60):
         card = await start_job(alice)
         await telegram.wait_for(lambda: uniall.submit_attempts == 1)
-        assert job_rows(database_path)[0]["state"] == "submitting"
+        assert jobs.rows()[0]["state"] == "submitting"
 
-    async with BotRuntime(settings_for(), clock=clock):
-        text = await status_containing(alice, card, "failed")
+    async with start_bot():
+        text = await alice.showing(card, "failed")
 
     assert "the bot restarted while sending your request" in text
     assert uniall.submit_attempts == 1
-    [job] = job_rows(database_path)
+    [job] = jobs.rows()
     assert (job["state"], job["failure_kind"]) == ("failed", "interrupted")
 
 
 async def test_a_new_job_wakes_the_worker_at_once(
-    settings_for: Callable[..., Settings], uniall: FakeUniAll, alice: Person, clock: OffsetClock
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person
 ) -> None:
-    async with BotRuntime(settings_for(poll_interval_seconds=60), clock=clock):
+    async with start_bot(poll_interval_seconds=60):
         await alice.say("/start")  # the worker has gone idle by now
         card = await alice.say("/video wake up")
         await alice.press(card, "Create video")
@@ -210,19 +184,15 @@ async def test_a_new_job_wakes_the_worker_at_once(
 
 
 async def test_vendor_key_trouble_alerts_the_operator_once(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
     admin_chat = -100999
     uniall.submit_faults = [http_error(401), http_error(401)]
-    async with BotRuntime(settings_for(admin_chat_id=admin_chat), clock=clock):
+    async with start_bot(admin_chat_id=admin_chat):
         for prompt in ("first", "second"):
             card = await alice.say(f"/video {prompt}")
             await alice.press(card, "Create video")
-            await status_containing(alice, card, "failed")
+            await alice.showing(card, "failed")
 
     alerts = [m.text for m in telegram.messages(admin_chat)]
     assert alerts == ["⚠️ Vendor uniall refuses the API key: Invalid token"]

@@ -2,53 +2,30 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
-from bot.app import BotRuntime
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
-from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
+from tests.support.harness import Jobs, Person, StartBot, free_port
 
 HMAC_KEY = "kie-webhook-secret"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-@pytest.fixture
-async def kie() -> AsyncIterator[FakeKie]:
-    async with FakeKie(forbidden_substrings=[TOKEN]) as fake:
-        yield fake
-
-
 async def test_a_signed_callback_makes_the_bot_poll_at_once(
-    kie: FakeKie, telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+    start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     port = free_port()
     kie.play_success(running_polls=0)  # the first poll, whenever it comes, finds it done
-    settings = make_settings(
-        telegram.api_url,
-        database_path,
+    async with start_bot(
         **kie.bot_settings(),
         kie_webhook_hmac_key=HMAC_KEY,
         public_base_url=f"http://127.0.0.1:{port}",
         http_port=port,
         poll_interval_seconds=60,
-    )
-    async with BotRuntime(settings, clock=clock):
+    ):
         card = await alice.say("/video a hot air balloon over the desert")
         await alice.press(card, "Create video")
-        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "running")
-        task_id = job_rows(database_path)[0]["vendor_task_id"]
+        await jobs.wait(1, "running")
+        task_id = jobs.rows()[0]["vendor_task_id"]
         callback_url = kie.submissions[0]["callBackUrl"]
         assert callback_url == f"http://127.0.0.1:{port}/callbacks/kie"
         polls_before = len(kie.polls)
@@ -68,15 +45,14 @@ async def test_a_signed_callback_makes_the_bot_poll_at_once(
 
 
 async def test_upgrade_a_delivered_kie_video_to_1080p(
-    kie: FakeKie, telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+    start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     kie.play_success()
-    settings = make_settings(telegram.api_url, database_path, **kie.bot_settings())
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**kie.bot_settings()):
         card = await alice.say("/video waves on a black sand beach")
         await alice.press(card, "Create video")
         first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        await jobs.wait(1, "delivered")
         labels = [label for label, _ in alice.current(first).buttons()]
         assert labels == [
             "🔁 Again",
@@ -92,14 +68,12 @@ async def test_upgrade_a_delivered_kie_video_to_1080p(
         upgraded = await telegram.wait_for_message(
             alice.chat.id, lambda m: m.kind == "video" and m.message_id != first.message_id
         )
-        await telegram.wait_for(
-            lambda: [r["state"] for r in job_rows(database_path)] == ["delivered"] * 2
-        )
+        await telegram.wait_for(lambda: [r["state"] for r in jobs.rows()] == ["delivered"] * 2)
 
     assert [a.get("text") for a in answers] == [None, "Already requested."]
     assert upgraded.reply_to_message_id == first.message_id
     assert upgraded.caption == "waves on a black sand beach\n\n⚙️ ⬆️ upgraded to 1080p"
     assert [label for label, _ in alice.current(upgraded).buttons()] == ["📨 Send again"]
-    parent_task = job_rows(database_path)[0]["vendor_task_id"]
-    assert job_rows(database_path)[1]["vendor_task_id"] == f"1080p:{parent_task}"
+    parent_task = jobs.rows()[0]["vendor_task_id"]
+    assert jobs.rows()[1]["vendor_task_id"] == f"1080p:{parent_task}"
     assert f"1080p:{parent_task}" in kie.polls

@@ -9,31 +9,27 @@ credits back if they are unspent.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.support.credits import (
     ADMIN_ONLY,
     CHOOSE_PACK,
+    CREDITS,
     OFFER_INVALID,
+    OLGA,
     PACK_BUTTONS,
     admin,
     balance_text,
     create,
-    credit_settings,
-    pin_to_midday,
-    quiet,
     text_of,
     thanks,
-    wait_state,
 )
-from tests.support.harness import ALICE, OffsetClock, Person
+from tests.support.harness import ALICE, Jobs, Person, StartBot, settle
+
+pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
 
 def last_payment_update(telegram: FakeTelegram) -> dict[str, Any]:
@@ -41,25 +37,29 @@ def last_payment_update(telegram: FakeTelegram) -> dict[str, Any]:
     return next(u for u in reversed(telegram.all_updates) if "successful_payment" in u["message"])
 
 
-async def pay(
+def send_payment(
     telegram: FakeTelegram, person: Person, *, payload: str, stars: int, charge_id: str
-) -> str:
-    """Deliver a successful_payment and return the bot's answer."""
+) -> int:
+    """Queue a successful_payment from `person`; return how many messages the chat had before."""
     before = len(telegram.messages(person.chat.id))
     telegram.successful_payment(
         person.user, person.chat, payload=payload, total_amount=stars, charge_id=charge_id
     )
+    return before
+
+
+async def pay(
+    telegram: FakeTelegram, person: Person, *, payload: str, stars: int, charge_id: str
+) -> str:
+    """Deliver a successful_payment and return the bot's answer."""
+    before = send_payment(telegram, person, payload=payload, stars=stars, charge_id=charge_id)
     return (await person.next_message(before)).text or ""
 
 
 async def test_a_stars_purchase_is_credited_once_even_when_delivered_twice(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
 
         menu = await alice.say("/buy")
@@ -88,7 +88,7 @@ async def test_a_stars_purchase_is_credited_once_even_when_delivered_twice(
         # Telegram delivers the very same payment update once more: nothing is credited again.
         messages = len(telegram.messages(alice.chat.id))
         telegram.push_raw_update(last_payment_update(telegram))
-        await quiet(telegram)
+        await settle(telegram)
         assert len(telegram.messages(alice.chat.id)) == messages
 
         assert await text_of(alice, "/balance") == balance_text(30, 220, 30)
@@ -105,15 +105,14 @@ async def test_a_stars_purchase_is_credited_once_even_when_delivered_twice(
     ],
 )
 async def test_pre_checkout_refuses_an_offer_that_is_not_valid(
-    settings_for: Callable[..., Settings],
+    start_bot: StartBot,
     telegram: FakeTelegram,
     alice: Person,
-    clock: OffsetClock,
     payload: str,
     stars: int,
     currency: str,
 ) -> None:
-    async with BotRuntime(credit_settings(settings_for), clock=clock):
+    async with start_bot(**CREDITS):
         query_id = telegram.pre_checkout(
             ALICE, payload=payload, total_amount=stars, currency=currency
         )
@@ -127,58 +126,41 @@ async def test_pre_checkout_refuses_an_offer_that_is_not_valid(
 
 
 async def test_a_payment_delivered_again_after_a_restart_is_credited_once(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    pin_to_midday(clock)
-    settings = credit_settings(settings_for)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS):
         said = await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-1")
         assert said == thanks(50, 50)
     update = last_payment_update(telegram)
 
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS):
         messages = len(telegram.messages(alice.chat.id))
         telegram.push_raw_update(update)  # the same update, after the restart
-        await quiet(telegram)
+        await settle(telegram)
         assert len(telegram.messages(alice.chat.id)) == messages
         assert await text_of(alice, "/balance") == balance_text(0, 50, 0)
 
 
 async def test_a_payment_sent_while_the_bot_was_stopped_is_credited_at_start(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    pin_to_midday(clock)
-    settings = credit_settings(settings_for)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS):
         assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
 
-    before = len(telegram.messages(alice.chat.id))
-    telegram.successful_payment(
-        ALICE, alice.chat, payload=f"l:{ALICE.id}", total_amount=500, charge_id="ch-l-1"
-    )
+    before = send_payment(telegram, alice, payload=f"l:{ALICE.id}", stars=500, charge_id="ch-l-1")
     assert telegram.pending_updates == 1
 
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS):
         said = await alice.next_message(before)
         assert said.text == thanks(600, 600)
         assert await text_of(alice, "/balance") == balance_text(0, 600, 0)
 
 
 async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-9")
         assert await text_of(alice, "/balance") == balance_text(30, 50, 30)
 
@@ -205,18 +187,13 @@ async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
 
 
 async def test_stars_whose_credits_are_spent_are_not_refunded(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for), clock=clock):
+    async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-5")
         await create(alice, "a paper boat on a puddle")
-        await wait_state(telegram, database_path, 1, "delivered")
+        await jobs.wait(1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(0, 40, 0)
 
         assert await text_of(olga, "/refundstars ch-s-5") == (
@@ -229,34 +206,25 @@ async def test_stars_whose_credits_are_spent_are_not_refunded(
 
 
 async def test_two_copies_of_a_payment_arriving_together_credit_once(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for), clock=clock):
+    async with start_bot(**CREDITS):
         assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
-        before = len(telegram.messages(alice.chat.id))
-        telegram.successful_payment(
-            ALICE, alice.chat, payload=f"m:{ALICE.id}", total_amount=200, charge_id="ch-m-2"
+        before = send_payment(
+            telegram, alice, payload=f"m:{ALICE.id}", stars=200, charge_id="ch-m-2"
         )
         telegram.push_raw_update(last_payment_update(telegram))
-        await quiet(telegram)
+        await settle(telegram)
 
         assert telegram.texts(alice.chat.id)[before:] == [thanks(220, 220)]
         assert await text_of(alice, "/balance") == balance_text(0, 220, 0)
 
 
 async def test_when_telegram_refuses_a_star_refund_the_credits_stay(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    pin_to_midday(clock)
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for), clock=clock):
+    async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-7")
         telegram.fail_next(
             "refundStarPayment", error_code=400, description="Bad Request: CHARGE_NOT_FOUND"
@@ -270,12 +238,9 @@ async def test_when_telegram_refuses_a_star_refund_the_credits_stay(
 
 
 async def test_without_credits_videos_are_free_and_nothing_is_sold(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    async with BotRuntime(credit_settings(settings_for, credits_enabled=False), clock=clock):
+    async with start_bot(credits_enabled=False, admin_user_ids=(OLGA.id,)):
         assert await text_of(alice, "/balance") == "Videos are free on this bot."
         assert await text_of(alice, "/buy") == "Videos are free on this bot."
         card = await alice.say("/video a free video")

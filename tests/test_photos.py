@@ -3,44 +3,29 @@
 from __future__ import annotations
 
 import base64
-import socket
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+from tests.support.harness import TOKEN, Jobs, OffsetClock, Person, StartBot, free_port
 
 
 @pytest.fixture
-def hosted_settings(
-    settings_for: Callable[..., Settings],
-) -> Callable[..., Settings]:
+def start_hosted(start_bot: StartBot) -> StartBot:
     """UniAll needs URLs: the bot's own server on a known port, with PUBLIC_BASE_URL."""
     port = free_port()
 
-    def build(**overrides: Any) -> Settings:
-        return settings_for(
-            public_base_url=f"http://127.0.0.1:{port}", http_port=port, **overrides
-        )
+    def start(**overrides: Any) -> BotRuntime:
+        return start_bot(public_base_url=f"http://127.0.0.1:{port}", http_port=port, **overrides)
 
-    return build
+    return start
 
 
 def send_album(person: Person, photos: list[bytes], caption: str | None = None) -> list[int]:
@@ -77,14 +62,14 @@ async def fetch(url: str) -> httpx.Response:
 
 
 async def test_animate_one_photo_through_the_bots_own_server(
-    hosted_settings: Callable[..., Settings],
+    start_hosted: StartBot,
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
     clock: OffsetClock,
-    database_path: Path,
+    jobs: Jobs,
 ) -> None:
-    async with BotRuntime(hosted_settings(), clock=clock):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         telegram.send_photo(alice.user, alice.chat, photo_bytes(1), caption="the cat blinks")
         card = await next_card(alice, before)
@@ -99,7 +84,7 @@ async def test_animate_one_photo_through_the_bots_own_server(
         assert served.content == photo_bytes(1)
         assert TOKEN not in image_url
         assert "api.telegram" not in image_url
-        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        await jobs.wait(1, "delivered")
         clock.advance(11 * 60)  # past the grace after the job ended
         assert (await fetch(image_url)).status_code == 404
         guessed = image_url.rsplit("/", 1)[0] + "/not-a-token"
@@ -110,13 +95,9 @@ async def test_animate_one_photo_through_the_bots_own_server(
 
 
 async def test_an_album_of_two_is_first_and_last_frame_in_order(
-    hosted_settings: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
+    start_hosted: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
-    async with BotRuntime(hosted_settings(), clock=clock):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         send_album(alice, [photo_bytes(1), photo_bytes(2)], caption="day turns to night")
         card = await next_card(alice, before)
@@ -133,13 +114,9 @@ async def test_an_album_of_two_is_first_and_last_frame_in_order(
 
 
 async def test_an_album_of_three_is_reference_photos(
-    hosted_settings: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
+    start_hosted: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
-    async with BotRuntime(hosted_settings(), clock=clock):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         send_album(alice, [photo_bytes(1), photo_bytes(2), photo_bytes(3)])
         ask = await alice.next_message(before)
@@ -157,13 +134,9 @@ async def test_an_album_of_three_is_reference_photos(
 
 
 async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
-    hosted_settings: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
+    start_hosted: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
-    async with BotRuntime(hosted_settings(), clock=clock):
+    async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         telegram.send_document(
             alice.user,
@@ -176,7 +149,7 @@ async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
         card = await next_card(alice, before)
         assert "🖼 1 photo(s)" in (card.text or "")
         await alice.press(card, "Remove photos")
-        assert "🖼" not in (alice.current(card).text or "")
+        await telegram.wait_for(lambda: "🖼" not in (alice.current(card).text or ""))
         assert "Remove photos" not in str(alice.current(card).reply_markup)
         await alice.press(card, "Create video")
         await telegram.wait_for(lambda: len(uniall.submissions) == 1)
@@ -185,43 +158,39 @@ async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
 
 
 async def test_kie_gets_photos_through_its_upload_api(
-    telegram: FakeTelegram, alice: Person, clock: OffsetClock, database_path: Path
+    start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person
 ) -> None:
-    async with FakeKie(forbidden_substrings=[TOKEN]) as kie:
-        settings = make_settings(telegram.api_url, database_path, **kie.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            before = len(telegram.messages(alice.chat.id))
-            send_album(alice, [photo_bytes(1), photo_bytes(3)], caption="morning to evening")
-            card = await next_card(alice, before)
-            await alice.press(card, "Create video")
-            await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+    async with start_bot(**kie.bot_settings()):
+        before = len(telegram.messages(alice.chat.id))
+        send_album(alice, [photo_bytes(1), photo_bytes(3)], caption="morning to evening")
+        card = await next_card(alice, before)
+        await alice.press(card, "Create video")
+        await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
 
-        body = kie.submissions[0]
-        assert body["generationType"] == "FIRST_AND_LAST_FRAMES_2_VIDEO"
-        uploads = {upload.url: upload.data for upload in kie.uploads}
-        assert [uploads[url] for url in body["imageUrls"]] == [photo_bytes(1), photo_bytes(3)]
+    body = kie.submissions[0]
+    assert body["generationType"] == "FIRST_AND_LAST_FRAMES_2_VIDEO"
+    uploads = {upload.url: upload.data for upload in kie.uploads}
+    assert [uploads[url] for url in body["imageUrls"]] == [photo_bytes(1), photo_bytes(3)]
 
 
 async def test_gemini_gets_photos_inline(
-    telegram: FakeTelegram, alice: Person, clock: OffsetClock, database_path: Path
+    start_bot: StartBot, gemini: FakeGemini, telegram: FakeTelegram, alice: Person
 ) -> None:
-    async with FakeGemini(forbidden_substrings=[TOKEN]) as gemini:
-        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
-        async with BotRuntime(settings, clock=clock):
-            before = len(telegram.messages(alice.chat.id))
-            telegram.send_photo(alice.user, alice.chat, photo_bytes(3), caption="it melts")
-            card = await next_card(alice, before)
-            await alice.press(card, "Create video")
-            await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+    async with start_bot(**gemini.bot_settings()):
+        before = len(telegram.messages(alice.chat.id))
+        telegram.send_photo(alice.user, alice.chat, photo_bytes(3), caption="it melts")
+        card = await next_card(alice, before)
+        await alice.press(card, "Create video")
+        await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
 
-        instance = gemini.submissions[0]["instances"][0]
-        inline = instance["image"]["inlineData"]
-        assert base64.b64decode(inline["data"]) == photo_bytes(3)
-        assert inline["mimeType"] == "image/jpeg"
+    instance = gemini.submissions[0]["instances"][0]
+    inline = instance["image"]["inlineData"]
+    assert base64.b64decode(inline["data"]) == photo_bytes(3)
+    assert inline["mimeType"] == "image/jpeg"
 
 
 async def test_without_a_public_url_photo_modes_are_off_and_help_says_why(
-    bot: BotRuntime, telegram: FakeTelegram, alice: Person, database_path: Path
+    bot: BotRuntime, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     help_text = (await alice.say("/help")).text or ""
     assert "Photo modes are off on this bot: the operator has to set PUBLIC_BASE_URL" in help_text
@@ -234,11 +203,5 @@ async def test_without_a_public_url_photo_modes_are_off_and_help_says_why(
         "This bot cannot pass photos to UniAll: the operator has to set PUBLIC_BASE_URL. "
         "Send a text prompt instead."
     )
-    assert job_rows(database_path) == []
+    assert jobs.rows() == []
     assert telegram.file_downloads  # it did fetch the photo from Telegram (server side only)
-
-
-@pytest.fixture
-async def gemini(telegram: FakeTelegram) -> AsyncIterator[FakeGemini]:
-    async with FakeGemini(forbidden_substrings=[TOKEN]) as fake:
-        yield fake

@@ -9,16 +9,14 @@ added in the chat). Each refusal says why and when it will be possible, and crea
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-from bot.app import BotRuntime
-from bot.config import Settings
+import pytest
+
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll, delay, failed, in_progress, queued
 from tests.support.credits import (
-    DAY,
+    CREDITS,
     PRICE,
     admin,
     balance_text,
@@ -26,50 +24,42 @@ from tests.support.credits import (
     card_showing,
     cost_line,
     create,
-    credit_settings,
     history_line,
     open_card,
-    pin_to_midday,
     refusal,
-    status_containing,
     text_of,
-    wait_state,
 )
 from tests.support.group import member
-from tests.support.harness import ALICE, BOB, OffsetClock, Person, job_rows
+from tests.support.harness import ALICE, BOB, DAY, Jobs, OffsetClock, Person, StartBot
+
+pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
 NOT_ALLOWED_BOB = f"This bot is private. Ask its admin to add you: your Telegram id is {BOB.id}."
 BANNED = "You are not allowed to use this bot."
 
 
 async def test_delivery_captures_the_price_and_a_failed_video_costs_nothing(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
 
         card = await open_card(alice, "a hot air balloon over vineyards")
         assert cost_line(PRICE, 30) in (card.text or "").split("\n\n")
         await alice.press(card, "Create video")
-        [job] = job_rows(database_path)
+        [job] = jobs.rows()
         assert job["price"] == PRICE
         # Reserved on confirming; delivery captures it, so the balance stays 20.
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
-        await wait_state(telegram, database_path, 1, "delivered")
+        await jobs.wait(1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
         uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
         card = await open_card(alice, "a storm over the harbour")
         assert cost_line(PRICE, 20) in (card.text or "").split("\n\n")
         await alice.press(card, "Create video")
-        await status_containing(alice, card, "failed")
-        await wait_state(telegram, database_path, 2, "failed")
+        await alice.showing(card, "failed")
+        await jobs.wait(2, "failed")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
         history = await text_of(alice, "/history")
@@ -81,14 +71,9 @@ async def test_delivery_captures_the_price_and_a_failed_video_costs_nothing(
 
 
 async def test_the_card_price_follows_the_options_and_is_what_the_job_reserves(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=100), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=100):
         card = await open_card(alice, "a heron taking off")
         assert cost_line(10, 100) in (card.text or "").split("\n\n")
         for label, price in (("1080p", 15), ("Silent", 12), ("Quality", 36)):
@@ -96,77 +81,60 @@ async def test_the_card_price_follows_the_options_and_is_what_the_job_reserves(
             await card_showing(alice, card, cost_line(price, 100))
 
         await alice.press(card, "Create video")
-        [job] = job_rows(database_path)
+        [job] = jobs.rows()
         assert job["price"] == 36
         assert await text_of(alice, "/balance") == balance_text(64, 0, 100)
 
 
 async def test_an_expired_job_gives_its_credits_back(
-    settings_for: Callable[..., Settings],
+    start_bot: StartBot,
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
     clock: OffsetClock,
-    database_path: Path,
+    jobs: Jobs,
 ) -> None:
-    pin_to_midday(clock)
     uniall.script = [queued(), in_progress(10)]
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card, _ = await create(alice, "a glacier calving into the sea")
         await telegram.wait_for(lambda: len(uniall.polls) >= 2)
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
         clock.advance(6 * 60)  # past JOB_TIMEOUT_MINUTES (5 in the tests)
 
-        text = await status_containing(alice, card, "took longer")
+        text = await alice.showing(card, "took longer")
         assert text.startswith("⌛ Job #1 took longer than 5 minutes and was stopped.")
-        await wait_state(telegram, database_path, 1, "expired")
+        await jobs.wait(1, "expired")
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
 
 
 async def test_a_cancelled_job_gives_its_credits_back(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
     # One vendor call at a time, and the first submit hangs: the second job stays queued.
     uniall.submit_faults = [delay(8.0)]
-    settings = credit_settings(
-        settings_for,
-        free_credits_per_day=30,
-        max_concurrent_vendor_calls=1,
-        vendor_timeout_seconds=10.0,
-    )
-    async with BotRuntime(settings, clock=clock):
+    one_call_at_a_time = {"max_concurrent_vendor_calls": 1, "vendor_timeout_seconds": 10.0}
+    async with start_bot(**CREDITS, free_credits_per_day=30, **one_call_at_a_time):
         await create(alice, "a slow first job")
         await telegram.wait_for(lambda: uniall.submit_attempts == 1)
         second, _ = await create(alice, "a second job to cancel")
-        await wait_state(telegram, database_path, 2, "queued")
+        await jobs.wait(2, "queued")
         assert await text_of(alice, "/balance") == balance_text(10, 0, 30)
 
         answer = await alice.press(second, "Cancel job")
 
         assert answer["text"] == "Job #2 is cancelled."
-        await status_containing(alice, second, "🚫 Job #2 was cancelled.")
-        await wait_state(telegram, database_path, 2, "cancelled")
+        await alice.showing(second, "🚫 Job #2 was cancelled.")
+        await jobs.wait(2, "cancelled")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
 
 async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, clock: OffsetClock, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=10), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=10):
         await create(alice, "a lantern festival")
-        await wait_state(telegram, database_path, 1, "delivered")
+        await jobs.wait(1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(0, 0, 10)
 
         card = await open_card(alice, "a second lantern festival")
@@ -178,27 +146,22 @@ async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
             "your 10 free credits come back tomorrow (UTC).",
             True,
         )
-        assert len(job_rows(database_path)) == 1
+        assert len(jobs.rows()) == 1
 
         clock.advance(DAY)
 
         assert await text_of(alice, "/balance") == balance_text(10, 0, 10)
         answer = await alice.press(card, "Create video")
         assert not answer.get("show_alert")
-        await wait_state(telegram, database_path, 2, "delivered")
+        await jobs.wait(2, "delivered")
         assert await text_of(alice, "/balance") == balance_text(0, 0, 10)
 
 
 async def test_two_taps_racing_for_the_last_credits_make_one_job(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
     in_group = member(telegram, ALICE, TgChat.group(-1005678, "Film club"))
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=10), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=10):
         cards = [
             await open_card(alice, "a fox in the snow"),
             await in_group.say("/video@veo_test_bot a fox in the rain"),
@@ -219,22 +182,16 @@ async def test_two_taps_racing_for_the_last_credits_make_one_job(
                 True,
             )
         ]
-        assert len(job_rows(database_path)) == 1
+        assert len(jobs.rows()) == 1
 
 
 async def test_the_daily_cap_stops_everyone_until_midnight_utc(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, clock: OffsetClock, jobs: Jobs
 ) -> None:
-    pin_to_midday(clock)
     bob_dm = bob(telegram)
-    settings = credit_settings(settings_for, free_credits_per_day=30, daily_credit_cap=15)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, daily_credit_cap=15):
         await create(alice, "a windmill at dusk")
-        await wait_state(telegram, database_path, 1, "delivered")
+        await jobs.wait(1, "delivered")
 
         card = await open_card(bob_dm, "a rowing race")
         answer = await bob_dm.press(card, "Create video")
@@ -244,28 +201,22 @@ async def test_the_daily_cap_stops_everyone_until_midnight_utc(
             "(midnight UTC).",
             True,
         )
-        assert [row["user_id"] for row in job_rows(database_path)] == [ALICE.id]
+        assert [row["user_id"] for row in jobs.rows()] == [ALICE.id]
         assert await text_of(bob_dm, "/balance") == balance_text(30, 0, 30)
 
         clock.advance(DAY / 2)  # just past midnight UTC
 
         answer = await bob_dm.press(card, "Create video")
         assert not answer.get("show_alert")
-        await wait_state(telegram, database_path, 2, "delivered")
-        assert [row["user_id"] for row in job_rows(database_path)] == [ALICE.id, BOB.id]
+        await jobs.wait(2, "delivered")
+        assert [row["user_id"] for row in jobs.rows()] == [ALICE.id, BOB.id]
 
 
 async def test_at_most_n_unfinished_jobs_per_person(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.script = [queued(), in_progress(10)]  # stays running
-    settings = credit_settings(settings_for, free_credits_per_day=100, max_active_jobs_per_user=2)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=100, max_active_jobs_per_user=2):
         await create(alice, "first of three")
         await create(alice, "second of three")
         card = await open_card(alice, "third of three")
@@ -275,25 +226,20 @@ async def test_at_most_n_unfinished_jobs_per_person(
             "You already have 2 videos in progress (at most 2). Try again when one has finished.",
             True,
         )
-        assert len(job_rows(database_path)) == 2
+        assert len(jobs.rows()) == 2
         assert await text_of(alice, "/balance") == balance_text(80, 0, 100)
 
         # Bob's own count is his: he may start one.
         bob_dm = bob(telegram)
         _, answer = await create(bob_dm, "a job of Bob's")
         assert not answer.get("show_alert")
-        assert len(job_rows(database_path)) == 3
+        assert len(jobs.rows()) == 3
 
 
 async def test_a_cooldown_between_jobs(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, clock: OffsetClock, jobs: Jobs
 ) -> None:
-    settings = credit_settings(settings_for, free_credits_per_day=100, cooldown_seconds=60)
-    async with BotRuntime(settings, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=100, cooldown_seconds=60):
         await create(alice, "a first video")
         card = await open_card(alice, "a second video")
         answer = await alice.press(card, "Create video")
@@ -302,32 +248,27 @@ async def test_a_cooldown_between_jobs(
         clock.advance(45)
         answer = await alice.press(card, "Create video")
         assert refusal(answer) == ("Please wait 15 s before starting the next video.", True)
-        assert len(job_rows(database_path)) == 1
+        assert len(jobs.rows()) == 1
 
         clock.advance(16)
         answer = await alice.press(card, "Create video")
         assert not answer.get("show_alert")
-        assert len(job_rows(database_path)) == 2
+        assert len(jobs.rows()) == 2
 
 
 async def test_an_allowlisted_bot_turns_a_stranger_away_until_an_admin_allows_them(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     bob_dm, olga = bob(telegram), admin(telegram)
     # Open to everyone first: Bob opens a card. Then the operator restarts the bot allowlisted.
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(bob_dm, "a stranger's video")
 
-    private = credit_settings(settings_for, free_credits_per_day=30, allowed_user_ids=(ALICE.id,))
-    async with BotRuntime(private, clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30, allowed_user_ids=(ALICE.id,)):
         answer = await bob_dm.press(card, "Create video")
         assert refusal(answer) == (NOT_ALLOWED_BOB, True)
         assert await text_of(bob_dm, "/video a stranger's video") == NOT_ALLOWED_BOB
-        assert job_rows(database_path) == []
+        assert jobs.rows() == []
 
         # People on ALLOWED_USER_IDS and admins are let in.
         _, answer = await create(alice, "an allowed video")
@@ -338,27 +279,23 @@ async def test_an_allowlisted_bot_turns_a_stranger_away_until_an_admin_allows_th
 
         answer = await bob_dm.press(card, "Create video")
         assert not answer.get("show_alert")
-        assert [row["user_id"] for row in job_rows(database_path)] == [ALICE.id, BOB.id]
+        assert [row["user_id"] for row in jobs.rows()] == [ALICE.id, BOB.id]
 
 
 async def test_a_banned_person_is_refused_until_unbanned(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     olga = admin(telegram)
-    async with BotRuntime(credit_settings(settings_for, free_credits_per_day=30), clock=clock):
+    async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(alice, "a banned video")
         assert await text_of(olga, f"/ban {ALICE.id}") == f"{ALICE.id} is banned."
 
         answer = await alice.press(card, "Create video")
         assert refusal(answer) == (BANNED, True)
         assert await text_of(alice, "/video another one") == BANNED
-        assert job_rows(database_path) == []
+        assert jobs.rows() == []
 
         assert await text_of(olga, f"/unban {ALICE.id}") == f"{ALICE.id} is no longer banned."
         answer = await alice.press(card, "Create video")
         assert not answer.get("show_alert")
-        assert len(job_rows(database_path)) == 1
+        assert len(jobs.rows()) == 1

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
-from bot.app import BotRuntime
-from bot.config import Settings
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import OffsetClock, Person
+from tests.support.harness import Jobs, Person, StartBot
 
 
 async def test_a_card_survives_a_restart(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    database_path: Path,
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    async with BotRuntime(settings_for(), clock=clock):
+    async with start_bot():
         await alice.say("/video")
         card = await alice.say("a snow globe being shaken")
         await alice.press(card, "Quality")
 
-    async with BotRuntime(settings_for(), clock=clock):
+    async with start_bot():
         await alice.press(card, "9:16")
-        assert "Quality · 720p · 9:16" in (alice.current(card).text or "")
+        await alice.showing(card, "Quality · 720p · 9:16")
         await alice.press(card, "Create video")
         video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
 
@@ -38,15 +28,12 @@ async def test_a_card_survives_a_restart(
 
 
 async def test_a_question_survives_a_restart(
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    clock: OffsetClock,
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
 ) -> None:
-    async with BotRuntime(settings_for(), clock=clock):
+    async with start_bot():
         ask = await alice.say("/video")
         assert (ask.text or "").startswith("✍️ Send me the prompt")
 
-    async with BotRuntime(settings_for(), clock=clock):
+    async with start_bot():
         card = await alice.say("a lantern floating away")
         assert "📝 a lantern floating away" in (card.text or "")

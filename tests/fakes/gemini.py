@@ -26,7 +26,7 @@ import secrets
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, TypeAlias
 from urllib.parse import unquote
 
 from aiohttp import web
@@ -35,6 +35,8 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, drop_connection, find_leak, json_response
+from .steps import Delay, Disconnect, Garbage, Html, HttpError
+from .steps import delay as delay  # re-exported
 
 NAME: Final[str] = "gemini"
 MODELS: Final[frozenset[str]] = frozenset(
@@ -117,40 +119,6 @@ class RawDone:
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error: ``body`` None → a Google envelope for ``code``; a dict → that JSON."""
-
-    code: int
-    body: Mapping[str, Any] | None = None
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Html:
-    code: int = 502
-
-
-@dataclass(frozen=True, slots=True)
-class Garbage:
-    """HTTP 200 with a body a JSON-object parser must refuse."""
-
-    kind: Literal["text", "array", "null", "truncated", "empty"] = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Delay:
-    """Sleep, then answer ``then`` (None: what would have been answered)."""
-
-    seconds: float
-    then: Step | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnect:
-    """Close the connection without an answer."""
-
-
 Step: TypeAlias = (
     Running
     | Done
@@ -190,10 +158,6 @@ def http_error(
     code: int, body: Mapping[str, Any] | None = None, retry_after: float | None = None
 ) -> HttpError:
     return HttpError(code, body, retry_after)
-
-
-def delay(seconds: float, then: Step | None = None) -> Delay:
-    return Delay(seconds, then)
 
 
 def default_script() -> list[Step]:
@@ -553,11 +517,8 @@ class FakeGemini(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [raw_done("RUNNING"), raw_done("RUNNING"), done()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults.extend([fault_step(kind)] * times)
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults.extend([fault_step(kind)] * times)
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return fault_step(kind)
 
     def file_uri(self, file_id: str) -> str:
         return f"{self.base_url}/v1beta/files/{file_id}:download?alt=media"

@@ -45,6 +45,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, is_http_url, json_response
+from .steps import Delay, Html, HttpError, http_error, new_api_fault
 
 NAME: Final[str] = "globalai"
 PREFIX: Final[str] = "/kyyReactApiServer"
@@ -108,33 +109,11 @@ class RawStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error; ``body`` None → ``{"message": <default>}``, a str → sent verbatim."""
-
-    code: int
-    body: str | Mapping[str, Any] | None = None
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class BodyCode:
     """HTTP 200 carrying ``{"code": code, "message": message}`` [INF: undocumented shape]."""
 
     code: int
     message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Html:
-    code: int = 502
-
-
-@dataclass(frozen=True, slots=True)
-class Delay:
-    """Sleep, then answer ``then`` (None: answer normally, e.g. create the ghost task)."""
-
-    seconds: float
-    then: Step | None = None
 
 
 Step: TypeAlias = (
@@ -167,12 +146,6 @@ def status(raw: str) -> RawStatus:
     return RawStatus(raw)
 
 
-def http_error(
-    code: int, body: str | Mapping[str, Any] | None = None, retry_after: float | None = None
-) -> HttpError:
-    return HttpError(code, body, retry_after)
-
-
 def body_code(code: int, message: str) -> BodyCode:
     return BodyCode(code, message)
 
@@ -202,20 +175,12 @@ DEFAULT_MESSAGES: Final[Mapping[int, str]] = {
 }
 
 
+REJECTED: Final[Mapping[str, Any]] = {"message": "prompt violates the content policy"}
+
+
 def fault_step(kind: FaultKind) -> Step:
-    """The contract's fault kinds in GlobalAI's (assumed) error style."""
-    steps: dict[str, Step] = {
-        "server_error": http_error(500),
-        "html": html(502),
-        # like the other fakes: no ghost task (use delay() alone for one)
-        "timeout": delay(SLOW_SECONDS, then=http_error(504)),
-        "auth": http_error(401),
-        "balance": http_error(402),
-        "rate_limited": http_error(429, retry_after=1),
-        "rejected": http_error(400, {"message": "prompt violates the content policy"}),
-        "maintenance": http_error(503),
-    }
-    return steps[kind]
+    """The contract's fault kinds in GlobalAI's (assumed) error style: new-api's."""
+    return new_api_fault(kind, rejected=http_error(400, REJECTED))
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,11 +343,8 @@ class FakeGlobalAI(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [status("mystery_state"), status("mystery_state"), completed()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults.extend(fault_step(kind) for _ in range(times))
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults.extend(fault_step(kind) for _ in range(times))
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return fault_step(kind)
 
     # ---- helpers -----------------------------------------------------------------------------
 

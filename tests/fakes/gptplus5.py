@@ -40,6 +40,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, json_response
+from .steps import Html, HttpError
 
 NAME: Final[str] = "gptplus5"
 
@@ -118,22 +119,6 @@ class TaskFailed:
     message: str = "video generation failed"
     status: str = "video_generation_failed"
     field: str = "video_generation_error"
-
-
-@dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error with a JSON body (or a verbatim text body) and an optional Retry-After."""
-
-    code: int
-    body: Mapping[str, Any] | str
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Html:
-    """A Cloudflare-style HTML error page."""
-
-    code: int = 502
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,11 +299,8 @@ class FakeGptPlus5(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [State("rendering_elsewhere"), State("rendering_elsewhere"), Completed()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults += [fault_step(kind)] * times
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults += [fault_step(kind)] * times
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return fault_step(kind)
 
     # ---- helpers -----------------------------------------------------------------------------
 

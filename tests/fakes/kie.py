@@ -32,7 +32,7 @@ import hmac
 import json
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, TypeAlias
 
@@ -43,6 +43,7 @@ from .contract import SLOW_SECONDS, FaultKind
 from .media import looks_like_jpeg, sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
 from .server import FakeServer, drop_connection, is_http_url, reject_json_constant
+from .steps import Delay, Disconnect, Garbage, delay, disconnect, garbage
 
 NAME: Final[str] = "kie"
 
@@ -153,26 +154,6 @@ class Html:
     status: int = 502
 
 
-@dataclass(frozen=True, slots=True)
-class Garbage:
-    """HTTP 200 with a body that is not a kie envelope."""
-
-    kind: Literal["text", "array", "null", "truncated", "empty"] = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Delay:
-    """Sleep, then answer ``then`` (None: what would have been answered)."""
-
-    seconds: float
-    then: Step | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnect:
-    """Close the connection without an answer."""
-
-
 Step: TypeAlias = (
     Generating
     | Success
@@ -216,18 +197,6 @@ def http_error(status: int, body: str | Mapping[str, Any] = "") -> HttpError:
 
 def html(status: int = 502) -> Html:
     return Html(status)
-
-
-def garbage(kind: Literal["text", "array", "null", "truncated", "empty"] = "text") -> Garbage:
-    return Garbage(kind)
-
-
-def delay(seconds: float, then: Step | None = None) -> Delay:
-    return Delay(seconds, then)
-
-
-def disconnect() -> Disconnect:
-    return Disconnect()
 
 
 def fault_step(kind: FaultKind) -> Step:
@@ -406,11 +375,8 @@ class FakeKie(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [raw_flag(7), raw_flag(7), success()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults.extend(fault_step(kind) for _ in range(times))
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults.extend(fault_step(kind) for _ in range(times))
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return fault_step(kind)
 
     # ---- helpers for tests -------------------------------------------------------------------
 
@@ -558,6 +524,17 @@ class FakeKie(FakeServer):
     # ---- POST /api/v1/veo/generate -----------------------------------------------------------
 
     async def _handle_generate(self, request: web.Request) -> web.StreamResponse:
+        body = await self._submitted(
+            request, lambda body: validate_generate(body, self._issued_urls())
+        )
+        if isinstance(body, web.StreamResponse):
+            return body
+        return self._accept("generate", body)
+
+    async def _submitted(
+        self, request: web.Request, validate: Callable[[dict[str, Any]], str | None]
+    ) -> dict[str, Any] | web.StreamResponse:
+        """A submit's valid body, or the answer to it: a scripted fault or a refusal."""
         self.submit_attempts += 1
         raw = (await request.read()).decode("utf-8", errors="replace")
         refused = await self._gate(request, raw, self.submit_faults)
@@ -565,10 +542,13 @@ class FakeKie(FakeServer):
             return refused
         body, problem = _json_object(request, raw)
         if body is not None:
-            problem = validate_generate(body, self._issued_urls())
+            problem = validate(body)
         if problem is not None or body is None:
             return self._refuse(422, _for_record(raw), problem or "bad body")
-        task = self._new_task("generate", body, self.script)
+        return body
+
+    def _accept(self, kind: str, body: dict[str, Any]) -> web.StreamResponse:
+        task = self._new_task(kind, body, self.script)
         self.submissions.append(body)
         return self._answer(200, "success", {"taskId": task.id})
 
@@ -580,16 +560,9 @@ class FakeKie(FakeServer):
     # ---- POST /api/v1/veo/extend -------------------------------------------------------------
 
     async def _handle_extend(self, request: web.Request) -> web.StreamResponse:
-        self.submit_attempts += 1
-        raw = (await request.read()).decode("utf-8", errors="replace")
-        refused = await self._gate(request, raw, self.submit_faults)
-        if refused is not None:
-            return refused
-        body, problem = _json_object(request, raw)
-        if body is not None:
-            problem = validate_extend(body)
-        if problem is not None or body is None:
-            return self._refuse(422, _for_record(raw), problem or "bad body")
+        body = await self._submitted(request, validate_extend)
+        if isinstance(body, web.StreamResponse):
+            return body
         source = self.tasks.get(body["taskId"])
         if source is None:
             return self._refuse(422, body, "record is null")
@@ -597,9 +570,7 @@ class FakeKie(FakeServer):
             return self._refuse(422, body, "record status is not success")
         if source.upgraded_1080p:
             return self._refuse(422, body, NOT_EXTENDABLE)
-        task = self._new_task("extend", body, self.script)
-        self.submissions.append(body)
-        return self._answer(200, "success", {"taskId": task.id})
+        return self._accept("extend", body)
 
     # ---- GET /api/v1/veo/record-info ---------------------------------------------------------
 

@@ -19,6 +19,8 @@ from urllib.parse import unquote_plus, urlsplit
 
 from aiohttp import web
 
+from .contract import FaultKind
+
 # Telegram file URLs embed the bot token; sending one to a vendor is always a leak.
 TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
 
@@ -160,6 +162,19 @@ class FakeServer:
         await self.stop()
 
     # ---- the contract (tests/fakes/contract.py) ----------------------------------------------
+
+    submit_faults: list[Any]  # steps played, one a request, before normal submits
+    poll_faults: list[Any]  # the same for polls
+
+    def contract_fault(self, kind: FaultKind) -> Any:
+        """This vendor's answer to a contract fault kind, as a step of its own script."""
+        raise NotImplementedError
+
+    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
+        self.submit_faults.extend(self.contract_fault(kind) for _ in range(times))
+
+    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
+        self.poll_faults.extend(self.contract_fault(kind) for _ in range(times))
 
     def bot_settings(self) -> dict[str, Any]:
         return {

@@ -1,15 +1,7 @@
 """A fake Telegram Bot API HTTP server for tests.
 
-The real python-telegram-bot ``Application`` talks to it over loopback HTTP::
-
-    async with FakeTelegram(TOKEN) as tg:
-        app = (
-            ApplicationBuilder()
-            .token(TOKEN)
-            .base_url(f"{tg.api_url}/bot")
-            .base_file_url(f"{tg.api_url}/file/bot")
-            .build()
-        )
+The real python-telegram-bot ``Application`` talks to it over loopback HTTP, built with
+``base_url(f"{tg.api_url}/bot")`` and ``base_file_url(f"{tg.api_url}/file/bot")``.
 
 Tests act as users with ``send_text`` / ``press_button`` / ..., which queue updates that the bot
 receives through (real, long-polling) ``getUpdates``; they inspect what the bot did through
@@ -22,7 +14,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 from urllib.parse import parse_qsl
 
 from aiohttp import BodyPartReader, web
@@ -46,6 +38,23 @@ from tests.fakes.telegram_models import (
 __all__ = ["ApiError", "Call", "FakeTelegram", "SentMessage", "TgChat", "TgUser"]
 
 T = TypeVar("T")
+
+
+class Where(TypedDict, total=False):
+    """Where a user's message goes: as a reply to a message, in a forum topic."""
+
+    reply_to: int | None
+    thread_id: int | None
+
+
+STICKER_FIELDS: JsonDict = {
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+    "emoji": "👍",
+}
 
 
 class FakeTelegram(BotApi):
@@ -176,60 +185,19 @@ class FakeTelegram(BotApi):
         thread_id: int | None = None,
     ) -> int:
         ext = file_name.rsplit(".", 1)[-1] if "." in file_name else "bin"
-        stored = self._store_file("document", data, ext=ext, size=declared_size)
-        content: JsonDict = {
-            "document": {
-                "file_id": stored.file_id,
-                "file_unique_id": stored.file_unique_id,
-                "file_name": file_name,
-                "mime_type": mime_type,
-                "file_size": stored.size,
-            }
-        }
+        fields = {"file_name": file_name, "mime_type": mime_type}
+        content = self._file_content("document", data, ext, fields, size=declared_size)
         self._add_caption(content, caption, media_group_id)
         return self._user_message(user, chat, content, reply_to=reply_to, thread_id=thread_id)
 
-    def send_sticker(
-        self,
-        user: TgUser,
-        chat: TgChat,
-        *,
-        reply_to: int | None = None,
-        thread_id: int | None = None,
-    ) -> int:
-        stored = self._store_file("sticker", b"RIFF-fake-webp", ext="webp")
-        sticker = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "👍",
-            "file_size": stored.size,
-        }
-        content: JsonDict = {"sticker": sticker}
-        return self._user_message(user, chat, content, reply_to=reply_to, thread_id=thread_id)
+    def send_sticker(self, user: TgUser, chat: TgChat, **where: Unpack[Where]) -> int:
+        content = self._file_content("sticker", b"RIFF-fake-webp", "webp", STICKER_FIELDS)
+        return self._user_message(user, chat, content, **where)
 
-    def send_voice(
-        self,
-        user: TgUser,
-        chat: TgChat,
-        *,
-        reply_to: int | None = None,
-        thread_id: int | None = None,
-    ) -> int:
-        stored = self._store_file("voice", b"OggS-fake-voice", ext="oga")
-        voice = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "duration": 3,
-            "mime_type": "audio/ogg",
-            "file_size": stored.size,
-        }
-        content: JsonDict = {"voice": voice}
-        return self._user_message(user, chat, content, reply_to=reply_to, thread_id=thread_id)
+    def send_voice(self, user: TgUser, chat: TgChat, **where: Unpack[Where]) -> int:
+        voice = {"duration": 3, "mime_type": "audio/ogg"}
+        content = self._file_content("voice", b"OggS-fake-voice", "oga", voice)
+        return self._user_message(user, chat, content, **where)
 
     def press_button(self, user: TgUser, chat: TgChat, message_id: int, callback_data: str) -> str:
         state = self._state(chat.id)
@@ -433,6 +401,19 @@ class FakeTelegram(BotApi):
         token = text.split(maxsplit=1)[0]
         return {"type": "bot_command", "offset": 0, "length": utf16_len(token)}
 
+    def _file_content(
+        self, kind: str, data: bytes, ext: str, fields: JsonDict, *, size: int | None = None
+    ) -> JsonDict:
+        """A user message's `kind` part (document, sticker, voice), its file stored."""
+        stored = self._store_file(kind, data, ext=ext, size=size)
+        media = {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.file_unique_id,
+            **fields,
+            "file_size": stored.size,
+        }
+        return {kind: media}
+
     def _add_caption(
         self, content: JsonDict, caption: str | None, media_group_id: str | None
     ) -> None:
@@ -449,8 +430,8 @@ class FakeTelegram(BotApi):
         chat: TgChat,
         content: JsonDict,
         *,
-        reply_to: int | None,
-        thread_id: int | None,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
         service: bool = False,
     ) -> int:
         self._users[user.id] = user

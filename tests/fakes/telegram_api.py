@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from tests.fakes.telegram_models import (
     DOWNLOAD_LIMIT,
@@ -517,27 +517,31 @@ class BotApi:
         return {"message_id": sent.message_id}
 
     def _edit_message_text(self, request: ApiRequest) -> JsonDict:
-        params = request.params
-        sent = self._editable(params)
-        text = _checked_text(params)
-        markup = _reply_markup(params)
-        if sent.text is None:
-            raise bad_request("there is no text in the message to edit")
-        if text == sent.text and markup == sent.reply_markup:
-            raise ApiError(400, NOT_MODIFIED)
-        sent.text, sent.reply_markup = text, markup
-        return self._apply_edit(sent, params)
+        return self._edit_words(request, "text", _checked_text, lambda sent: sent.text is not None)
 
     def _edit_message_caption(self, request: ApiRequest) -> JsonDict:
+        return self._edit_words(
+            request, "caption", _checked_caption, lambda sent: sent.kind not in ("text", "invoice")
+        )
+
+    def _edit_words(
+        self,
+        request: ApiRequest,
+        part: Literal["text", "caption"],
+        checked: Callable[[JsonDict], str | None],
+        has_field: Callable[[SentMessage], bool],
+    ) -> JsonDict:
+        """editMessageText / editMessageCaption: the new `part` and keyboard, if they change."""
         params = request.params
         sent = self._editable(params)
-        caption = _checked_caption(params)
+        value = checked(params)
         markup = _reply_markup(params)
-        if sent.kind in ("text", "invoice"):
-            raise bad_request("there is no caption in the message to edit")
-        if caption == sent.caption and markup == sent.reply_markup:
+        if not has_field(sent):
+            raise bad_request(f"there is no {part} in the message to edit")
+        if value == getattr(sent, part) and markup == sent.reply_markup:
             raise ApiError(400, NOT_MODIFIED)
-        sent.caption, sent.reply_markup = caption, markup
+        setattr(sent, part, value)
+        sent.reply_markup = markup
         return self._apply_edit(sent, params)
 
     def _edit_message_reply_markup(self, request: ApiRequest) -> JsonDict:
@@ -659,21 +663,22 @@ def _checked_text(params: JsonDict) -> str:
     text = params.get("text")
     if not isinstance(text, str) or not text.strip():
         raise bad_request("message text is empty")
-    _check_entities(text, params)
-    if len(visible_text(text, params.get("parse_mode"))) > MAX_TEXT:
-        raise bad_request("message is too long")
-    return text
+    return _checked_words(text, params, MAX_TEXT, "message is too long")
 
 
 def _checked_caption(params: JsonDict) -> str | None:
     caption = params.get("caption")
     if caption is None or caption == "":
         return None
-    caption = str(caption)
-    _check_entities(caption, params)
-    if len(visible_text(caption, params.get("parse_mode"))) > MAX_CAPTION:
-        raise bad_request("message caption is too long")
-    return caption
+    return _checked_words(str(caption), params, MAX_CAPTION, "message caption is too long")
+
+
+def _checked_words(words: str, params: JsonDict, limit: int, too_long: str) -> str:
+    """`words` with valid entities and at most `limit` characters once formatting is parsed."""
+    _check_entities(words, params)
+    if len(visible_text(words, params.get("parse_mode"))) > limit:
+        raise bad_request(too_long)
+    return words
 
 
 def _reply_markup(params: JsonDict) -> JsonDict | None:

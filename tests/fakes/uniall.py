@@ -37,7 +37,7 @@ from typing import Any, Final, Literal, TypeAlias
 
 from aiohttp import web
 
-from .contract import SLOW_SECONDS, FaultKind
+from .contract import FaultKind
 from .media import sample_mp4_bytes
 from .server import (
     TELEGRAM_FILE_URL_MARKER,
@@ -46,6 +46,18 @@ from .server import (
     is_http_url,
     json_response,
     reject_json_constant,
+)
+from .steps import (
+    Delay,
+    Disconnect,
+    Garbage,
+    Html,
+    HttpError,
+    delay,
+    disconnect,
+    garbage,
+    http_error,
+    new_api_fault,
 )
 
 __all__ = [
@@ -171,58 +183,6 @@ class RawStatus:
 
 
 @dataclass(frozen=True, slots=True)
-class HttpError:
-    """An HTTP error status with a body.
-
-    ``body``: ``None`` → a new-api style JSON envelope chosen by ``code``; a dict → that JSON;
-    a string → sent verbatim (``text/html`` when it starts with ``<``, else ``text/plain``).
-    ``retry_after`` adds a ``Retry-After`` header (seconds).
-    """
-
-    code: int
-    body: str | Mapping[str, Any] | None = None
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Html:
-    """A Cloudflare-style HTML error page with this HTTP status."""
-
-    code: int = 200
-
-
-@dataclass(frozen=True, slots=True)
-class Garbage:
-    """200 with a body a JSON-object parser must refuse.
-
-    ``kind``: ``"text"`` (plain text), ``"array"`` (JSON ``[]``), ``"null"`` (JSON ``null``),
-    ``"string"`` (a JSON string), ``"truncated"`` (cut-off JSON), ``"empty"`` (no body).
-    JSON-looking kinds are sent with ``Content-Type: application/json``.
-    """
-
-    kind: Literal["text", "array", "null", "string", "truncated", "empty"] = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Delay:
-    """Sleep ``seconds`` before answering (to trip the client's read timeout).
-
-    Then answer ``then``; when ``then`` is None, answer what would have been answered without the
-    delay: the next non-delay step of the task script for polls (the delay still counts as one
-    step), a normal submit for submit faults (so a task IS created even if the client gave up:
-    the "ghost task" case), a normal download for download faults.
-    """
-
-    seconds: float
-    then: Step | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Disconnect:
-    """Close the connection without sending any response."""
-
-
-@dataclass(frozen=True, slots=True)
 class Truncated:
     """Send the headers with the full ``Content-Length``, then only ``at_bytes`` bytes, then drop.
 
@@ -274,28 +234,8 @@ def status(raw: str, progress: int = 0) -> RawStatus:
     return RawStatus(raw, progress)
 
 
-def http_error(
-    code: int, body: str | Mapping[str, Any] | None = None, retry_after: float | None = None
-) -> HttpError:
-    return HttpError(code, body, retry_after)
-
-
 def html(code: int = 200) -> Html:
     return Html(code)
-
-
-def garbage(
-    kind: Literal["text", "array", "null", "string", "truncated", "empty"] = "text",
-) -> Garbage:
-    return Garbage(kind)
-
-
-def delay(seconds: float, then: Step | None = None) -> Delay:
-    return Delay(seconds, then)
-
-
-def disconnect() -> Disconnect:
-    return Disconnect()
 
 
 def truncated(at_bytes: int = 1000) -> Truncated:
@@ -435,17 +375,7 @@ def _fault_body_response(step: HttpError | Html | Garbage) -> web.Response:
 
 def contract_fault(kind: FaultKind) -> Step:
     """The UniAll (new-api) answer for each vendor-neutral fault kind."""
-    faults: dict[str, Step] = {
-        "server_error": http_error(500),
-        "html": html(502),
-        "timeout": delay(SLOW_SECONDS, then=http_error(504)),
-        "auth": http_error(401),
-        "balance": http_error(402),
-        "rate_limited": http_error(429, retry_after=1),
-        "rejected": http_error(400),
-        "maintenance": http_error(503),
-    }
-    return faults[kind]
+    return new_api_fault(kind)
 
 
 class FakeUniAll(FakeServer):
@@ -504,11 +434,8 @@ class FakeUniAll(FakeServer):
     def play_unknown_status(self) -> None:
         self.script = [status("mystery_state"), status("mystery_state"), completed()]
 
-    def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
-        self.submit_faults.extend(contract_fault(kind) for _ in range(times))
-
-    def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
-        self.poll_faults.extend(contract_fault(kind) for _ in range(times))
+    def contract_fault(self, kind: FaultKind) -> Step:
+        return contract_fault(kind)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 

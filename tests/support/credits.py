@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
-from tests.support.harness import BOB, OffsetClock, Person, job_rows
+from tests.support.harness import BOB, Person
 
-DAY = 86400.0
 OLGA = TgUser(id=4242, first_name="Olga", language_code="en")  # the operator in these tests
 ADMIN_CHAT_ID = -100777
 PRICE = 10  # Fast · 720p · 8 s · with sound, the default card, at the default prices
@@ -53,21 +47,8 @@ def admin(telegram: FakeTelegram) -> Person:
     return dm(telegram, OLGA)
 
 
-def pin_to_midday(clock: OffsetClock) -> float:
-    """Move the bot's clock to the next 12:00 UTC, so a test never straddles midnight."""
-    now = time.time()
-    midday = now - (now % DAY) + DAY / 2
-    if midday < now:
-        midday += DAY
-    clock.offset = midday - now
-    return midday
-
-
-def credit_settings(settings_for: Callable[..., Settings], **overrides: Any) -> Settings:
-    """Settings with credits on and the operator Olga as the only admin."""
-    values: dict[str, Any] = {"credits_enabled": True, "admin_user_ids": (OLGA.id,)}
-    values.update(overrides)
-    return settings_for(**values)
+# Settings overrides for `start_bot`: credits on and the operator Olga as the only admin.
+CREDITS: dict[str, Any] = {"credits_enabled": True, "admin_user_ids": (OLGA.id,)}
 
 
 async def text_of(person: Person, text: str) -> str:
@@ -88,16 +69,6 @@ async def create(person: Person, prompt: str) -> tuple[SentMessage, dict[str, An
     return card, answer
 
 
-async def wait_state(
-    telegram: FakeTelegram, database_path: Path, job_id: int, state: str
-) -> dict[str, Any]:
-    def reached() -> dict[str, Any] | None:
-        rows = [row for row in job_rows(database_path) if row["id"] == job_id]
-        return rows[0] if rows and rows[0]["state"] == state else None
-
-    return await telegram.wait_for(reached)
-
-
 async def card_showing(person: Person, card: SentMessage, line: str) -> str:
     """Wait until the card (edited after a tap) has `line` as one of its paragraphs."""
 
@@ -106,20 +77,6 @@ async def card_showing(person: Person, card: SentMessage, line: str) -> str:
         return current if line in current.split("\n\n") else None
 
     return await person.telegram.wait_for(shown)
-
-
-async def status_containing(person: Person, card: SentMessage, text: str) -> str:
-    def shown() -> str | None:
-        current = person.current(card).text or ""
-        return current if text in current else None
-
-    return await person.telegram.wait_for(shown)
-
-
-async def quiet(telegram: FakeTelegram, seconds: float = 0.4) -> None:
-    """Wait until the bot has fetched every queued update, then give its handlers a moment."""
-    await telegram.wait_for(lambda: telegram.pending_updates == 0)
-    await asyncio.sleep(seconds)
 
 
 def refusal(answer: dict[str, Any]) -> tuple[str, bool]:

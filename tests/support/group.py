@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
@@ -39,12 +38,6 @@ def visible_calls(telegram: FakeTelegram, since: int = 0) -> list[str]:
         for call in telegram.calls[since:]
         if call.method[:1].islower() and call.method.startswith(_VISIBLE_PREFIXES)
     ]
-
-
-async def settle(telegram: FakeTelegram, seconds: float = 0.4) -> None:
-    """Wait until the bot has fetched every queued update, then give its handlers a moment."""
-    await telegram.wait_for(lambda: telegram.pending_updates == 0)
-    await asyncio.sleep(seconds)
 
 
 def thread_ids(telegram: FakeTelegram, chat_id: int) -> list[int | None]:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import socket
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 
@@ -15,6 +20,11 @@ TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 ALICE = TgUser(id=1001, first_name="Alice", language_code="en")
 BOB = TgUser(id=1002, first_name="Bob", language_code="en")
 VENDOR_KEY = "sk-uniall-test-key-0123456789abcdef"
+
+
+StartBot = Callable[
+    ..., BotRuntime
+]  # the `start_bot` fixture: `async with start_bot(**overrides):`
 
 
 @dataclass
@@ -28,6 +38,27 @@ class OffsetClock:
 
     def advance(self, seconds: float) -> None:
         self.offset += seconds
+
+
+DAY = 86400.0
+
+
+def pin_to_midday(clock: OffsetClock) -> float:
+    """Move the clock to the next 12:00 UTC, so a test never straddles midnight."""
+    now = time.time()
+    midday = now - (now % DAY) + DAY / 2
+    if midday < now:
+        midday += DAY
+    clock.offset = midday - now
+    return midday
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now, for the bot's own HTTP server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) -> Settings:
@@ -82,6 +113,12 @@ class Person:
         data = self.telegram.message(self.chat.id, message.message_id).button_data(text_contains)
         return await self.press_data(message.message_id, data)
 
+    async def press_for_question(self, message: SentMessage, text_contains: str) -> SentMessage:
+        """Press a button with which the bot asks something, and return its question."""
+        before = len(self.telegram.messages(self.chat.id))
+        await self.press(message, text_contains)
+        return await self.next_message(before)
+
     async def press_data(self, message_id: int, data: str) -> dict[str, Any]:
         query_id = self.telegram.press_button(self.user, self.chat, message_id, data)
         return await self.telegram.wait_for(lambda: self.telegram.callback_answer(query_id))
@@ -89,9 +126,53 @@ class Person:
     def current(self, message: SentMessage) -> SentMessage:
         return self.telegram.message(self.chat.id, message.message_id)
 
+    async def showing(self, message: SentMessage, part: str) -> str:
+        """Wait until the bot has edited `message` to contain `part`; return its whole text."""
+
+        def shown() -> str | None:
+            text = self.current(message).text or ""
+            return text if part in text else None
+
+        return await self.telegram.wait_for(shown)
+
+    async def sees(self, message: SentMessage, text: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has edited `message` to read exactly `text`; fail with the diff."""
+        with contextlib.suppress(AssertionError):
+            await self.telegram.wait_for(lambda: self.current(message).text == text, timeout)
+        assert self.current(message).text == text
+
+
+async def settle(telegram: FakeTelegram, seconds: float = 0.4) -> None:
+    """Wait until the bot has fetched every queued update, then give its handlers a moment.
+
+    Only for asserting that nothing happens; to see something happen, wait for it.
+    """
+    await telegram.wait_for(lambda: telegram.pending_updates == 0)
+    await asyncio.sleep(seconds)
+
 
 def job_rows(database_path: Path) -> list[dict[str, Any]]:
     """The jobs table as the bot left it, read with plain sqlite3."""
     with sqlite3.connect(database_path) as connection:
         connection.row_factory = sqlite3.Row
         return [dict(row) for row in connection.execute("SELECT * FROM jobs ORDER BY id")]
+
+
+@dataclass
+class Jobs:
+    """The bot's jobs table, for a test to read or to wait on."""
+
+    telegram: FakeTelegram
+    database_path: Path
+
+    def rows(self) -> list[dict[str, Any]]:
+        return job_rows(self.database_path)
+
+    async def wait(self, job_id: int, state: str) -> dict[str, Any]:
+        """Wait until job `job_id` is in `state`; return its row."""
+
+        def reached() -> dict[str, Any] | None:
+            rows = [row for row in self.rows() if row["id"] == job_id]
+            return rows[0] if rows and rows[0]["state"] == state else None
+
+        return await self.telegram.wait_for(reached)
