@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import BotRuntime
-from tests.fakes.kie import FakeKie
+from tests.fakes.kie import FakeKie, generating, success
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
@@ -103,3 +103,21 @@ async def test_upgrade_a_delivered_kie_video_to_1080p(
     parent_task = job_rows(database_path)[0]["vendor_task_id"]
     assert job_rows(database_path)[1]["vendor_task_id"] == f"1080p:{parent_task}"
     assert f"1080p:{parent_task}" in kie.polls
+
+
+async def test_a_video_from_kies_fallback_model_offers_no_upgrade(
+    kie: FakeKie, telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+) -> None:
+    """fallbackFlag: true in record-info means a 720p video kie cannot upgrade (issue 9)."""
+    kie.script = [generating(), success(fallback=True)]
+    settings = make_settings(telegram.api_url, database_path, **kie.bot_settings())
+    async with BotRuntime(settings, clock=clock):
+        card = await alice.say("/video a lighthouse in a storm")
+        await alice.press(card, "Create video")
+        video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+        await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+        labels = [label for label, _ in alice.current(video).buttons()]
+
+    assert labels == ["🔁 Again", "✏️ New prompt", "📨 Send again", "➕ Extend"]
+    assert job_rows(database_path)[0]["upgradable"] == 0
+    assert not [poll for poll in kie.polls if poll.startswith(("1080p:", "4k:"))]

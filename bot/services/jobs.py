@@ -301,6 +301,7 @@ class JobService:
                 now=self._clock(),
                 attempts=0,
                 video_url=status.video_url,
+                upgradable=status.upgradable,
                 next_action_at=self._clock(),
             )
             if fetching:

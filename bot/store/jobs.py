@@ -16,7 +16,7 @@ from bot.store.ledger import check_and_reserve, settle
 _COLUMNS = (
     "id, chat_id, thread_id, user_id, language, request_message_id, status_message_id, state, "
     "vendor, request_json, vendor_task_id, video_url, video_path, file_id, result_message_id, "
-    "progress, price, "
+    "progress, price, upgradable, "
     "failure_kind, failure_detail, attempts, next_action_at, deadline_at, created_at, updated_at"
 )
 
@@ -26,6 +26,7 @@ _UPDATABLE = frozenset(
         "vendor",
         "vendor_task_id",
         "video_url",
+        "upgradable",
         "video_path",
         "file_id",
         "result_message_id",
@@ -59,6 +60,7 @@ def _job(row: sqlite3.Row) -> Job:
         result_message_id=row["result_message_id"],
         progress=row["progress"],
         price=row["price"],
+        upgradable=bool(row["upgradable"]),
         failure_kind=FailureKind(row["failure_kind"]) if row["failure_kind"] else None,
         failure_detail=row["failure_detail"],
         attempts=row["attempts"],

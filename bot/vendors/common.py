@@ -66,9 +66,9 @@ def first_http_url(*candidates: Any) -> str | None:
     )
 
 
-def finished(url: str | None) -> VendorStatus:
+def finished(url: str | None, *, upgradable: bool = True) -> VendorStatus:
     """A task the vendor calls finished: its video, or the failure of sending none."""
-    return Succeeded(url) if url else Failed(NO_VIDEO, FailureKind.NO_VIDEO)
+    return Succeeded(url, upgradable) if url else Failed(NO_VIDEO, FailureKind.NO_VIDEO)
 
 
 def still_running(vendor: str, what: str, value: object, payload: Any) -> Running:
