@@ -8,6 +8,7 @@ from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import TOKEN, OffsetClock, Person, make_settings
 
 
@@ -51,3 +52,24 @@ async def test_kie_switches_and_auto_shape_reach_kie(
         body = kie.submissions[0]
         assert (body["model"], body["aspect_ratio"], body["seeds"]) == ("veo3_lite", "Auto", 12345)
         assert body["enableTranslation"] is True
+
+
+async def test_seed_and_negative_prompt_reach_uniall(
+    telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+) -> None:
+    """Seed 001 documents extra_body.seed and extra_body.negative_prompt (issue 9)."""
+    async with FakeUniAll(forbidden_substrings=[TOKEN]) as uniall:
+        settings = make_settings(telegram.api_url, database_path, **uniall.bot_settings())
+        async with BotRuntime(settings, clock=clock):
+            card = await alice.say("/video a paper boat in a gutter stream")
+            await alice.press(card, "Seed")
+            card = await alice.say("4000000000")
+            assert "🎲 seed 4000000000" in (card.text or "")
+            await alice.press(card, "Avoid")
+            card = await alice.say("text, watermark")
+            assert "🚫 avoid: text, watermark" in (card.text or "")
+            await alice.press(card, "Create video")
+            await telegram.wait_for(lambda: len(uniall.submissions) == 1)
+
+        extra = uniall.submissions[0]["extra_body"]
+        assert (extra["seed"], extra["negative_prompt"]) == (4000000000, "text, watermark")

@@ -2,6 +2,10 @@
 
 Sources: seeds 001 and 003 (UniAll docs) and vendors.md §2. UniAll publishes no host, so
 VENDOR_BASE_URL is required (DEFAULT_BASE_URL is None).
+
+`extra_body.seed` and `extra_body.negative_prompt` are in seed 001's parameter table and its
+text-to-video example (`"negative_prompt": "watermark, blur", "seed": 7`), so the card offers
+both. No seed range is documented: Veo's own seed is an unsigned 32-bit integer [INF].
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)
 _DURATIONS = (4, 6, 8)
 _FAST_MODES = frozenset({Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.EXTEND})
+SEED_RANGE = (0, 2**32 - 1)  # undocumented; Veo's seed is a uint32 [INF]
 
 CAPABILITIES = Capabilities(
     vendor=NAME,
@@ -41,6 +46,8 @@ CAPABILITIES = Capabilities(
         ),
     },
     sound=True,
+    negative_prompt=True,  # extra_body.negative_prompt (seed 001)
+    seed_range=SEED_RANGE,  # extra_body.seed (seed 001)
     max_prompt_chars=2000,  # undocumented; a conservative cap [INF]
     poll_interval_seconds=15.0,  # undocumented; new-api gateways suggest 15–30 s [INF]
 )
