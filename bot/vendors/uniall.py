@@ -156,4 +156,6 @@ class UniAllVendor(common.UrlPhotoVendor):
     routes = common.TaskRoutes("/v1/video/generations", "/v1/videos/{task_id}")
     wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
     # UniAll documents no account call: the key check asks for a task that cannot exist.
-    key_check = common.MadeUpTask("task_key_check", "reported missing")
+    key_check = common.MadeUpTask(
+        "task_key_check", "reported missing", common.new_api_missing_task
+    )
