@@ -22,22 +22,13 @@ from bot.config import Settings
 from tests.fakes.contract import VendorFake
 from tests.fakes.telegram import FakeTelegram
 from tests.support.harness import TOKEN, make_settings
-from tests.support.vendors import VENDOR_NAMES, fake_factory
+from tests.test_vendor_contract import fake as fake  # every vendor fake, started
 
-KEY = "check-test-key-0123456789"
 NOT_FOUND_PAGE = (
     "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body></body></html>"
 )
 # A short check timeout through the settings: the check waits at most this per call.
 SHORT_TIMEOUT = {"vendor_timeout_seconds": 0.5}
-
-
-@pytest.fixture(params=VENDOR_NAMES)
-async def fake(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
-    vendor = fake_factory(request.param)(KEY, forbidden_substrings=[TOKEN])
-    await vendor.start()
-    yield vendor
-    await vendor.stop()
 
 
 @pytest.fixture
