@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import Person, StartBot
 
 
@@ -25,6 +26,25 @@ async def test_seed_and_negative_prompt_reach_gemini(
     parameters = gemini.submissions[0]["parameters"]
     assert parameters["seed"] == 424242
     assert parameters["negativePrompt"] == "text, watermark"
+
+
+async def test_seed_and_negative_prompt_reach_uniall(
+    start_bot: StartBot, uniall: FakeUniAll, telegram: FakeTelegram, alice: Person
+) -> None:
+    """Seed 001 documents extra_body.seed and extra_body.negative_prompt (issue 9)."""
+    async with start_bot():
+        card = await alice.say("/video a glass of water tipping over")
+        await alice.press_for_question(card, "Seed")
+        card = await alice.say("4000000000")
+        assert "🎲 seed 4000000000" in (card.text or "")
+        await alice.press_for_question(card, "Avoid")
+        card = await alice.say("text, watermark")
+        assert "🚫 avoid: text, watermark" in (card.text or "")
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(uniall.submissions) == 1)
+
+    extra = uniall.submissions[0]["extra_body"]
+    assert (extra["seed"], extra["negative_prompt"]) == (4000000000, "text, watermark")
 
 
 async def test_kie_switches_and_auto_shape_reach_kie(

@@ -132,19 +132,27 @@ def test_tier_selects_the_model(tier: Tier, model: str) -> None:
     assert build_submit_body(req(tier=tier), [])["model"] == model
 
 
-def test_auto_ratio_4k_and_translation_on() -> None:
+def test_auto_ratio_1080p_and_translation_on() -> None:
     body = build_submit_body(
         req(
-            aspect_ratio=AspectRatio.AUTO, resolution=Resolution.K4, extras={Extra.TRANSLATE: True}
+            aspect_ratio=AspectRatio.AUTO,
+            resolution=Resolution.P1080,
+            extras={Extra.TRANSLATE: True},
         ),
         [],
     )
     assert (body["aspect_ratio"], body["aspectRatio"], body["resolution"]) == (
         "Auto",
         "Auto",
-        "4k",
+        "1080p",
     )
     assert body["enableTranslation"] is True
+
+
+def test_4k_is_never_asked_of_generate() -> None:
+    """4K comes from get-4k-video, the one path every version of kie's pages documents."""
+    with pytest.raises(ValueError, match="get-4k-video"):
+        build_submit_body(req(resolution=Resolution.K4), [])
 
 
 @pytest.mark.parametrize(
@@ -454,7 +462,11 @@ def too_long() -> GenerationRequest:
         (req(mode=Mode.REFERENCE, images=PHOTOS[:1]), None),
         (req(mode=Mode.REFERENCE, images=PHOTOS), None),
         (req(mode=Mode.REFERENCE, images=PHOTOS[:2], tier=Tier.QUALITY), "invalid.mode"),
-        (req(mode=Mode.REFERENCE, images=PHOTOS[:2], tier=Tier.LITE), "invalid.mode"),
+        (req(mode=Mode.REFERENCE, images=PHOTOS[:2], tier=Tier.LITE), None),
+        (
+            req(mode=Mode.REFERENCE, images=PHOTOS, tier=Tier.LITE, aspect_ratio=AspectRatio.AUTO),
+            "invalid.aspect_ratio",
+        ),
         (req(mode=Mode.REFERENCE, images=PHOTOS, aspect_ratio=AspectRatio.PORTRAIT), None),
         (
             req(mode=Mode.REFERENCE, images=PHOTOS, aspect_ratio=AspectRatio.AUTO),
@@ -466,7 +478,9 @@ def too_long() -> GenerationRequest:
         (req(mode=Mode.IMAGE, images=PHOTOS[:2]), "invalid.image_count"),
         (req(mode=Mode.FRAMES, images=PHOTOS[:2], tier=Tier.LITE), None),
         (req(mode=Mode.FRAMES, images=PHOTOS[:1]), "invalid.image_count"),
-        (req(aspect_ratio=AspectRatio.AUTO, tier=Tier.LITE, resolution=Resolution.K4), None),
+        (req(aspect_ratio=AspectRatio.AUTO, tier=Tier.LITE, resolution=Resolution.P1080), None),
+        (req(resolution=Resolution.K4), "invalid.resolution"),
+        (req(tier=Tier.QUALITY, resolution=Resolution.K4), "invalid.resolution"),
         (req(duration_seconds=8), None),
         (req(duration_seconds=6), "invalid.duration"),
         (req(seed=10000), None),
@@ -718,6 +732,33 @@ async def test_other_url_shapes(vendor: KieVendor, fake: FakeKie, shape: Any, su
     assert await vendor.status(task_id) == Succeeded(fake.file_url(task_id, suffix))
 
 
+async def test_a_fallback_video_is_not_upgradable(vendor: KieVendor, fake: FakeKie) -> None:
+    """record-info's fallbackFlag reaches the status; kie's upgrade endpoints refuse the video."""
+    fake.script = [success(fallback=True)]
+    task_id = await vendor.submit(req(), PhotoMedia())
+    assert await vendor.status(task_id) == Succeeded(fake.file_url(task_id), upgradable=False)
+    with pytest.raises(VendorRejectedError):
+        await vendor.submit(upgrade(Resolution.K4, kie_source(task_id)), PhotoMedia())
+    assert fake.fourk_charges == 0
+
+
+async def test_lite_takes_reference_images(vendor: KieVendor, fake: FakeKie) -> None:
+    """REFERENCE_2_VIDEO is documented for Fast and Lite (issue 9): the card and kie agree."""
+    request = req(mode=Mode.REFERENCE, images=PHOTOS[:2], tier=Tier.LITE)
+    validate(request, CAPABILITIES)
+    await vendor.submit(request, PhotoMedia())
+    sent = fake.submissions[0]
+    assert (sent["model"], sent["generationType"]) == ("veo3_lite", "REFERENCE_2_VIDEO")
+    assert len(sent["imageUrls"]) == 2
+
+
+def test_fallback_flag_parsed() -> None:
+    record = {"taskId": "t", "successFlag": 1, "response": {"resultUrls": ["https://v/1.mp4"]}}
+    for flag, upgradable in [(True, False), (False, True), (None, True)]:
+        payload = {"code": 200, "msg": "success", "data": record | {"fallbackFlag": flag}}
+        assert parse_status(payload) == Succeeded("https://v/1.mp4", upgradable)
+
+
 # Without the mirror, the contract (tests/test_vendor_contract.py) runs these faults.
 @pytest.mark.parametrize("mirror", [True])
 @pytest.mark.parametrize(("kind", "error"), FAULTS)
@@ -956,7 +997,8 @@ async def test_fake_accepts_what_the_docs_allow(fake: FakeKie) -> None:
     good = [
         BASE,
         {"prompt": "p"},
-        BASE | {"aspectRatio": "9:16", "aspect_ratio": "9:16", "resolution": "4k", "seeds": 10000},
+        BASE
+        | {"aspectRatio": "9:16", "aspect_ratio": "9:16", "resolution": "1080p", "seeds": 10000},
         {"prompt": "p", "aspectRatio": "Auto", "model": "veo3_lite", "watermark": "Brand"},
         BASE | {"enableTranslation": False, "enableFallback": False, "callBackUrl": CALLBACK},
         BASE | {"generationType": "FIRST_AND_LAST_FRAMES_2_VIDEO", "imageUrls": [one]},
@@ -965,6 +1007,7 @@ async def test_fake_accepts_what_the_docs_allow(fake: FakeKie) -> None:
         BASE | {"generationType": "REFERENCE_2_VIDEO", "imageUrls": [one, two, three]},
         BASE | {"generationType": "REFERENCE_2_VIDEO", "imageUrls": [one], "aspect_ratio": "9:16"},
         {"prompt": "p", "generationType": "REFERENCE_2_VIDEO", "imageUrls": [one]},
+        BASE | {"generationType": "REFERENCE_2_VIDEO", "imageUrls": [one], "model": "veo3_lite"},
     ]
     for body in good:
         status, answer = await call(fake, "POST", "/api/v1/veo/generate", json=body)
@@ -981,6 +1024,7 @@ async def test_fake_accepts_what_the_docs_allow(fake: FakeKie) -> None:
         ({"aspect_ratio": "1:1"}, "aspect_ratio"),
         ({"aspectRatio": "9:16"}, "disagree"),
         ({"resolution": "8k"}, "resolution"),
+        ({"resolution": "4k"}, "separate 4K endpoint"),
         ({"seeds": 9999}, "seeds"),
         ({"seeds": True}, "seeds"),
         ({"watermark": True}, "watermark"),
@@ -997,10 +1041,6 @@ async def test_fake_accepts_what_the_docs_allow(fake: FakeKie) -> None:
         ),
         (
             {"generationType": "REFERENCE_2_VIDEO", "imageUrls": "ISSUED1", "model": "veo3"},
-            "veo3_fast",
-        ),
-        (
-            {"generationType": "REFERENCE_2_VIDEO", "imageUrls": "ISSUED1", "model": "veo3_lite"},
             "veo3_fast",
         ),
         (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakes.kie import FakeKie
+from tests.fakes.kie import FakeKie, generating, success
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.support.harness import Jobs, Person, StartBot, free_port
@@ -77,3 +77,20 @@ async def test_upgrade_a_delivered_kie_video_to_1080p(
     parent_task = jobs.rows()[0]["vendor_task_id"]
     assert jobs.rows()[1]["vendor_task_id"] == f"1080p:{parent_task}"
     assert f"1080p:{parent_task}" in kie.polls
+
+
+async def test_a_video_from_kies_fallback_model_offers_no_upgrade(
+    start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person, jobs: Jobs
+) -> None:
+    """fallbackFlag: true in record-info means a 720p video kie cannot upgrade (issue 9)."""
+    kie.script = [generating(), success(fallback=True)]
+    async with start_bot(**kie.bot_settings()):
+        card = await alice.say("/video a lighthouse in a storm")
+        await alice.press(card, "Create video")
+        video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+        await jobs.wait(1, "delivered")
+        labels = [label for label, _ in alice.current(video).buttons()]
+
+    assert labels == ["🔁 Again", "✏️ New prompt", "📨 Send again", "➕ Extend"]
+    assert jobs.rows()[0]["upgradable"] == 0
+    assert not [poll for poll in kie.polls if poll.startswith(("1080p:", "4k:"))]

@@ -6,7 +6,9 @@ import logging
 
 import pytest
 
+from bot.domain.capabilities import validate
 from bot.domain.errors import (
+    InvalidRequestError,
     VendorAuthError,
     VendorBalanceError,
     VendorRateLimitedError,
@@ -17,7 +19,7 @@ from bot.domain.options import AspectRatio, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
 from bot.vendors.http import classify
-from bot.vendors.uniall import build_submit_body, parse_status, parse_task_id
+from bot.vendors.uniall import CAPABILITIES, build_submit_body, parse_status, parse_task_id
 
 
 @pytest.mark.parametrize(
@@ -55,6 +57,17 @@ def test_every_text_option_is_in_the_body() -> None:
         "duration": 4,
         "extra_body": {"generate_audio": False, "negative_prompt": "blur", "seed": 7},
     }
+
+
+def test_seed_and_negative_prompt_are_offered() -> None:
+    """Seed 001 documents extra_body.seed and extra_body.negative_prompt (issue 9)."""
+    assert CAPABILITIES.negative_prompt is True
+    assert CAPABILITIES.seed_range == (0, 2**32 - 1)
+    validate(GenerationRequest(prompt="p", seed=0, negative_prompt="blur"), CAPABILITIES)
+    validate(GenerationRequest(prompt="p", seed=2**32 - 1), CAPABILITIES)
+    with pytest.raises(InvalidRequestError) as caught:
+        validate(GenerationRequest(prompt="p", seed=2**32), CAPABILITIES)
+    assert caught.value.key == "invalid.seed"
 
 
 def test_image_modes_use_the_documented_fields() -> None:

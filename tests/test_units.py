@@ -73,8 +73,6 @@ def test_language_choice() -> None:
             "invalid.image_count",
         ),
         (GenerationRequest(prompt="p", mode=Mode.EXTEND), "invalid.source_video"),
-        (GenerationRequest(prompt="p", seed=7), "invalid.seed_unsupported"),
-        (GenerationRequest(prompt="p", negative_prompt="blur"), "invalid.negative_prompt"),
         (GenerationRequest(prompt="p", extras={Extra.WATERMARK: True}), "invalid.extra"),
         (GenerationRequest(prompt="", mode=Mode.UPGRADE), "invalid.source_video"),
         (

@@ -99,6 +99,7 @@ class Job(BaseModel):
     result_message_id: int | None
     progress: int | None
     price: int
+    upgradable: bool = True  # False: the vendor cannot upgrade this video (Succeeded.upgradable)
     failure_kind: FailureKind | None
     failure_detail: str | None
     attempts: int

@@ -40,6 +40,9 @@ class Running:
 @dataclass(frozen=True)
 class Succeeded:
     video_url: str
+    # False when the vendor says this video can never be upgraded to 1080p/4K (kie's fallback
+    # model makes 720p videos its upgrade endpoints refuse).
+    upgradable: bool = True
 
 
 @dataclass(frozen=True)

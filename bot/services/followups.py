@@ -38,11 +38,12 @@ def follow_ups(job: Job, caps: Capabilities) -> list[FollowUp]:
     actions = [FollowUp.REGENERATE, FollowUp.NEW_PROMPT, *actions]
     if Mode.EXTEND in caps.modes():
         actions.append(FollowUp.EXTEND)
-    actions += [
-        _UPGRADES[target]
-        for target in caps.upgrades
-        if target in _UPGRADES and target != job.request.resolution
-    ]
+    if job.upgradable:
+        actions += [
+            _UPGRADES[target]
+            for target in caps.upgrades
+            if target in _UPGRADES and target != job.request.resolution
+        ]
     return actions
 
 

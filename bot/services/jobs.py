@@ -314,6 +314,7 @@ class JobService:
                 JobState.FETCHING,
                 attempts=0,
                 video_url=status.video_url,
+                upgradable=status.upgradable,
                 next_action_at=self._clock(),
             )
         elif isinstance(status, Failed):

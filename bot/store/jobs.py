@@ -25,7 +25,7 @@ from bot.store.ledger import check_and_reserve, settle
 _COLUMNS = (
     "id, chat_id, thread_id, user_id, language, request_message_id, status_message_id, state, "
     "vendor, request_json, vendor_task_id, video_url, video_path, file_id, result_message_id, "
-    "progress, price, "
+    "progress, price, upgradable, "
     "failure_kind, failure_detail, attempts, next_action_at, deadline_at, created_at, updated_at"
 )
 
@@ -36,6 +36,7 @@ class JobChanges(TypedDict, total=False):
     vendor: str
     vendor_task_id: str
     video_url: str
+    upgradable: bool
     video_path: str | None
     file_id: str | None
     result_message_id: int | None

@@ -108,6 +108,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE people ADD COLUMN banned INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE jobs ADD COLUMN price INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: whether the vendor can still upgrade a finished video (kie's fallback videos cannot)
+    """
+    ALTER TABLE jobs ADD COLUMN upgradable INTEGER NOT NULL DEFAULT 1;
+    """,
 ]
 
 

@@ -4,11 +4,15 @@ The model is new-api's task adaptors: a vendor states its paths, bodies and pars
 rest lives here once: the JSON client with the vendor's key, reading an answer or saying the
 vendor is unavailable, the "finished but sent no video" failure, an unknown status logged and
 still running, and the key check by a made-up task.
+
+A key check says "ok" only when the vendor's own API answered in its own format and took the
+key (issue 9): a 404 page, a JSON answer of another shape, a refused key or silence all raise.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +22,11 @@ from urllib.parse import quote
 from pydantic import BaseModel, ValidationError
 
 from bot.domain.capabilities import Capabilities
-from bot.domain.errors import VendorError, VendorUnavailableError
+from bot.domain.errors import VendorUnavailableError
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
 from bot.vendors.base import MediaSource, VendorConfig
-from bot.vendors.http import VendorHttp
+from bot.vendors.http import VendorHttp, error_message
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,9 @@ _M = TypeVar("_M", bound=BaseModel)
 
 NO_VIDEO = "the vendor reported the video finished but sent no file"
 _NO_ANSWERS: frozenset[int] = frozenset()
+# The statuses a vendor answers "no such task" with; their JSON body is read, not raised.
+_MISSING_TASK_STATUSES = frozenset({400, 404})
+_NOT_FOUND = re.compile(r"not.?found|not.?exist|no such|不存在", re.IGNORECASE)
 
 
 # ---- reading answers -----------------------------------------------------------------------
@@ -66,9 +73,9 @@ def first_http_url(*candidates: Any) -> str | None:
     )
 
 
-def finished(url: str | None) -> VendorStatus:
+def finished(url: str | None, *, upgradable: bool = True) -> VendorStatus:
     """A task the vendor calls finished: its video, or the failure of sending none."""
-    return Succeeded(url) if url else Failed(NO_VIDEO, FailureKind.NO_VIDEO)
+    return Succeeded(url, upgradable) if url else Failed(NO_VIDEO, FailureKind.NO_VIDEO)
 
 
 def still_running(vendor: str, what: str, value: object, payload: Any) -> Running:
@@ -168,19 +175,43 @@ class TaskWire:
     read_status: Callable[[Any], VendorStatus]
 
 
+def says_not_found(text: str) -> bool:
+    return _NOT_FOUND.search(text) is not None
+
+
+def new_api_missing_task(payload: Any) -> str | None:
+    """new-api's "no such task" (vendors.md §6), in either of its envelopes; None otherwise.
+
+    ``{"error": {"message", "type", "code"}}`` on the /v1/videos routes and
+    ``{"code": "task_not_exist", "message", "data": null}`` on the others.
+    """
+    if not isinstance(payload, dict):
+        return None
+    error = payload.get("error")
+    if isinstance(error, dict):
+        words = f"{error.get('code') or ''} {error.get('message') or ''}"
+    elif "code" in payload and "message" in payload:
+        words = f"{payload['code']} {payload['message']}"
+    else:
+        return None
+    return error_message(payload, words) if says_not_found(words) else None
+
+
 @dataclass(frozen=True)
 class MadeUpTask:
     """The key check of a vendor with no account call: ask about a task that cannot exist.
 
     Reading one's own task is the least harmful authenticated call: it costs nothing and
-    changes nothing. A refused key answers 401/403 (raised); an accepted one answers "not
-    found" (404, or 400 for a malformed id), said as `answered` (which may hold "{message}");
-    anything else is raised. `read`, when set, reads a 200 answer (and may raise).
+    changes nothing. A refused key answers 401/403 (raised). An accepted one answers "not
+    found" (404, or 400 for a malformed id) in the vendor's own format: `missing` reads that
+    answer and returns its message (None when the answer is not the vendor's; it may raise a
+    classified error a vendor sends in the body), said as `answered` (which may hold
+    "{message}"). Anything else (an HTML page, another JSON shape, a task) is not this API.
     """
 
     task_id: str
     answered: str
-    read: Callable[[Any], object] | None = None
+    missing: Callable[[Any], str | None]
 
 
 class UrlPhotoVendor:
@@ -217,16 +248,17 @@ class UrlPhotoVendor:
         made_up = self.key_check
         if made_up is None:
             raise NotImplementedError(f"{self.name} names no key check")
-        try:
-            payload = await self._api.get(self._status_path(made_up.task_id))
-            if made_up.read is not None:
-                made_up.read(payload)
-        except VendorError as exc:
-            if exc.status_code not in (400, 404):
-                raise
-            answered = made_up.answered.format(message=exc.message)
-            return f"key accepted (a made-up task id was {answered})"
-        return "key accepted"
+        payload = await self._api.get(
+            self._status_path(made_up.task_id), answer_statuses=_MISSING_TASK_STATUSES
+        )
+        message = made_up.missing(payload)
+        if message is None:
+            raise VendorUnavailableError(
+                self.name,
+                f"not this API: a made-up task id was answered with {str(payload)[:200]}",
+            )
+        answered = made_up.answered.format(message=message)
+        return f"key accepted (a made-up task id was {answered})"
 
     def _status_path(self, task_id: str) -> str:
         return self.routes.status_path.format(task_id=quote(task_id, safe=""))

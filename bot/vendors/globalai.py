@@ -181,12 +181,31 @@ def _parse_task(payload: Any) -> _Task:
 
 def _raise_body_error(task: _Task) -> None:
     """No error envelope is documented; read an HTTP-200 `{"code": 4xx, "message"}` anyway."""
-    code = task.code
-    if isinstance(code, str) and code.isdigit():
-        code = int(code)
-    if isinstance(code, int) and code not in (0, 200) and task.status is None:
+    code = _body_code(task)
+    if code is not None and code not in (0, 200) and task.status is None:
         message = task.message or f"error code {code}"
         raise classify(NAME, code, message, None)
+
+
+def _missing_task(payload: Any) -> str | None:
+    """GlobalAI's "no such task": a body whose message says so (HTTP 404, or a 404 body code).
+
+    No error envelope is documented [INF]; any other body code is raised as what it means.
+    """
+    if not isinstance(payload, dict) or "status" in payload:
+        return None
+    task = common.read_model(NAME, _Task, payload)
+    if _body_code(task) not in (None, 400, 404):
+        _raise_body_error(task)
+    text = task.message or (task.error if isinstance(task.error, str) else None)
+    return text if text and common.says_not_found(text) else None
+
+
+def _body_code(task: _Task) -> int | None:
+    code = task.code
+    if isinstance(code, str) and code.isdigit():
+        return int(code)
+    return code if isinstance(code, int) else None
 
 
 def _failure_message(task: _Task, fallback: str) -> str:
@@ -199,4 +218,4 @@ class GlobalAIVendor(common.UrlPhotoVendor):
     routes = common.TaskRoutes("/v1/veo/videos", "/v1/result/{task_id}")
     wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
     # GlobalAI documents no account or balance call: ask for a task that cannot exist.
-    key_check = common.MadeUpTask("vgen_key_check_0000", "answered: {message}", _parse_task)
+    key_check = common.MadeUpTask("vgen_key_check_0000", "answered: {message}", _missing_task)

@@ -54,7 +54,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.capabilities import Capabilities, TierCapabilities
-from bot.domain.errors import InvalidRequestError, VendorError
+from bot.domain.errors import InvalidRequestError, VendorUnavailableError
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, VendorStatus
@@ -266,21 +266,20 @@ class GptPlus5Vendor(common.UrlPhotoVendor):
         """List the models the key may use.
 
         The unified-format docs have no account call, but these resellers run one-api/new-api
-        front ends, whose ``GET /v1/models`` needs the key and changes nothing [INF].
+        front ends, whose ``GET /v1/models`` needs the key and changes nothing [INF]. Only an
+        OpenAI-style model list is this API; any error, including a 404, is raised.
         """
-        try:
-            payload = await self._api.get("/v1/models")
-        except VendorError as exc:
-            if exc.kind in (FailureKind.AUTH, FailureKind.BALANCE):
-                raise
-            return f"key not refused, but the model list failed: {exc.message}"
+        payload = await self._api.get("/v1/models")
+        _raise_body_error(payload)
         return _describe_models(payload)
 
 
 def _describe_models(payload: Any) -> str:
     data = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(data, list):
-        return "key accepted"
+        raise VendorUnavailableError(
+            NAME, f"not this API: /v1/models answered {str(payload)[:200]}"
+        )
     ids = {item.get("id") for item in data if isinstance(item, dict)}
     veo = sorted(i for i in ids if isinstance(i, str) and i.startswith("veo3.1"))
     listed = ", ".join(veo) if veo else "no veo3.1 model"

@@ -2,6 +2,10 @@
 
 Sources: seeds 001 and 003 (UniAll docs) and vendors.md §2. UniAll publishes no host, so
 VENDOR_BASE_URL is required (DEFAULT_BASE_URL is None).
+
+`extra_body.seed` and `extra_body.negative_prompt` are in seed 001's parameter table and its
+text-to-video example (`"negative_prompt": "watermark, blur", "seed": 7`), so the card offers
+both. No seed range is documented: Veo's own seed is an unsigned 32-bit integer [INF].
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)
 _DURATIONS = (4, 6, 8)
 _FAST_MODES = frozenset({Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.EXTEND})
+SEED_RANGE = (0, 2**32 - 1)  # undocumented; Veo's seed is a uint32 [INF]
 
 CAPABILITIES = Capabilities(
     vendor=NAME,
@@ -41,6 +46,8 @@ CAPABILITIES = Capabilities(
         ),
     },
     sound=True,
+    negative_prompt=True,  # extra_body.negative_prompt (seed 001)
+    seed_range=SEED_RANGE,  # extra_body.seed (seed 001)
     max_prompt_chars=2000,  # undocumented; a conservative cap [INF]
     poll_interval_seconds=15.0,  # undocumented; new-api gateways suggest 15–30 s [INF]
 )
@@ -149,4 +156,6 @@ class UniAllVendor(common.UrlPhotoVendor):
     routes = common.TaskRoutes("/v1/video/generations", "/v1/videos/{task_id}")
     wire = common.TaskWire(build_submit_body, parse_task_id, parse_status)
     # UniAll documents no account call: the key check asks for a task that cannot exist.
-    key_check = common.MadeUpTask("task_key_check", "reported missing")
+    key_check = common.MadeUpTask(
+        "task_key_check", "reported missing", common.new_api_missing_task
+    )

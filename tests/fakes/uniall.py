@@ -130,6 +130,9 @@ EXTRA_BODY_TYPES: Final[Mapping[str, str]] = {
     "negative_prompt": "string",
     "seed": "integer",
 }
+# No range is documented; Veo's seed is an unsigned 32-bit integer [INF].
+SEED_MIN: Final[int] = 0
+SEED_MAX: Final[int] = 2**32 - 1
 SUBMIT_PATH: Final[str] = "/v1/video/generations"
 POLL_PATH_PREFIX: Final[str] = "/v1/videos/"
 _TASK_ID_ALPHABET: Final[str] = string.ascii_letters + string.digits
@@ -769,4 +772,6 @@ def _validate_submit(body: dict[str, Any]) -> str | None:
             not isinstance(extra["seed"], int) or isinstance(extra["seed"], bool)
         ):
             return "extra_body.seed must be an integer"
+        if "seed" in extra and not SEED_MIN <= extra["seed"] <= SEED_MAX:
+            return f"extra_body.seed must be from {SEED_MIN} to {SEED_MAX}"
     return None

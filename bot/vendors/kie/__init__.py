@@ -4,6 +4,17 @@ Sources: seed 002 (the generate page) and vendors.md §3 (the current OpenAPI, r
 callbacks and their signing, upgrades, extend, the file upload API, credits). The package keeps
 kie's concerns apart: `wire` (task ids, bodies, the answer envelope), `upgrades` (1080p/4K),
 `callbacks` (which task, HMAC), `capabilities` and `adapter`.
+
+4K comes only from the separate 4K endpoint (POST /api/v1/veo/get-4k-video, the ⬆️ 4K
+follow-up), never from `resolution: "4k"` in generate. kie's pages disagree: the current OpenAPI
+lists `resolution` 720p/1080p/4k on generate, while the generate pages at old-docs.kie.ai and
+dog-test.kie.ai say 4K "is requested via a separate 4K endpoint" and the seed has no
+`resolution` at all. The 4K endpoint is in every version, so the card offers 720p and 1080p for
+a new video and 4K only as an upgrade of a delivered one.
+
+A video made by kie's fallback model (`fallbackFlag: true` in record-info) is 720p and cannot be
+upgraded (the 1080p and 4K pages: "if a task was generated via a deprecated fallback path, this
+endpoint may not apply"): its status says so (`Succeeded.upgradable`) and no upgrade is offered.
 """
 
 from bot.vendors.kie.adapter import KieVendor

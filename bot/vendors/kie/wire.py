@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from bot.domain.errors import VendorUnavailableError
-from bot.domain.options import AspectRatio, Extra, Mode, Tier
+from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Running, VendorStatus
 from bot.vendors.common import finished, first_http_url, read_model, still_running, unreadable
@@ -121,6 +121,7 @@ class _Record(BaseModel):
     response: _Result | None = None
     errorCode: Any = None
     errorMessage: str | None = None
+    fallbackFlag: Any = None
 
 
 class _Upgrade(BaseModel):
@@ -147,6 +148,8 @@ def build_submit_body(
     generation_type = _GENERATION_TYPES.get(request.mode)
     if generation_type is None:
         raise ValueError(f"{request.mode} is not a generate mode")
+    if request.resolution is Resolution.K4:
+        raise ValueError("4K comes from get-4k-video, never from generate")
     ratio = _RATIO_VALUES[request.aspect_ratio]
     body = _GenerateBody(
         prompt=request.prompt,
@@ -281,7 +284,8 @@ def parse_status(payload: Any) -> VendorStatus:
         # fullResultUrls is the whole video after an extend; resultUrls the usual one.
         result = record.response or _Result()
         url = first_url(result.fullResultUrls, result.resultUrls, result.originUrls)
-        return finished(url)
+        # A video from kie's fallback model is 720p, and the 1080p/4K endpoints refuse it.
+        return finished(url, upgradable=record.fallbackFlag not in (True, "true"))
     if flag in (2, 3):
         return _task_failure(record.errorMessage, as_int(record.errorCode))
     return still_running(NAME, "successFlag", record.successFlag, payload)
