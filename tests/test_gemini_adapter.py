@@ -158,7 +158,7 @@ def test_reference_body_has_asset_images() -> None:
         {
             "prompt": "a cat surfing",
             "referenceImages": [
-                {"image": inline(photo_bytes(i)), "referenceType": "asset"} for i in (1, 2, 3)
+                {"image": inline(photo_bytes(i)), "referenceType": "ASSET"} for i in (1, 2, 3)
             ],
         }
     ]
@@ -812,7 +812,7 @@ async def _serve(handler: Any) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

@@ -416,7 +416,8 @@ def _check_references(value: Any) -> str | None:
     for index, item in enumerate(value):
         if not isinstance(item, dict) or set(item) - {"image", "referenceType"}:
             return f"referenceImages[{index}] must be {{image, referenceType}}"
-        if item.get("referenceType") != "asset":
+        # The REST sample sends "asset", Google's SDK the enum name "ASSET".
+        if str(item.get("referenceType")).lower() != "asset":
             return f"referenceImages[{index}].referenceType must be 'asset'"
         problem = _check_image(item.get("image"), f"referenceImages[{index}].image")
         if problem:

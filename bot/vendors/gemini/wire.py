@@ -46,8 +46,11 @@ class _Video(BaseModel):
 
 
 class _ReferenceImage(BaseModel):
+    """`_VideoGenerationReferenceImage_to_mldev`: the SDK's enum goes out by its name, "ASSET"
+    (the REST sample's lower-case "asset" is the same value)."""
+
     image: _Image
-    referenceType: Literal["asset"] = "asset"
+    referenceType: Literal["ASSET"] = "ASSET"
 
 
 class _Instance(BaseModel):
