@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
+from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.support.harness import TOKEN, OffsetClock, Person, job_rows, make_settings
@@ -169,12 +170,6 @@ CASES = {
     "forged settings": Case(forged("v1|s|tier|ultra"), EXPIRED),
     "forged language": Case(forged("v1|l|xx"), EXPIRED),
     "stale card": Case(stale_card, EXPIRED),
-    "seed not a number": Case(
-        seed_not_a_number, "The seed must be a whole number from 0 to 4294967295."
-    ),
-    "seed out of range": Case(
-        seed_out_of_range, "The seed must be a whole number from 0 to 4294967295."
-    ),
     "/extend without a video": Case(
         extend_without_a_video, "Reply to a video I made with /extend to continue it."
     ),
@@ -193,6 +188,39 @@ async def gemini_bot(
         settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
         async with BotRuntime(settings, clock=clock):
             yield gemini
+
+
+# Gemini takes no seed (Google's SDK refuses it on the Gemini API, issue 9): kie.ai's card
+# has the Seed button, with its own range.
+SEED_CASES = {
+    "seed not a number": Case(
+        seed_not_a_number, "The seed must be a whole number from 10000 to 99999."
+    ),
+    "seed out of range": Case(
+        seed_out_of_range, "The seed must be a whole number from 10000 to 99999."
+    ),
+}
+
+
+@pytest.fixture
+async def kie_bot(
+    telegram: FakeTelegram, database_path: Path, clock: OffsetClock
+) -> AsyncIterator[FakeKie]:
+    async with FakeKie(forbidden_substrings=[TOKEN]) as kie:
+        settings = make_settings(telegram.api_url, database_path, **kie.bot_settings())
+        async with BotRuntime(settings, clock=clock):
+            yield kie
+
+
+@pytest.mark.parametrize("case", list(SEED_CASES.values()), ids=list(SEED_CASES))
+async def test_a_bad_seed_gets_its_reply_and_changes_nothing(
+    kie_bot: FakeKie, alice: Person, database_path: Path, case: Case
+) -> None:
+    reply = await case.act(alice)
+
+    assert reply == case.reply
+    assert job_rows(database_path) == []
+    assert kie_bot.submissions == []
 
 
 @pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))

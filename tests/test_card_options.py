@@ -11,16 +11,15 @@ from tests.fakes.telegram import FakeTelegram
 from tests.support.harness import TOKEN, OffsetClock, Person, make_settings
 
 
-async def test_seed_and_negative_prompt_reach_gemini(
+async def test_negative_prompt_reaches_gemini_and_no_seed_is_offered(
     telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
 ) -> None:
     async with FakeGemini(forbidden_substrings=[TOKEN]) as gemini:
         settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
         async with BotRuntime(settings, clock=clock):
             card = await alice.say("/video a glass of water tipping over")
-            await alice.press(card, "Seed")
-            card = await alice.say("424242")
-            assert "🎲 seed 424242" in (card.text or "")
+            # Google's SDK refuses a seed on the Gemini API (issue 9): the card has no Seed.
+            assert "Seed" not in str(alice.current(card).reply_markup)
             await alice.press(card, "Avoid")
             card = await alice.say("text, watermark")
             assert "🚫 avoid: text, watermark" in (card.text or "")
@@ -28,7 +27,7 @@ async def test_seed_and_negative_prompt_reach_gemini(
             await telegram.wait_for(lambda: len(gemini.submissions) == 1)
 
         parameters = gemini.submissions[0]["parameters"]
-        assert parameters["seed"] == 424242
+        assert "seed" not in parameters
         assert parameters["negativePrompt"] == "text, watermark"
 
 
