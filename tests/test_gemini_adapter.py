@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.app import BotRuntime
 from bot.domain.capabilities import validate
 from bot.domain.errors import (
     InvalidRequestError,
@@ -39,10 +40,12 @@ from bot.vendors.gemini import (
 from bot.vendors.http import VendorHttp
 from tests.fakes.gemini import FakeGemini, rai_filtered, running
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
+from tests.fakes.telegram import FakeTelegram
 from tests.support.adapters import (
     PhotoMedia,
     client_fixture,  # noqa: F401 (the `client` fixture)
 )
+from tests.support.harness import OffsetClock, Person, job_rows, make_settings
 
 API_KEY = "AIzaSy-gemini-test-key-0123456789"
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -865,3 +868,29 @@ async def test_check_fails_unless_google_answered(
 async def test_check_with_a_wrong_key_fails(client: httpx.AsyncClient, fake: FakeGemini) -> None:
     with pytest.raises(VendorAuthError):
         await make_vendor(client, fake, key="AIzaSy-not-the-key-000000000").check()
+
+
+async def test_an_extension_after_two_days_is_refused_on_the_card(
+    telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+) -> None:
+    async with FakeGemini(forbidden_substrings=[BOT_TOKEN]) as gemini:
+        gemini.play_success()
+        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
+        async with BotRuntime(settings, clock=clock):
+            card = await alice.say("/video a wave rolling onto the sand")
+            await alice.press(card, "Create video")
+            first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+            await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+
+            clock.advance(EXTENSION_WINDOW_SECONDS + 60)
+            before = len(telegram.messages(alice.chat.id))
+            await alice.press(first, "Extend")
+            await alice.next_message(before)  # "What happens next?"
+            refused = await alice.say("the wave breaks into foam")
+
+        assert refused.text == (
+            "Google Gemini can extend a video only within 2 days of making it, and this one is "
+            "older. Make a new video instead."
+        )
+        assert len(gemini.submissions) == 1
+        assert len(job_rows(database_path)) == 1
