@@ -9,14 +9,13 @@ from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import Person, StartBot
 
 
-async def test_seed_and_negative_prompt_reach_gemini(
+async def test_negative_prompt_reaches_gemini_and_no_seed_is_offered(
     start_bot: StartBot, gemini: FakeGemini, telegram: FakeTelegram, alice: Person
 ) -> None:
     async with start_bot(**gemini.bot_settings()):
         card = await alice.say("/video a glass of water tipping over")
-        await alice.press_for_question(card, "Seed")
-        card = await alice.say("424242")
-        assert "🎲 seed 424242" in (card.text or "")
+        # Google's SDK refuses a seed on the Gemini API (issue 9): the card has no Seed.
+        assert "Seed" not in str(alice.current(card).reply_markup)
         await alice.press_for_question(card, "Avoid")
         card = await alice.say("text, watermark")
         assert "🚫 avoid: text, watermark" in (card.text or "")
@@ -24,7 +23,7 @@ async def test_seed_and_negative_prompt_reach_gemini(
         await telegram.wait_for(lambda: len(gemini.submissions) == 1)
 
     parameters = gemini.submissions[0]["parameters"]
-    assert parameters["seed"] == 424242
+    assert "seed" not in parameters
     assert parameters["negativePrompt"] == "text, watermark"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.app import BotRuntime
 from bot.domain.capabilities import validate
 from bot.domain.errors import (
     InvalidRequestError,
@@ -28,8 +29,8 @@ from bot.domain.status import Failed, FailureKind, Running, Succeeded
 from bot.vendors.base import MediaBytes, VendorConfig
 from bot.vendors.gemini import (
     CAPABILITIES,
+    EXTENSION_WINDOW_SECONDS,
     NAME,
-    SEED_MAX,
     GeminiVendor,
     build_submit_body,
     model_name,
@@ -39,10 +40,12 @@ from bot.vendors.gemini import (
 from bot.vendors.http import VendorHttp
 from tests.fakes.gemini import FakeGemini, rai_filtered, running
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
+from tests.fakes.telegram import FakeTelegram
 from tests.support.adapters import (
     PhotoMedia,
     client_fixture,  # noqa: F401 (the `client` fixture)
 )
+from tests.support.harness import OffsetClock, Person, job_rows, make_settings
 
 API_KEY = "AIzaSy-gemini-test-key-0123456789"
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -58,6 +61,12 @@ def jpeg(i: int) -> MediaBytes:
 
 
 def inline(data: bytes, mime: str = "image/jpeg") -> dict[str, Any]:
+    """A photo as Google's SDK sends it (models.py `_Image_to_mldev`)."""
+    return {"bytesBase64Encoded": base64.b64encode(data).decode(), "mimeType": mime}
+
+
+def inline_data(data: bytes, mime: str = "image/jpeg") -> dict[str, Any]:
+    """The `inlineData` form the live API refuses for Veo (issue 9)."""
     return {"inlineData": {"mimeType": mime, "data": base64.b64encode(data).decode()}}
 
 
@@ -77,7 +86,11 @@ def extend(**fields: Any) -> GenerationRequest:
 
 @pytest.mark.parametrize(
     ("tier", "model"),
-    [(Tier.FAST, "veo-3.1-fast-generate-preview"), (Tier.QUALITY, "veo-3.1-generate-preview")],
+    [
+        (Tier.FAST, "veo-3.1-fast-generate-preview"),
+        (Tier.QUALITY, "veo-3.1-generate-preview"),
+        (Tier.LITE, "veo-3.1-lite-generate-preview"),
+    ],
 )
 def test_model_follows_tier(tier: Tier, model: str) -> None:
     assert model_name(request(tier=tier)) == model
@@ -89,7 +102,6 @@ def test_text_body_with_every_option() -> None:
             tier=Tier.QUALITY,
             aspect_ratio=AspectRatio.PORTRAIT,
             duration_seconds=4,
-            seed=SEED_MAX,
             negative_prompt="blur",
         ),
         [],
@@ -100,9 +112,7 @@ def test_text_body_with_every_option() -> None:
             "aspectRatio": "9:16",
             "resolution": "720p",
             "durationSeconds": 4,
-            "personGeneration": "allow_all",
             "negativePrompt": "blur",
-            "seed": SEED_MAX,
         },
     }
 
@@ -115,7 +125,6 @@ def test_text_body_defaults_and_high_resolution() -> None:
             "aspectRatio": "16:9",
             "resolution": "4k",
             "durationSeconds": 8,
-            "personGeneration": "allow_all",
         },
     }
 
@@ -128,7 +137,6 @@ def test_image_body_sends_the_photo_inline() -> None:
             "aspectRatio": "16:9",
             "resolution": "720p",
             "durationSeconds": 8,
-            "personGeneration": "allow_adult",
         },
     }
 
@@ -142,7 +150,7 @@ def test_frames_body_has_image_and_last_frame() -> None:
             "lastFrame": inline(photo_bytes(2)),
         }
     ]
-    assert body["parameters"]["personGeneration"] == "allow_adult"
+    assert "personGeneration" not in body["parameters"]
 
 
 def test_reference_body_has_asset_images() -> None:
@@ -153,11 +161,11 @@ def test_reference_body_has_asset_images() -> None:
         {
             "prompt": "a cat surfing",
             "referenceImages": [
-                {"image": inline(photo_bytes(i)), "referenceType": "asset"} for i in (1, 2, 3)
+                {"image": inline(photo_bytes(i)), "referenceType": "ASSET"} for i in (1, 2, 3)
             ],
         }
     ]
-    assert body["parameters"]["personGeneration"] == "allow_adult"
+    assert "personGeneration" not in body["parameters"]
 
 
 def test_extension_names_the_gemini_file() -> None:
@@ -167,16 +175,16 @@ def test_extension_names_the_gemini_file() -> None:
         "parameters": {
             "resolution": "720p",
             "durationSeconds": 8,
-            "personGeneration": "allow_all",
         },
     }
 
 
-def test_extension_sends_our_copy_inline_when_no_uri() -> None:
+def test_extension_never_sends_our_copy_inline() -> None:
+    """The API takes only the file URI of a video it made ("Video URI not found" otherwise)."""
     source = SourceVideo(vendor=NAME, task_id=OP, media=VIDEO_REF)
-    video = MediaBytes(sample_mp4_bytes(), "video/mp4", "v.mp4")
-    body = build_submit_body(extend(source=source), [], video)
-    assert body["instances"][0]["video"] == inline(sample_mp4_bytes(), "video/mp4")
+    with pytest.raises(InvalidRequestError) as info:
+        build_submit_body(extend(source=source), [])
+    assert info.value.key == "invalid.source_video"
 
 
 def test_extension_without_any_video_is_refused() -> None:
@@ -320,10 +328,12 @@ def refused_key(req: GenerationRequest) -> str:
         request(mode=Mode.REFERENCE, images=PHOTOS[:1]),
         request(mode=Mode.REFERENCE, images=PHOTOS, tier=Tier.FAST),
         extend(),
-        extend(source=SourceVideo(vendor=NAME, task_id=OP, media=VIDEO_REF)),
-        request(seed=0, negative_prompt="blur"),
-        request(seed=SEED_MAX),
+        request(negative_prompt="blur"),
         request(prompt="x" * 1024),
+        request(tier=Tier.LITE, duration_seconds=4),
+        request(tier=Tier.LITE, resolution=Resolution.P1080, aspect_ratio=AspectRatio.PORTRAIT),
+        request(tier=Tier.LITE, mode=Mode.IMAGE, images=PHOTOS[:1], duration_seconds=6),
+        request(tier=Tier.LITE, mode=Mode.FRAMES, images=PHOTOS[:2]),
     ],
 )
 def test_allowed_requests_pass(allowed: GenerationRequest) -> None:
@@ -344,6 +354,10 @@ def test_allowed_requests_pass(allowed: GenerationRequest) -> None:
             "invalid.source_video",
         ),
         (extend(source=SourceVideo(vendor=NAME, task_id=OP)), "invalid.source_video"),
+        (
+            extend(source=SourceVideo(vendor=NAME, task_id=OP, media=VIDEO_REF)),
+            "invalid.source_video",
+        ),
         (request(mode=Mode.EXTEND), "invalid.source_video"),
         (
             request(mode=Mode.REFERENCE, images=(*PHOTOS, MediaRef(key="photo4"))),
@@ -353,9 +367,11 @@ def test_allowed_requests_pass(allowed: GenerationRequest) -> None:
         (request(mode=Mode.FRAMES, images=PHOTOS[:1]), "invalid.image_count"),
         (request(aspect_ratio=AspectRatio.AUTO), "invalid.aspect_ratio"),
         (request(duration_seconds=5), "invalid.duration"),
-        (request(tier=Tier.LITE), "invalid.tier"),
-        (request(seed=SEED_MAX + 1), "invalid.seed"),
-        (request(seed=-1), "invalid.seed"),
+        (request(tier=Tier.LITE, resolution=Resolution.K4), "invalid.resolution"),
+        (request(tier=Tier.LITE, mode=Mode.REFERENCE, images=PHOTOS[:1]), "invalid.mode"),
+        (extend(tier=Tier.LITE), "invalid.mode"),
+        (request(seed=0), "invalid.seed_unsupported"),
+        (request(seed=2**32 - 1), "invalid.seed_unsupported"),
         (request(prompt="x" * 1025), "invalid.prompt_too_long"),
         (request(extras={Extra.WATERMARK: True}), "invalid.extra"),
         (
@@ -371,7 +387,8 @@ def test_refused_requests_name_the_rule(refused: GenerationRequest, key: str) ->
 def test_the_card_offers_no_sound_switch_and_every_option_else() -> None:
     assert CAPABILITIES.choices(Option.SOUND, Tier.FAST) == ()
     assert CAPABILITIES.choices(Option.DURATION, Tier.QUALITY) == ("4", "6", "8")
-    assert CAPABILITIES.choices(Option.TIER, Tier.FAST) == (Tier.FAST, Tier.QUALITY)
+    assert CAPABILITIES.choices(Option.TIER, Tier.FAST) == (Tier.FAST, Tier.QUALITY, Tier.LITE)
+    assert CAPABILITIES.seed_range is None  # the card offers no seed
     assert not CAPABILITIES.public_result_urls
 
 
@@ -410,7 +427,7 @@ async def test_text_to_video_end_to_end(
     vendor: GeminiVendor, fake: FakeGemini, tmp_path: Path
 ) -> None:
     fake.play_success(running_polls=2)
-    task_id = await vendor.submit(request(seed=7, negative_prompt="blur"), PhotoMedia())
+    task_id = await vendor.submit(request(negative_prompt="blur"), PhotoMedia())
     assert task_id.startswith("models/veo-3.1-fast-generate-preview/operations/")
     seen = await run_to_end(vendor, task_id)
     assert seen[:2] == [Running(None), Running(None)]
@@ -421,7 +438,12 @@ async def test_text_to_video_end_to_end(
     assert (tmp_path / "v.mp4").read_bytes() == sample_mp4_bytes()
     assert size == len(sample_mp4_bytes())
     assert fake.downloads == 1
-    assert fake.submissions[0]["parameters"]["seed"] == 7
+    assert fake.submissions[0]["parameters"] == {
+        "aspectRatio": "16:9",
+        "resolution": "720p",
+        "durationSeconds": 8,
+        "negativePrompt": "blur",
+    }
     assert fake.leaks == []
 
 
@@ -451,11 +473,14 @@ async def test_extension_of_an_earlier_result(vendor: GeminiVendor, fake: FakeGe
     assert fake.submissions[1]["instances"][0]["video"] == {"uri": final.video_url}
 
 
-async def test_extension_inline_from_our_copy(vendor: GeminiVendor, fake: FakeGemini) -> None:
+async def test_extension_without_the_file_uri_is_refused_before_any_call(
+    vendor: GeminiVendor, fake: FakeGemini
+) -> None:
     media = PhotoMedia()
-    await vendor.submit(extend(source=SourceVideo(vendor=NAME, media=VIDEO_REF)), media)
-    assert media.reads == ["video"]
-    assert fake.submissions[0]["instances"][0]["video"]["inlineData"]["mimeType"] == "video/mp4"
+    with pytest.raises(InvalidRequestError):
+        await vendor.submit(extend(source=SourceVideo(vendor=NAME, media=VIDEO_REF)), media)
+    assert media.reads == []
+    assert fake.submit_attempts == 0
 
 
 async def test_failure_carries_the_message(vendor: GeminiVendor, fake: FakeGemini) -> None:
@@ -561,19 +586,22 @@ def body(instance: dict[str, Any] | None = None, **parameters: Any) -> dict[str,
     return result
 
 
-ADULT = {"personGeneration": "allow_adult"}
+# A photo mode sends no personGeneration (allow_adult on image-to-video is refused: issue 9).
+ADULT: dict[str, Any] = {"personGeneration": ...}
+KNOWN_URI = "https://generativelanguage.googleapis.com/v1beta/files/known:download?alt=media"
+KNOWN = {"uri": KNOWN_URI}
 ACCEPTED: list[dict[str, Any]] = [
     body(),
     body(durationSeconds=4),
     body(durationSeconds="6"),
     body(resolution="1080p"),
     body(resolution="4k", aspectRatio="9:16"),
-    body(seed=0, negativePrompt="blur", numberOfVideos=1),
+    body(negativePrompt="blur", numberOfVideos=1),
     body(personGeneration=..., durationSeconds=...),
     body({"image": JPEG}, **ADULT, durationSeconds=4),
     body({"image": JPEG, "lastFrame": inline(photo_bytes(2))}, **ADULT),
     body({"referenceImages": [{"image": JPEG, "referenceType": "asset"}] * 3}, **ADULT),
-    body({"video": inline(sample_mp4_bytes(), "video/mp4")}),
+    body({"video": KNOWN}),
 ]
 REFUSED: list[tuple[dict[str, Any], str]] = [
     ({**BASE, "extra": 1}, "Unknown name"),
@@ -589,16 +617,33 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     (body(resolution="4k", durationSeconds="6"), "must be 8"),
     (body({"image": JPEG, "lastFrame": JPEG}, **ADULT, durationSeconds=6), "must be 8"),
     (body({"lastFrame": JPEG}, **ADULT), "lastFrame"),
-    (body({"image": {"bytesBase64Encoded": "x", "mimeType": "image/jpeg"}}, **ADULT), "inline"),
+    (body({"image": inline_data(photo_bytes(1))}, **ADULT), "`inlineData` isn't supported"),
+    (
+        body({"image": JPEG, "lastFrame": inline_data(photo_bytes(2))}, **ADULT),
+        "`inlineData` isn't supported",
+    ),
+    (
+        body(
+            {
+                "referenceImages": [
+                    {"image": inline_data(photo_bytes(1)), "referenceType": "asset"}
+                ]
+            },
+            **ADULT,
+        ),
+        "`inlineData` isn't supported",
+    ),
+    (body({"image": {"bytesBase64Encoded": "x"}}, **ADULT), "inline"),
     (body({"image": {"uri": "https://img.example.com/1.jpg"}}, **ADULT), "inline"),
     (body({"image": inline(b"not an image")}, **ADULT), "is not a image/jpeg"),
     (
-        body({"image": {"inlineData": {"mimeType": "image/gif", "data": "R0lG"}}}, **ADULT),
+        body({"image": {"bytesBase64Encoded": "R0lG", "mimeType": "image/gif"}}, **ADULT),
         "mimeType",
     ),
-    (body({"image": {"inlineData": {"mimeType": "image/jpeg", "data": "@@"}}}, **ADULT), "base64"),
+    (body({"image": {"bytesBase64Encoded": "@@", "mimeType": "image/jpeg"}}, **ADULT), "base64"),
     (body({"image": JPEG}), "personGeneration"),
     (body(personGeneration="allow_adult"), "personGeneration"),
+    (body({"image": JPEG}, personGeneration="allow_adult"), "personGeneration"),
     (
         body({"referenceImages": [{"image": JPEG, "referenceType": "asset"}] * 4}, **ADULT),
         "at most 3",
@@ -619,17 +664,19 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
         ),
         "cannot be combined",
     ),
-    (body({"video": inline(sample_mp4_bytes(), "video/mp4")}, resolution="1080p"), "720p"),
-    (body({"video": inline(sample_mp4_bytes(), "video/mp4")}, durationSeconds=4), "must be 8"),
+    (body({"video": KNOWN}, resolution="1080p"), "720p"),
+    (body({"video": KNOWN}, durationSeconds=4), "must be 8"),
     (body({"video": {"uri": "https://example.com/v.mp4"}}), "generated by this API"),
-    (body({"video": inline(photo_bytes(1), "video/mp4")}), "MP4"),
+    (body({"video": inline_data(sample_mp4_bytes(), "video/mp4")}), "Video URI not found"),
+    (body({"video": inline(sample_mp4_bytes(), "video/mp4")}), "Video URI not found"),
     (
-        body({"video": inline(sample_mp4_bytes(), "video/mp4"), "image": JPEG}),
-        "cannot be combined",
+        body({"video": {"encodedVideo": "AAAA", "encoding": "video/mp4", "uri": KNOWN_URI}}),
+        "Video URI not found",
     ),
+    (body({"video": KNOWN, "image": JPEG}), "cannot be combined"),
     (body(generateAudio=True), "generateAudio"),
-    (body(seed=SEED_MAX + 1), "seed"),
-    (body(seed="7"), "seed"),
+    (body(seed=0), "`seed` isn't supported"),
+    (body(seed=7, personGeneration=...), "`seed` isn't supported"),
     (body(sampleCount=2), "only 1 video"),
     (body(negativePrompt=["x"]), "negativePrompt"),
 ]
@@ -639,6 +686,7 @@ SUBMIT = "/v1beta/models/veo-3.1-generate-preview:predictLongRunning"
 
 @pytest.fixture
 async def raw(fake: FakeGemini) -> AsyncIterator[httpx.AsyncClient]:
+    fake.generated.add(KNOWN_URI)  # as if this API had made it
     headers = {"x-goog-api-key": API_KEY}
     async with httpx.AsyncClient(base_url=fake.base_url, headers=headers) as http_client:
         yield http_client
@@ -704,3 +752,145 @@ async def test_fake_serves_the_file_only_with_the_key_through_a_redirect(
     assert fake.downloads == 1
     missing = await raw.get("/v1beta/models/veo-3.1-generate-preview/operations/nope")
     assert missing.status_code == 404
+
+
+LITE_SUBMIT = "/v1beta/models/veo-3.1-lite-generate-preview:predictLongRunning"
+
+
+@pytest.mark.parametrize(
+    ("lite_body", "words"),
+    [
+        (body(durationSeconds=4), None),
+        (body({"image": JPEG, "lastFrame": inline(photo_bytes(2))}, **ADULT), None),
+        (body(resolution="1080p"), None),
+        (body(resolution="4k"), "isn't supported by veo-3.1-lite"),
+        (
+            body({"referenceImages": [{"image": JPEG, "referenceType": "asset"}]}, **ADULT),
+            "referenceImages isn't supported by veo-3.1-lite",
+        ),
+    ],
+)
+async def test_fake_lite_refuses_references_and_4k(
+    raw: httpx.AsyncClient, lite_body: dict[str, Any], words: str | None
+) -> None:
+    response = await raw.post(LITE_SUBMIT, json=lite_body)
+    if words is None:
+        assert response.status_code == 200, response.text
+    else:
+        assert response.status_code == 400
+        assert words in response.json()["error"]["message"]
+
+
+# --------------------------------------------------------------------------------------------
+# Extension within 2 days; the key check says "ok" only for Google's own answer
+# --------------------------------------------------------------------------------------------
+
+MADE_AT = 1_700_000_000.0
+
+
+def extend_made_at(made_at: float | None) -> GenerationRequest:
+    return extend(source=SourceVideo(vendor=NAME, task_id=OP, video_url=FILE_URI, made_at=made_at))
+
+
+@pytest.mark.parametrize("age", [0.0, 60.0, EXTENSION_WINDOW_SECONDS - 1.0])
+def test_a_video_can_be_extended_within_two_days(age: float) -> None:
+    validate(extend_made_at(MADE_AT), CAPABILITIES, now=MADE_AT + age)
+    validate(extend_made_at(None), CAPABILITIES, now=MADE_AT + age)  # age unknown: allowed
+
+
+@pytest.mark.parametrize("age", [EXTENSION_WINDOW_SECONDS + 1.0, 30 * 86400.0])
+def test_a_video_older_than_two_days_is_refused_with_the_reason(age: float) -> None:
+    with pytest.raises(InvalidRequestError) as info:
+        validate(extend_made_at(MADE_AT), CAPABILITIES, now=MADE_AT + age)
+    assert info.value.key == "invalid.source_too_old"
+    assert info.value.params["days"] == 2
+    assert info.value.vendor == "Google Gemini"
+    # Without the clock the age cannot be told, and a new (non-extension) video has no age.
+    validate(extend_made_at(MADE_AT), CAPABILITIES)
+    validate(request(), CAPABILITIES, now=MADE_AT + age)
+
+
+async def _serve(handler: Any) -> AsyncIterator[str]:
+    from aiohttp import web
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def _html_404(_: Any) -> Any:
+    from aiohttp import web
+
+    return web.Response(
+        status=404, text="<html><body>Not Found</body></html>", content_type="text/html"
+    )
+
+
+async def _other_json(_: Any) -> Any:
+    from aiohttp import web
+
+    return web.json_response({"ok": True, "data": []})
+
+
+async def _never(_: Any) -> Any:
+    import asyncio
+
+    await asyncio.sleep(30)
+
+
+@pytest.mark.parametrize(
+    ("handler", "kind"),
+    [
+        (_html_404, VendorUnavailableError),
+        (_other_json, VendorUnavailableError),
+        (_never, VendorError),
+    ],
+    ids=["404 html everywhere", "another API's json", "never answers"],
+)
+async def test_check_fails_unless_google_answered(
+    client: httpx.AsyncClient, handler: Any, kind: type[VendorError]
+) -> None:
+    async for base_url in _serve(handler):
+        http = VendorHttp(client, NAME, timeout_seconds=1)
+        vendor = GeminiVendor(http, VendorConfig(api_key=API_KEY, base_url=base_url))
+        with pytest.raises(kind):
+            await vendor.check()
+
+
+async def test_check_with_a_wrong_key_fails(client: httpx.AsyncClient, fake: FakeGemini) -> None:
+    with pytest.raises(VendorAuthError):
+        await make_vendor(client, fake, key="AIzaSy-not-the-key-000000000").check()
+
+
+async def test_an_extension_after_two_days_is_refused_on_the_card(
+    telegram: FakeTelegram, alice: Person, database_path: Path, clock: OffsetClock
+) -> None:
+    async with FakeGemini(forbidden_substrings=[BOT_TOKEN]) as gemini:
+        gemini.play_success()
+        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
+        async with BotRuntime(settings, clock=clock):
+            card = await alice.say("/video a wave rolling onto the sand")
+            await alice.press(card, "Create video")
+            first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+            await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
+
+            clock.advance(EXTENSION_WINDOW_SECONDS + 60)
+            before = len(telegram.messages(alice.chat.id))
+            await alice.press(first, "Extend")
+            await alice.next_message(before)  # "What happens next?"
+            refused = await alice.say("the wave breaks into foam")
+
+        assert refused.text == (
+            "Google Gemini can extend a video only within 2 days of making it, and this one is "
+            "older. Make a new video instead."
+        )
+        assert len(gemini.submissions) == 1
+        assert len(job_rows(database_path)) == 1

@@ -225,10 +225,8 @@ async def test_a_photo_replying_to_the_question_reaches_the_draft(
     [instance] = submission["instances"]
     assert instance["prompt"] == prompt
     assert instance["image"] == {
-        "inlineData": {
-            "mimeType": "image/jpeg",
-            "data": base64.b64encode(photo_bytes(1)).decode("ascii"),
-        }
+        "bytesBase64Encoded": base64.b64encode(photo_bytes(1)).decode("ascii"),
+        "mimeType": "image/jpeg",
     }
     assert video.reply_to_message_id == prompt_id
     assert video.message_thread_id == TOPIC

@@ -184,9 +184,9 @@ async def test_gemini_gets_photos_inline(
         await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
 
     instance = gemini.submissions[0]["instances"][0]
-    inline = instance["image"]["inlineData"]
-    assert base64.b64decode(inline["data"]) == photo_bytes(3)
-    assert inline["mimeType"] == "image/jpeg"
+    image = instance["image"]  # as Google's SDK sends it; `inlineData` is refused
+    assert base64.b64decode(image["bytesBase64Encoded"]) == photo_bytes(3)
+    assert image["mimeType"] == "image/jpeg"
 
 
 async def test_without_a_public_url_photo_modes_are_off_and_help_says_why(

@@ -39,6 +39,8 @@ class Capabilities:
     upgrades: tuple[Resolution, ...] = ()
     # False when the result URL only works with our key (Gemini): never shown to a person.
     public_result_urls: bool = True
+    # How long after it was asked for a video can still be extended (Gemini: 2 days).
+    extension_window_seconds: float | None = None
     extra_rules: tuple[ExtraRule, ...] = field(default=())
 
     @property
@@ -96,10 +98,17 @@ def image_count_for(mode: Mode, caps: TierCapabilities) -> tuple[int, int]:
     return (0, 0)
 
 
-def validate(request: GenerationRequest, capabilities: Capabilities) -> None:
-    """Raise InvalidRequestError naming what is allowed when the vendor cannot do `request`."""
+def validate(
+    request: GenerationRequest, capabilities: Capabilities, *, now: float | None = None
+) -> None:
+    """Raise InvalidRequestError naming what is allowed when the vendor cannot do `request`.
+
+    `now` (the bot's clock) also checks that the video to extend is still within its window.
+    """
     try:
         _validate(request, capabilities)
+        if now is not None:
+            _check_source_age(request, capabilities, now)
     except InvalidRequestError as error:
         error.vendor = error.vendor or capabilities.display_name
         raise
@@ -138,6 +147,15 @@ def _validate(request: GenerationRequest, capabilities: Capabilities) -> None:
         problem = rule(request)
         if problem is not None:
             raise problem
+
+
+def _check_source_age(request: GenerationRequest, capabilities: Capabilities, now: float) -> None:
+    window = capabilities.extension_window_seconds
+    source = request.source
+    if window is None or request.mode is not Mode.EXTEND or source is None:
+        return
+    if source.made_at is not None and now - source.made_at > window:
+        raise InvalidRequestError("invalid.source_too_old", days=round(window / 86400))
 
 
 def _check_upgrade(request: GenerationRequest, capabilities: Capabilities) -> None:

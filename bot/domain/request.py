@@ -25,6 +25,8 @@ class SourceVideo(BaseModel):
     task_id: str | None = None
     video_url: str | None = None
     media: MediaRef | None = None
+    # When the bot asked for it (seconds since the epoch): the vendor made it no earlier.
+    made_at: float | None = None
 
 
 class VideoOptions(BaseModel):

@@ -191,7 +191,7 @@ class DraftService:
         if draft.step is DraftStep.NEGATIVE:
             return await self._set_negative(draft, text)
         caps = self.capabilities_for(draft)
-        validate(request_from(draft.options, text), caps)
+        validate(request_from(draft.options, text), caps, now=self._clock())
         return await self._update(
             draft, step=DraftStep.OPTIONS, prompt=text.strip(), request_message_id=message_id
         )
@@ -315,7 +315,7 @@ class DraftService:
         if draft.step is not DraftStep.OPTIONS:
             raise StaleButtonError
         request = draft.to_request()
-        validate(request, self.capabilities_for(draft))
+        validate(request, self.capabilities_for(draft), now=self._clock())
         await self._credits.check_access(user_id)
         now = self._clock()
         job = await self._jobs.create_from_draft(

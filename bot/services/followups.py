@@ -48,7 +48,12 @@ def follow_ups(job: Job, caps: Capabilities) -> list[FollowUp]:
 
 
 def source_of(job: Job) -> SourceVideo:
-    return SourceVideo(vendor=job.vendor, task_id=job.vendor_task_id, video_url=job.video_url)
+    return SourceVideo(
+        vendor=job.vendor,
+        task_id=job.vendor_task_id,
+        video_url=job.video_url,
+        made_at=job.created_at,
+    )
 
 
 class FollowUpService:

@@ -1,7 +1,12 @@
 """A fake Gemini API (Veo 3.1) server (aiohttp, loopback only) for tests.
 
 Written from docs/vendors.md §5 (ai.google.dev/gemini-api/docs/video, 2025-11-05 and
-2026-03-05 copies) and the Google error envelope ``{"error": {"code", "message", "status"}}``:
+2026-03-05 copies), the Google error envelope ``{"error": {"code", "message", "status"}}`` and
+issue 9 (what the live service refuses): a photo as ``inlineData`` (400 "`inlineData` isn't
+supported by this model"; Google's SDK sends ``{"bytesBase64Encoded", "mimeType"}``), video
+bytes for an extension (400 "Video URI not found"), a ``seed`` (the SDK refuses it for the
+Gemini API), ``personGeneration`` on a photo mode (``allow_adult`` on image-to-video refused),
+and reference images or 4K on Lite.
 
 * ``POST /v1beta/models/{model}:predictLongRunning`` with ``x-goog-api-key``: validates the
   ``instances`` / ``parameters`` against the docs' tables (see ``validate_submit``) and answers
@@ -39,8 +44,9 @@ from .steps import Delay, Disconnect, Garbage, Html, HttpError
 from .steps import delay as delay  # re-exported
 
 NAME: Final[str] = "gemini"
+LITE_MODEL: Final[str] = "veo-3.1-lite-generate-preview"
 MODELS: Final[frozenset[str]] = frozenset(
-    {"veo-3.1-generate-preview", "veo-3.1-fast-generate-preview"}
+    {"veo-3.1-generate-preview", "veo-3.1-fast-generate-preview", LITE_MODEL}
 )
 ASPECT_RATIOS: Final[frozenset[str]] = frozenset({"16:9", "9:16"})
 RESOLUTIONS: Final[frozenset[str]] = frozenset({"720p", "1080p", "4k"})
@@ -59,13 +65,14 @@ PARAMETER_FIELDS: Final[frozenset[str]] = frozenset(
         "resolution",
         "durationSeconds",
         "negativePrompt",
-        "seed",
         "personGeneration",
         "numberOfVideos",
         "sampleCount",
     }
 )
-SEED_MAX: Final[int] = 2**32 - 1
+INLINE_DATA_REFUSED: Final[str] = "`inlineData` isn't supported by this model."
+VIDEO_URI_NOT_FOUND: Final[str] = "Video URI not found."
+SEED_REFUSED: Final[str] = "`seed` isn't supported by this model."
 RESPONSE_TYPE: Final[str] = (
     "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse"
 )
@@ -304,7 +311,21 @@ def validate_submit(model: str, body: Any, known_videos: frozenset[str]) -> str 
     parameters = body.get("parameters", {})
     if not isinstance(parameters, dict):
         return "parameters must be an object"
-    return _check_instance(instance, known_videos) or _check_parameters(instance, parameters)
+    return (
+        _check_instance(instance, known_videos)
+        or _check_parameters(instance, parameters)
+        or _check_lite(model, instance, parameters)
+    )
+
+
+def _check_lite(model: str, instance: dict[str, Any], parameters: dict[str, Any]) -> str | None:
+    if model != LITE_MODEL:
+        return None
+    if "referenceImages" in instance:
+        return f"referenceImages isn't supported by {model}"
+    if parameters.get("resolution") == "4k":
+        return f"resolution '4k' isn't supported by {model}; use 720p or 1080p"
+    return None
 
 
 def _check_instance(instance: dict[str, Any], known_videos: frozenset[str]) -> str | None:
@@ -336,19 +357,18 @@ def _check_instance(instance: dict[str, Any], known_videos: frozenset[str]) -> s
 
 
 def _check_image(value: Any, field: str) -> str | None:
-    if not isinstance(value, dict) or set(value) != {"inlineData"}:
-        return f'{field} must be {{"inlineData": {{"mimeType", "data"}}}} (inline bytes only)'
-    blob = value["inlineData"]
-    if not isinstance(blob, dict) or set(blob) != {"mimeType", "data"}:
-        return f"{field}.inlineData must hold exactly mimeType and data"
-    magics = IMAGE_MIME_TYPES.get(blob["mimeType"])
+    if isinstance(value, dict) and "inlineData" in value:
+        return INLINE_DATA_REFUSED
+    if not isinstance(value, dict) or set(value) != {"bytesBase64Encoded", "mimeType"}:
+        return f'{field} must be {{"bytesBase64Encoded", "mimeType"}} (inline bytes only)'
+    magics = IMAGE_MIME_TYPES.get(value["mimeType"])
     if magics is None:
-        return f"{field}.inlineData.mimeType {blob['mimeType']!r} is not a supported image type"
-    data = _decode(blob["data"])
+        return f"{field}.mimeType {value['mimeType']!r} is not a supported image type"
+    data = _decode(value["bytesBase64Encoded"])
     if data is None:
-        return f"{field}.inlineData.data must be non-empty base64"
+        return f"{field}.bytesBase64Encoded must be non-empty base64"
     if not data.startswith(magics):
-        return f"{field}.inlineData.data is not a {blob['mimeType']} image"
+        return f"{field}.bytesBase64Encoded is not a {value['mimeType']} image"
     return None
 
 
@@ -360,7 +380,8 @@ def _check_references(value: Any) -> str | None:
     for index, item in enumerate(value):
         if not isinstance(item, dict) or set(item) - {"image", "referenceType"}:
             return f"referenceImages[{index}] must be {{image, referenceType}}"
-        if item.get("referenceType") != "asset":
+        # The REST sample sends "asset", Google's SDK the enum name "ASSET".
+        if str(item.get("referenceType")).lower() != "asset":
             return f"referenceImages[{index}].referenceType must be 'asset'"
         problem = _check_image(item.get("image"), f"referenceImages[{index}].image")
         if problem:
@@ -369,18 +390,14 @@ def _check_references(value: Any) -> str | None:
 
 
 def _check_video(value: Any, known_videos: frozenset[str]) -> str | None:
-    if isinstance(value, dict) and set(value) == {"uri"}:
-        if value["uri"] not in known_videos:
-            return "video must be a Veo video generated by this API in the last 2 days"
-        return None
-    if not isinstance(value, dict) or set(value) != {"inlineData"}:
-        return 'video must be {"inlineData": {"mimeType", "data"}} or {"uri"}'
-    blob = value["inlineData"]
-    if not isinstance(blob, dict) or blob.get("mimeType") != "video/mp4":
-        return "video.inlineData.mimeType must be video/mp4"
-    data = _decode(blob.get("data"))
-    if data is None or data[4:8] != b"ftyp":
-        return "video.inlineData.data must be a base64 MP4"
+    """Only `{"uri"}` of a video this API made; bytes in any form are refused as the live
+    service refuses them."""
+    if not isinstance(value, dict) or "uri" not in value:
+        return VIDEO_URI_NOT_FOUND
+    if set(value) - {"uri", "encoding"}:
+        return VIDEO_URI_NOT_FOUND
+    if value["uri"] not in known_videos:
+        return "video must be a Veo video generated by this API in the last 2 days"
     return None
 
 
@@ -408,6 +425,8 @@ def _mode(instance: dict[str, Any]) -> str:
 def _check_parameters(instance: dict[str, Any], parameters: dict[str, Any]) -> str | None:
     if "generateAudio" in parameters:
         return "generateAudio parameter is not supported in Gemini API."
+    if "seed" in parameters:
+        return SEED_REFUSED
     unknown = sorted(set(parameters) - PARAMETER_FIELDS)
     if unknown:
         return f"parameters: unknown field {unknown[0]!r}"
@@ -427,10 +446,12 @@ def _check_parameters(instance: dict[str, Any], parameters: dict[str, Any]) -> s
         return f"durationSeconds must be 8 for {mode}"
     if duration != 8 and resolution in ("1080p", "4k"):
         return f"durationSeconds must be 8 for {resolution}"
-    expected = "allow_all" if mode in ("text", "extension") else "allow_adult"
-    person = parameters.get("personGeneration", expected)
-    if person != expected:
-        return f"personGeneration {person!r} is not supported for {mode}; use {expected!r}"
+    if "personGeneration" in parameters:
+        person = parameters["personGeneration"]
+        if mode not in ("text", "extension"):
+            return f"personGeneration {person!r} is not supported for {mode}"
+        if person != "allow_all":
+            return f"personGeneration {person!r} is not supported for {mode}; use 'allow_all'"
     return _check_switches(parameters)
 
 
@@ -445,10 +466,6 @@ def _duration(value: Any) -> int | None:
 def _check_switches(parameters: dict[str, Any]) -> str | None:
     if "negativePrompt" in parameters and not isinstance(parameters["negativePrompt"], str):
         return "negativePrompt must be a string"
-    if "seed" in parameters:
-        seed = parameters["seed"]
-        if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= SEED_MAX:
-            return f"seed must be an integer from 0 to {SEED_MAX}"
     for key in ("numberOfVideos", "sampleCount"):
         if key in parameters and parameters[key] != 1:
             return f"{key}: only 1 video per request is supported"

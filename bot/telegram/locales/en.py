@@ -106,6 +106,10 @@ MESSAGES: dict[str, str] = {
     "invalid.duration": "{value} seconds is not available here. Choose from: {allowed}.",
     "invalid.image_count": "This kind of video takes {least} to {most} photos.",
     "invalid.source_video": "Extending needs a video this bot made.",
+    "invalid.source_too_old": (
+        "{vendor} can extend a video only within {days} days of making it, and this one is "
+        "older. Make a new video instead."
+    ),
     "invalid.upgrade": "{value} is not available as an upgrade. Choose from: {allowed}.",
     "invalid.seed": "The seed must be a whole number from {low} to {high}.",
     "invalid.seed_unsupported": "{vendor} does not take a seed.",

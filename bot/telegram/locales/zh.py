@@ -91,6 +91,9 @@ MESSAGES: dict[str, str] = {
     "invalid.duration": "{value} 秒不可用。可选：{allowed}。",
     "invalid.image_count": "这类视频需要 {least} 到 {most} 张照片。",
     "invalid.source_video": "续写需要一个由本机器人生成的视频。",
+    "invalid.source_too_old": (
+        "{vendor} 只能续写 {days} 天内生成的视频，这个视频已超过期限。请重新生成一个视频。"
+    ),
     "invalid.upgrade": "{value} 不能作为升级选项。可选：{allowed}。",
     "invalid.seed": "种子必须是 {low} 到 {high} 之间的整数。",
     "invalid.seed_unsupported": "{vendor} 不支持种子。",
