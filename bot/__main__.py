@@ -6,13 +6,12 @@ import asyncio
 import sys
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from bot.app import StartupError, run_until_signalled
 from bot.checkup import run_checks
 from bot.config import Settings, describe_error
 from bot.logs import configure_logging, redact_secrets
-from bot.services.lease import AnotherInstanceError
-from bot.store.migrations import SchemaTooNewError
 
 USAGE = "usage: python -m bot [check]"
 
@@ -25,6 +24,9 @@ def main(argv: list[str]) -> int:
         settings = Settings()
     except ValidationError as exc:
         print(describe_error(exc), file=sys.stderr)
+        return 2
+    except SettingsError as exc:  # a source that could not be read at all
+        print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
     redact_secrets(settings.secrets())
@@ -41,12 +43,6 @@ def check(settings: Settings) -> int:
 def run(settings: Settings) -> int:
     try:
         asyncio.run(run_until_signalled(settings))
-    except SchemaTooNewError as exc:
-        print(f"database error: {exc}", file=sys.stderr)
-        return 2
-    except AnotherInstanceError as exc:
-        print(f"refusing to start: {exc}", file=sys.stderr)
-        return 2
     except StartupError as exc:
         print(exc, file=sys.stderr)
         return exc.exit_code

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import os
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -20,9 +23,10 @@ from bot.compose import Stores, build_services
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
-from bot.services.lease import InstanceLease
+from bot.services.lease import AnotherInstanceError, InstanceLease
 from bot.services.ports import Clock
-from bot.store.database import Database
+from bot.store.database import Database, DatabaseError
+from bot.store.migrations import UnusableDatabaseError
 from bot.telegram.context import BotData
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.i18n import CATALOGS
@@ -181,34 +185,56 @@ class BotRuntime:
             log.warning("could not publish the command menu", exc_info=True)
 
     async def stop(self) -> None:
-        if self._worker is not None:
-            await self._worker.stop()
-        if self._web is not None:
-            await self._web.stop()
-        telegram = self._telegram
-        if telegram is not None:
-            if telegram.updater is not None and telegram.updater.running:
-                await telegram.updater.stop()
-            if telegram.running:
-                await telegram.stop()
-            await telegram.shutdown()
-        if self._http is not None:
-            await self._http.aclose()
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._heartbeat
-        if self._lease is not None:
-            await self._lease.release()
-        if self._db is not None:
-            await self._db.close()
+        """Stop every part that started; a part that fails to stop is logged, the rest still
+        stop, and the database is closed on every path (its thread would keep the process)."""
+        await self._stop_parts(report=log.exception)
         log.info("bot stopped")
+
+    async def _stop_parts(self, report: Callable[..., None]) -> None:
+        telegram = self._telegram
+        steps: list[tuple[str, Callable[[], Awaitable[object]] | None]] = [
+            ("stop the worker", self._worker.stop if self._worker else None),
+            ("stop the HTTP server", self._web.stop if self._web else None),
+            ("stop Telegram", self._stop_telegram if telegram else None),
+            ("close the HTTP client", self._http.aclose if self._http else None),
+            ("stop renewing the lease", self._stop_heartbeat if self._heartbeat else None),
+            ("release the instance lease", self._lease.release if self._lease else None),
+        ]
+        try:
+            for what, step in steps:
+                if step is None:
+                    continue
+                try:
+                    await step()
+                except Exception:
+                    report("could not %s", what)
+        finally:
+            db, self._db = self._db, None
+            if db is not None:
+                await db.close()
+
+    async def _stop_telegram(self) -> None:
+        telegram = self._telegram
+        assert telegram is not None
+        if telegram.updater is not None and telegram.updater.running:
+            await telegram.updater.stop()
+        if telegram.running:
+            await telegram.stop()
+        await telegram.shutdown()
+
+    async def _stop_heartbeat(self) -> None:
+        assert self._heartbeat is not None
+        self._heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._heartbeat
 
     async def __aenter__(self) -> BotRuntime:
         try:
             await self.start()
         except BaseException:
-            await self.stop()
+            # The start's own error is the one line the operator sees; what failed while
+            # undoing a half-made start is for the debug log.
+            await self._stop_parts(report=functools.partial(log.debug, exc_info=True))
             raise
         return self
 
@@ -230,6 +256,7 @@ class StartupError(Exception):
 
 
 async def run_until_signalled(settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM; every known startup problem becomes one StartupError."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -242,4 +269,17 @@ async def run_until_signalled(settings: Settings) -> None:
     except NetworkError as exc:
         raise StartupError(
             f"cannot reach Telegram at the configured TELEGRAM_API_URL: {exc}", 1
+        ) from exc
+    except UnusableDatabaseError as exc:
+        raise StartupError(f"database error: {exc}", 2) from exc
+    except DatabaseError as exc:
+        raise StartupError(f"database error: {settings.database_path}: {exc}", 2) from exc
+    except AnotherInstanceError as exc:
+        raise StartupError(f"refusing to start: {exc}", 2) from exc
+    except OSError as exc:
+        if exc.errno is None or "bind" not in str(exc):
+            raise StartupError(f"cannot start: {exc}", 1) from exc
+        where = f"{settings.http_host}:{settings.http_port}"
+        raise StartupError(
+            f"cannot listen on {where} (HTTP_HOST, HTTP_PORT): {os.strerror(exc.errno)}", 2
         ) from exc

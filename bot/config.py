@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.credits import DEFAULT_PACKS, PriceTable, Quotas, StarPack
@@ -67,9 +69,11 @@ class Settings(BaseSettings):
     daily_credit_cap: int | None = Field(default=None, ge=0)
     max_active_jobs_per_user: int = Field(default=3, ge=1)
     cooldown_seconds: float = Field(default=0.0, ge=0)
-    allowed_user_ids: Annotated[tuple[int, ...], NoDecode] | None = None
-    prices: PriceTable = PriceTable()
-    star_packs: tuple[StarPack, ...] = DEFAULT_PACKS
+    # NoDecode on every list or JSON setting: the validators below read the text, so a bad
+    # value is a validation error listed with the others, never a parse error that hides them.
+    allowed_user_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
+    prices: Annotated[PriceTable, NoDecode] = PriceTable()
+    star_packs: Annotated[tuple[StarPack, ...], NoDecode] = DEFAULT_PACKS
     support_contact: str = "the bot's admin"
 
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
@@ -94,8 +98,22 @@ class Settings(BaseSettings):
     @field_validator("admin_user_ids", "allowed_user_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
+        """Comma-separated ids; one id alone (the usual private bot) is a list of one."""
         if isinstance(value, str):
-            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+            listed = value.replace(" ", "").removeprefix("[").removesuffix("]")
+            return tuple(int(part) for part in listed.split(",") if part)
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("prices", "star_packs", mode="before")
+    @classmethod
+    def _parse_json(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"not valid JSON ({exc})") from exc
         return value
 
     @field_validator("log_level")
@@ -203,12 +221,22 @@ class Settings(BaseSettings):
 
 
 def describe_error(error: ValidationError) -> str:
-    """One line naming the first bad setting, for the operator."""
-    first = error.errors()[0]
-    name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-    if first["type"] == "missing":
-        return f"configuration error: {name} is required (see .env.example)"
-    message = first["msg"].removeprefix("Value error, ")
-    if not first["loc"]:
-        return f"configuration error: {message}"
-    return f"configuration error: {name}: {message}"
+    """One line naming every bad setting, for the operator."""
+    problems = error.errors()
+    parts = dict.fromkeys(_describe(problem) for problem in problems)
+    missing = any(
+        problem["type"] == "missing" and len(problem["loc"]) == 1 for problem in problems
+    )
+    return "configuration error: " + "; ".join(parts) + (" (see .env.example)" if missing else "")
+
+
+def _describe(problem: ErrorDetails) -> str:
+    loc = problem["loc"]
+    if not loc:
+        return problem["msg"].removeprefix("Value error, ")
+    name = str(loc[0]).upper() + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc[1:]
+    )
+    if problem["type"] == "missing" and len(loc) == 1:
+        return f"{name} is required"
+    return f"{name}: {problem['msg'].removeprefix('Value error, ')}"

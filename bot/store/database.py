@@ -13,9 +13,12 @@ import aiosqlite
 
 from bot.domain.errors import StorageError
 from bot.domain.jobs import ChatPlace
-from bot.store.migrations import migrate
+from bot.store.migrations import UnusableDatabaseError, claim, migrate
 
 BUSY_TIMEOUT_MS = 5000
+
+# What SQLite raises: callers above the store catch this name instead of importing sqlite3.
+DatabaseError = sqlite3.Error
 
 
 def placed(row: sqlite3.Row) -> dict[str, object]:
@@ -37,17 +40,34 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        """Open (or create) the file, check that it is whole and this bot's, and migrate it.
+
+        Raises UnusableDatabaseError, with one line for the operator, when it cannot be used.
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UnusableDatabaseError(
+                f"cannot create the folder {path.parent}: {exc.strerror or exc}"
+            ) from exc
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _unusable(path, exc) from exc
         try:
             connection.row_factory = sqlite3.Row
             await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await _check_integrity(connection, path)
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = NORMAL")
             await connection.execute("PRAGMA foreign_keys = ON")
+            await claim(connection, path)
             await migrate(connection)
-        except BaseException:
-            await connection.close()
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await connection.close()
+            if isinstance(exc, sqlite3.Error):
+                raise _unusable(path, exc) from exc
             raise
         return cls(connection)
 
@@ -111,3 +131,26 @@ class Database:
         async with self.read() as conn:
             cursor = await conn.execute(query, tuple(params))
             return list(await cursor.fetchall())
+
+
+async def _check_integrity(connection: aiosqlite.Connection, path: Path) -> None:
+    async with connection.execute("PRAGMA quick_check(1)") as cursor:
+        row = await cursor.fetchone()
+    verdict = " ".join(str(row[0]).split()) if row else "no answer"
+    if verdict != "ok":
+        raise UnusableDatabaseError(f"{path} is damaged ({verdict}); {_RESTORE}")
+
+
+_RESTORE = "restore a backup, or move the file away to start with an empty database"
+
+
+def _unusable(path: Path, exc: sqlite3.Error) -> UnusableDatabaseError:
+    """One line for what SQLite said about the file."""
+    code = getattr(exc, "sqlite_errorname", "")
+    if code.startswith("SQLITE_CORRUPT"):
+        return UnusableDatabaseError(f"{path} is damaged ({exc}); {_RESTORE}")
+    if code == "SQLITE_NOTADB":
+        return UnusableDatabaseError(
+            f"{path} is not an SQLite database, or its first page is damaged ({exc}); {_RESTORE}"
+        )
+    return UnusableDatabaseError(f"cannot use {path}: {exc}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import sqlite3
+
 import aiosqlite
 
 MIGRATIONS: list[str] = [
@@ -115,7 +119,11 @@ MIGRATIONS: list[str] = [
 ]
 
 
-class SchemaTooNewError(RuntimeError):
+class UnusableDatabaseError(RuntimeError):
+    """The database file cannot be used as it is; the message is one line for the operator."""
+
+
+class SchemaTooNewError(UnusableDatabaseError):
     def __init__(self, found: int, known: int) -> None:
         super().__init__(
             f"the database is at schema version {found}, newer than this code knows ({known}); "
@@ -145,3 +153,53 @@ async def migrate(connection: aiosqlite.Connection) -> None:
             await connection.rollback()
             raise
         await connection.commit()
+
+
+# Marks a file as this bot's database (PRAGMA application_id, "Veo3"); set on every file the bot
+# opens, so a file that carries another id, or tables that are not ours, is another program's.
+APPLICATION_ID = 0x56656F33
+
+
+class ForeignDatabaseError(UnusableDatabaseError):
+    def __init__(self, path: object, tables: list[str]) -> None:
+        found = f"its tables: {', '.join(tables[:5])}" if tables else "marked as another's"
+        super().__init__(
+            f"{path} belongs to another program ({found}); "
+            "set DATABASE_PATH to this bot's database or to a new file"
+        )
+
+
+async def claim(connection: aiosqlite.Connection, path: object) -> None:
+    """Refuse another program's SQLite file; mark a new file, or a bot database made before
+    the mark existed (recognised by its tables), as this bot's. Call before `migrate`."""
+    async with connection.execute("PRAGMA application_id") as cursor:
+        row = await cursor.fetchone()
+    application_id = int(row[0]) if row else 0
+    if application_id == APPLICATION_ID:
+        return
+    async with connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ) as cursor:
+        tables = [str(found[0]) for found in await cursor.fetchall()]
+    if application_id != 0 or not _ours(set(tables), await schema_version(connection)):
+        raise ForeignDatabaseError(path, tables)
+    await connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _ours(tables: set[str], version: int) -> bool:
+    if not tables:  # a new file, or one from a newer bot (which `migrate` refuses)
+        return version == 0 or version > len(MIGRATIONS)
+    return version > 0 and _tables_after(min(version, len(MIGRATIONS))) <= tables
+
+
+@functools.cache
+def _tables_after(version: int) -> frozenset[str]:
+    """The tables the first `version` migrations create, found by running them in memory."""
+    with contextlib.closing(sqlite3.connect(":memory:")) as memory:
+        for script in MIGRATIONS[:version]:
+            memory.executescript(script)
+        rows = memory.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    return frozenset(str(row[0]) for row in rows)
