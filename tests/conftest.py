@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from tests.support.harness import (
     make_settings,
     pin_to_midday,
 )
+from tests.support.postgres import PostgresUnavailable, postgres_server
 
 MIDDAY = "midday: run with the bot's clock at the next 12:00 UTC, never straddling midnight"
 
@@ -109,3 +111,15 @@ def jobs(telegram: FakeTelegram, database_path: Path) -> Jobs:
 @pytest.fixture
 def alice(telegram: FakeTelegram) -> Person:
     return Person(telegram, ALICE, TgChat.private(ALICE))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server for the whole run; skipped with the reason where none can be had."""
+    try:
+        with postgres_server() as url:
+            yield url
+    except PostgresUnavailable as exc:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required here (REQUIRE_POSTGRES=1): {exc}")
+        pytest.skip(f"no PostgreSQL: {exc}")
