@@ -19,15 +19,15 @@ from tests.support.harness import BOB, OffsetClock, Person, job_rows
 STORAGE_DOWN = "I can't save anything right now; please try again in a few minutes."
 
 
+def _names(connection: sqlite3.Connection, kind: str, like: str) -> list[str]:
+    query = "SELECT name FROM sqlite_master WHERE type = ? AND name LIKE ?"
+    return [row[0] for row in connection.execute(query, (kind, like))]
+
+
 def refuse_writes(database_path: Path) -> None:
     """Make every write to the bot's tables fail, as a full or read-only disk would."""
     with sqlite3.connect(database_path) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
+        tables = [t for t in _names(connection, "table", "%") if not t.startswith("sqlite_")]
         for table in tables:
             for operation in ("INSERT", "UPDATE", "DELETE"):
                 connection.execute(
@@ -38,13 +38,7 @@ def refuse_writes(database_path: Path) -> None:
 
 def accept_writes(database_path: Path) -> None:
     with sqlite3.connect(database_path) as connection:
-        names = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'refuse_%'"
-            )
-        ]
-        for name in names:
+        for name in _names(connection, "trigger", "refuse_%"):
             connection.execute(f"DROP TRIGGER {name}")
 
 

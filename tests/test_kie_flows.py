@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.fakes.kie import FakeKie, generating, success
 from tests.fakes.media import sample_mp4_bytes
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.support.harness import Jobs, Person, StartBot, free_port
 
 HMAC_KEY = "kie-webhook-secret"
@@ -44,16 +44,23 @@ async def test_a_signed_callback_makes_the_bot_poll_at_once(
     assert len(kie.polls) > polls_before
 
 
+async def delivered_video(
+    alice: Person, telegram: FakeTelegram, jobs: Jobs, prompt: str
+) -> tuple[SentMessage, list[str]]:
+    """Make one video and wait for it: the video message and the labels of its buttons."""
+    card = await alice.say(f"/video {prompt}")
+    await alice.press(card, "Create video")
+    video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+    await jobs.wait(1, "delivered")
+    return video, [label for label, _ in alice.current(video).buttons()]
+
+
 async def test_upgrade_a_delivered_kie_video_to_1080p(
     start_bot: StartBot, kie: FakeKie, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     kie.play_success()
     async with start_bot(**kie.bot_settings()):
-        card = await alice.say("/video waves on a black sand beach")
-        await alice.press(card, "Create video")
-        first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-        await jobs.wait(1, "delivered")
-        labels = [label for label, _ in alice.current(first).buttons()]
+        first, labels = await delivered_video(alice, telegram, jobs, "waves on a black sand beach")
         assert labels == [
             "🔁 Again",
             "✏️ New prompt",
@@ -85,11 +92,7 @@ async def test_a_video_from_kies_fallback_model_offers_no_upgrade(
     """fallbackFlag: true in record-info means a 720p video kie cannot upgrade (issue 9)."""
     kie.script = [generating(), success(fallback=True)]
     async with start_bot(**kie.bot_settings()):
-        card = await alice.say("/video a lighthouse in a storm")
-        await alice.press(card, "Create video")
-        video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
-        await jobs.wait(1, "delivered")
-        labels = [label for label, _ in alice.current(video).buttons()]
+        _, labels = await delivered_video(alice, telegram, jobs, "a lighthouse in a storm")
 
     assert labels == ["🔁 Again", "✏️ New prompt", "📨 Send again", "➕ Extend"]
     assert jobs.rows()[0]["upgradable"] == 0
