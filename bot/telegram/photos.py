@@ -48,7 +48,11 @@ async def _settle(key: AlbumKey, albums: AlbumCollector) -> None:
         return
     ordered = sorted(album.photos, key=lambda pair: pair[0])
     turn = album.turn
-    await turn.guard(_add(turn, [ref for _, ref in ordered], album.caption, ordered[0][0]))
+    try:
+        await turn.guard(_add(turn, [ref for _, ref in ordered], album.caption, ordered[0][0]))
+    except Exception as error:
+        # Outside PTB's own dispatch: hand the failure to the same error handler.
+        await turn.context.application.process_error(turn.update, error)
 
 
 async def _add(turn: Turn, photos: list[MediaRef], caption: str | None, message_id: int) -> None:
