@@ -39,12 +39,23 @@ def last_payment_update(telegram: FakeTelegram) -> dict[str, Any]:
 
 
 def send_payment(
-    telegram: FakeTelegram, person: Person, *, payload: str, stars: int, charge_id: str
+    telegram: FakeTelegram,
+    person: Person,
+    *,
+    payload: str,
+    stars: int,
+    charge_id: str,
+    currency: str = "XTR",
 ) -> int:
     """Queue a successful_payment from `person`; return how many messages the chat had before."""
     before = len(telegram.messages(person.chat.id))
     telegram.successful_payment(
-        person.user, person.chat, payload=payload, total_amount=stars, charge_id=charge_id
+        person.user,
+        person.chat,
+        payload=payload,
+        total_amount=stars,
+        charge_id=charge_id,
+        currency=currency,
     )
     return before
 
@@ -281,14 +292,8 @@ async def test_a_payment_that_does_not_match_its_pack_is_refunded_not_credited(
     expected: str,
 ) -> None:
     async with start_bot(**CREDITS, admin_chat_id=ADMIN_CHAT_ID):
-        before = len(telegram.messages(alice.chat.id))
-        telegram.successful_payment(
-            alice.user,
-            alice.chat,
-            payload=payload,
-            total_amount=stars,
-            charge_id="ch-odd",
-            currency=currency,
+        before = send_payment(
+            telegram, alice, payload=payload, stars=stars, charge_id="ch-odd", currency=currency
         )
         assert (await alice.next_message(before)).text == REFUNDED
         await telegram.wait_for(lambda: telegram.texts(OLGA.id))
