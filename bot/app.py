@@ -23,6 +23,7 @@ from bot.compose import Stores, build_services
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
+from bot.services.health import HealthCheck
 from bot.services.lease import AnotherInstanceError, InstanceLease
 from bot.services.ports import Clock
 from bot.store.database import Database, DatabaseError
@@ -129,14 +130,13 @@ class BotRuntime:
             if settings.telegram_webhook
             else None
         )
-        self._web = WebServer(
-            jobs,
-            media,
-            callback_vendors,
+        health = HealthCheck(
+            jobs.vendor_health,
             worker_healthy=self._worker_healthy,
             database_healthy=self._db.healthy,
-            webhook=webhook,
         )
+        telegram.bot_data.health = health
+        self._web = WebServer(jobs, media, callback_vendors, health=health, webhook=webhook)
         await self._web.start(settings.http_host, settings.http_port)
         register(telegram)
         await telegram.initialize()

@@ -207,3 +207,21 @@ async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
         assert [row["failure_kind"] for row in jobs.rows()] == [kind] * 2
         assert telegram.texts(ADMIN_CHAT_ID) == [alert]
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+
+
+async def test_health_tells_the_admins_what_went_wrong(
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
+) -> None:
+    olga = admin(telegram)
+    async with start_bot(**CREDITS, free_credits_per_day=30):
+        assert await text_of(olga, "/health") == (
+            "🩺 Health\ndatabase: ok\nworker: ok\nvendor uniall: unknown"
+        )
+        uniall.fail_next_submits("auth")
+        await create(alice, "a failing video")
+        await jobs.wait(1, "failed")
+
+        assert await text_of(alice, "/health") == ADMIN_ONLY
+        assert await text_of(olga, "/health") == (
+            "🩺 Health\ndatabase: ok\nworker: ok\nvendor uniall: failing — auth: Invalid token"
+        )

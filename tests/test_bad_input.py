@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -11,10 +13,12 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
-from tests.support.harness import Jobs, Person, StartBot
+from tests.support.harness import ALICE, Jobs, Person, StartBot, settle
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
 EXPIRED = "This button has expired. Send /video to start again."
+EMPTY_PROMPT = "The prompt is empty. Send a few words that describe the video."
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width and other format characters
 NOT_A_PHOTO = "This file is not a photo. Send a JPEG, PNG or WebP image."
 TOO_BIG = "This photo is larger than the 20 MB a bot may download. Send a smaller one."
 
@@ -34,6 +38,23 @@ async def card(person: Person) -> SentMessage:
 async def empty_prompt(p: Person) -> str:
     await p.say("/video")
     return (await p.say("   ")).text or ""
+
+
+async def invisible_prompt(p: Person) -> str:
+    await p.say("/video")
+    return (await p.say(f" {INVISIBLE} \u00a0")).text or ""
+
+
+async def invisible_prompt_after_video(p: Person) -> str:
+    return (await p.say(f"/video {INVISIBLE}")).text or ""
+
+
+async def edited_video(p: Person) -> str:
+    """A message edited into `/video ...` starts nothing: /cancel then finds nothing open."""
+    await p.say("/help")
+    p.telegram.edit_text(p.user, p.chat, p.last_sent_id, "/video a quiet harbour at dawn")
+    await settle(p.telegram)
+    return (await p.say("/cancel")).text or ""
 
 
 async def long_prompt(p: Person) -> str:
@@ -139,9 +160,10 @@ class Case:
 
 
 CASES = {
-    "empty prompt": Case(
-        empty_prompt, "The prompt is empty. Send a few words that describe the video."
-    ),
+    "empty prompt": Case(empty_prompt, EMPTY_PROMPT),
+    "zero-width prompt": Case(invisible_prompt, EMPTY_PROMPT),
+    "/video with a zero-width prompt": Case(invisible_prompt_after_video, EMPTY_PROMPT),
+    "edited into /video": Case(edited_video, "There is nothing to cancel."),
     "prompt over the limit": Case(
         long_prompt,
         "The prompt is 1025 characters long; Google Gemini accepts at most 1024. "
@@ -194,6 +216,57 @@ SEED_CASES = {
         seed_out_of_range, "The seed must be a whole number from 10000 to 99999."
     ),
 }
+
+
+def said(text: str) -> Act:
+    async def act(p: Person) -> str:
+        return (await p.say(text)).text or ""
+
+    return act
+
+
+GRANT_USAGE = "Usage: /grant <user id> <credits>"
+TOO_BIG = "99999999999999999999999"  # more than 64 bits
+# Alice is the admin here: ids must be positive 64-bit integers and grants at most a million.
+ADMIN_CASES = {
+    "/grant of a huge amount": Case(said(f"/grant 424242001 {TOO_BIG}"), GRANT_USAGE),
+    "/grant to a negative id": Case(said("/grant -5 10"), GRANT_USAGE),
+    "/grant to id 0": Case(said("/grant 0 10"), GRANT_USAGE),
+    "/grant to a huge id": Case(said(f"/grant {TOO_BIG} 10"), GRANT_USAGE),
+    "/grant over a million": Case(said("/grant 424242001 1000001"), GRANT_USAGE),
+    "/grant under minus a million": Case(said("/grant 424242001 -1000001"), GRANT_USAGE),
+    "/grant in other digits": Case(said("/grant \u0664\u0662 10"), GRANT_USAGE),
+    "/grant of a superscript": Case(said("/grant 424242001 \u00b2"), GRANT_USAGE),
+    "/ban of a negative id": Case(said("/ban -5"), "Usage: /ban <user id>"),
+    "/unban of a huge id": Case(said("/unban 18446744073709551615"), "Usage: /unban <user id>"),
+    "/allow of id 0": Case(said("/allow 0"), "Usage: /allow <user id>"),
+    "/refund of a negative job": Case(said("/refund -1"), "Usage: /refund <job id>"),
+    "/refund of a huge job": Case(said(f"/refund {TOO_BIG}"), "Usage: /refund <job id>"),
+}
+
+
+@pytest.fixture
+async def admin_bot(start_bot: StartBot, gemini: FakeGemini) -> AsyncIterator[FakeGemini]:
+    settings = gemini.bot_settings() | {"credits_enabled": True, "admin_user_ids": (ALICE.id,)}
+    async with start_bot(**settings):
+        yield gemini
+
+
+@pytest.mark.parametrize("case", list(ADMIN_CASES.values()), ids=list(ADMIN_CASES))
+async def test_a_bad_admin_number_gets_the_usage_line_and_changes_nothing(
+    admin_bot: FakeGemini, alice: Person, jobs: Jobs, database_path: Path, case: Case
+) -> None:
+    reply = await case.act(alice)
+
+    assert reply == case.reply
+    assert jobs.rows() == []
+    assert admin_bot.submit_attempts == 0
+    with sqlite3.connect(database_path) as connection:  # no credits moved, nobody added
+        assert connection.execute("SELECT count(*) FROM ledger").fetchone() == (0,)
+        nobody = connection.execute("SELECT count(*) FROM people WHERE user_id <= 0").fetchone()
+    assert nobody == (0,)
+    help_reply = await alice.say("/help")
+    assert (help_reply.text or "").startswith("What I can do")
 
 
 @pytest.fixture

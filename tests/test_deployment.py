@@ -11,6 +11,7 @@ import httpx
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
+from tests.support.credits import OLGA, dm
 from tests.support.harness import ALICE, Jobs, Person, StartBot, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,21 +59,29 @@ async def test_webhook_mode_checks_telegrams_secret_token(
 
 
 async def test_healthz_reports_database_worker_and_vendor(
-    start_bot: StartBot, uniall: FakeUniAll, alice: Person, jobs: Jobs
+    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     port = free_port()
-    async with start_bot(http_port=port), httpx.AsyncClient() as client:
+    olga = dm(telegram, OLGA)
+    settings = {"http_port": port, "admin_user_ids": (OLGA.id,)}
+    async with start_bot(**settings), httpx.AsyncClient() as client:
         before = await client.get(f"http://127.0.0.1:{port}/healthz")
         uniall.fail_next_submits("auth")
         card = await alice.say("/video a failing video")
         await alice.press(card, "Create video")
         await jobs.wait(1, "failed")
         after = await client.get(f"http://127.0.0.1:{port}/healthz")
+        details = (await olga.say("/health")).text
 
     assert before.status_code == 200
     assert before.json() == {"database": "ok", "worker": "ok", "vendors": {"uniall": "unknown"}}
     assert after.status_code == 200
-    assert after.json()["vendors"]["uniall"] == "auth: Invalid token"
+    # Public (load balancers): states only. The vendor's error text is for the admins' /health.
+    assert after.json() == {"database": "ok", "worker": "ok", "vendors": {"uniall": "failing"}}
+    assert "Invalid token" not in after.text
+    assert details == (
+        "🩺 Health\ndatabase: ok\nworker: ok\nvendor uniall: failing — auth: Invalid token"
+    )
 
 
 def test_the_container_runs_the_readme_entry_point() -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from tests.fakes.telegram import FakeTelegram
 from tests.support.credits import (
+    ADMIN_CHAT_ID,
     ADMIN_ONLY,
     CHOOSE_PACK,
     CREDITS,
@@ -38,12 +39,23 @@ def last_payment_update(telegram: FakeTelegram) -> dict[str, Any]:
 
 
 def send_payment(
-    telegram: FakeTelegram, person: Person, *, payload: str, stars: int, charge_id: str
+    telegram: FakeTelegram,
+    person: Person,
+    *,
+    payload: str,
+    stars: int,
+    charge_id: str,
+    currency: str = "XTR",
 ) -> int:
     """Queue a successful_payment from `person`; return how many messages the chat had before."""
     before = len(telegram.messages(person.chat.id))
     telegram.successful_payment(
-        person.user, person.chat, payload=payload, total_amount=stars, charge_id=charge_id
+        person.user,
+        person.chat,
+        payload=payload,
+        total_amount=stars,
+        charge_id=charge_id,
+        currency=currency,
     )
     return before
 
@@ -254,3 +266,70 @@ async def test_without_credits_videos_are_free_and_nothing_is_sold(
         "error_message": OFFER_INVALID,
     }
     assert telegram.calls_to("sendInvoice") == []
+
+
+REFUNDED = (
+    "This payment did not match the offer, so nothing was credited and your Stars were given "
+    "back. Send /buy to choose a pack."
+)
+
+
+@pytest.mark.parametrize(
+    ("payload", "stars", "currency", "expected"),
+    [
+        pytest.param(f"l:{ALICE.id}", 1, "XTR", "pack l costs 500 XTR", id="1-star-for-500"),
+        pytest.param(f"s:{ALICE.id}", 50, "USD", "pack s costs 50 XTR", id="not-stars"),
+        pytest.param(f"xl:{ALICE.id}", 500, "XTR", "no such pack", id="unknown-pack"),
+    ],
+)
+async def test_a_payment_that_does_not_match_its_pack_is_refunded_not_credited(
+    start_bot: StartBot,
+    telegram: FakeTelegram,
+    alice: Person,
+    payload: str,
+    stars: int,
+    currency: str,
+    expected: str,
+) -> None:
+    async with start_bot(**CREDITS, admin_chat_id=ADMIN_CHAT_ID):
+        before = send_payment(
+            telegram, alice, payload=payload, stars=stars, charge_id="ch-odd", currency=currency
+        )
+        assert (await alice.next_message(before)).text == REFUNDED
+        await telegram.wait_for(lambda: telegram.texts(OLGA.id))
+
+        # The same update again: refunded already, nothing more said or done.
+        telegram.push_raw_update(last_payment_update(telegram))
+        await settle(telegram)
+
+        assert telegram.refunds == [{"user_id": ALICE.id, "telegram_payment_charge_id": "ch-odd"}]
+        report = (
+            f"⚠️ Payment ch-odd from {ALICE.id} ({stars} {currency}, {expected}) did not match "
+            "its pack; refunded, nothing credited."
+        )
+        assert telegram.texts(ADMIN_CHAT_ID) == [report]
+        assert telegram.texts(OLGA.id) == [report]
+        assert telegram.texts(alice.chat.id)[before:] == [REFUNDED]
+        assert await text_of(alice, "/balance") == balance_text(0, 0, 0)
+
+
+async def test_when_the_refund_of_a_mismatched_payment_fails_the_admins_hear_it(
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
+) -> None:
+    async with start_bot(**CREDITS, admin_chat_id=ADMIN_CHAT_ID):
+        telegram.fail_next(
+            "refundStarPayment", error_code=400, description="Bad Request: CHARGE_NOT_FOUND"
+        )
+        said = await pay(telegram, alice, payload=f"l:{ALICE.id}", stars=1, charge_id="ch-l-1")
+
+        assert said == (
+            "This payment did not match the offer, so nothing was credited. The operator has "
+            "been told and will give your Stars back."
+        )
+        await telegram.wait_for(lambda: telegram.texts(ADMIN_CHAT_ID))
+        assert telegram.texts(ADMIN_CHAT_ID) == [
+            f"⚠️ Payment ch-l-1 from {ALICE.id} (1 XTR, pack l costs 500 XTR) did not match its "
+            "pack; the refund failed (Charge_not_found)."
+        ]
+        assert telegram.refunds == []
+        assert await text_of(alice, "/balance") == balance_text(0, 0, 0)

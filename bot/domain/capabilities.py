@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -87,6 +88,11 @@ class Capabilities:
         )
 
 
+def is_blank(text: str) -> bool:
+    """Nothing a person can see: only whitespace and format characters (zero-width space...)."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
 def image_count_for(mode: Mode, caps: TierCapabilities) -> tuple[int, int]:
     """How many images a mode takes, as (least, most)."""
     if mode is Mode.IMAGE:
@@ -116,7 +122,7 @@ def validate(
 
 def _validate(request: GenerationRequest, capabilities: Capabilities) -> None:
     prompt = request.prompt.strip()
-    if not prompt and request.mode is not Mode.UPGRADE:
+    if is_blank(prompt) and request.mode is not Mode.UPGRADE:
         raise InvalidRequestError("invalid.prompt_empty")
     if len(prompt) > capabilities.max_prompt_chars:
         raise InvalidRequestError(

@@ -57,6 +57,10 @@ class CreditsService:
     ) -> None:
         await self._people.set_access(user_id, self._clock(), allowed=allowed, banned=banned)
 
+    @property
+    def admins(self) -> frozenset[int]:
+        return self._access.admins
+
     def is_admin(self, user_id: int) -> bool:
         return user_id in self._access.admins
 

@@ -6,7 +6,7 @@ import asyncio
 import random
 from collections.abc import Callable, Mapping, Sequence
 
-from bot.domain.capabilities import Capabilities, validate
+from bot.domain.capabilities import Capabilities, is_blank, validate
 from bot.domain.choices import default_options, fit, with_choice
 from bot.domain.drafts import Draft, DraftOptions, DraftStep, request_from
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
@@ -210,7 +210,7 @@ class DraftService:
     async def _set_negative(self, draft: Draft, text: str) -> Draft:
         caps = self.capabilities_for(draft)
         negative = text.strip()
-        if not negative or len(negative) > caps.max_prompt_chars:
+        if is_blank(negative) or len(negative) > caps.max_prompt_chars:
             raise InvalidRequestError(
                 "invalid.prompt_too_long", length=len(negative), limit=caps.max_prompt_chars
             )
@@ -256,7 +256,7 @@ class DraftService:
                 caps,
             )
             draft = await self._update(draft, options=options)
-            if caption and caption.strip():
+            if caption and not is_blank(caption):
                 draft = await self._receive_text(draft, caption, request_message_id)
             return draft
 

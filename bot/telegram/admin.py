@@ -1,4 +1,5 @@
-"""Admin commands in the chat: /grant /ban /unban /allow /stats /jobs /refund /refundstars."""
+"""Admin commands in the chat: /grant /ban /unban /allow /stats /jobs /refund /refundstars
+/health."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from bot.telegram.i18n import t
 
 AdminHandler = Callable[[Turn, list[str]], Awaitable[str]]
 
+MAX_ID = 2**63 - 1  # Telegram's user ids and our job ids: positive 64-bit integers
+MAX_GRANT = 1_000_000  # credits one /grant may add or take back
+
 
 def admin_only(handler: AdminHandler) -> Callback:
     """Run `handler` for admins; everyone else gets a plain refusal."""
@@ -25,18 +29,30 @@ def admin_only(handler: AdminHandler) -> Callback:
     return on_update(run)
 
 
-def _ids(args: list[str], count: int) -> list[int] | None:
-    if len(args) != count or not all(a.lstrip("-").isdigit() for a in args):
+def _number(text: str, low: int, high: int) -> int | None:
+    """`text` as a whole number from `low` to `high`, else None (also for non-ASCII digits)."""
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(MAX_ID)):
         return None
-    return [int(a) for a in args]
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def _ids(args: list[str], count: int) -> list[int] | None:
+    """Exactly `count` ids, each a positive 64-bit integer."""
+    ids = [_number(arg, 1, MAX_ID) for arg in args]
+    if len(args) != count or None in ids:
+        return None
+    return [i for i in ids if i is not None]
 
 
 async def grant(turn: Turn, args: list[str]) -> str:
     found, lang = turn.services, turn.lang
-    numbers = _ids(args, 2)
-    if numbers is None or numbers[1] == 0:
+    ids = _ids(args[:1], 1) if len(args) == 2 else None
+    amount = _number(args[1], -MAX_GRANT, MAX_GRANT) if len(args) == 2 else None
+    if ids is None or not amount:
         return t(lang, "admin.usage", usage="/grant <user id> <credits>")
-    user_id, amount = numbers
+    [user_id] = ids
     key = f"grant:{turn.update.update_id}"
     admin = turn.user.id
     moved = await found.credits.grant(user_id, amount, key, note=f"by admin {admin}")
@@ -122,3 +138,21 @@ async def refund_stars(turn: Turn, args: list[str]) -> str:
         return t(lang, "admin.stars_refund_failed", reason=exc.message)
     await found.credits.revoke_purchase(charge_id)
     return t(lang, "admin.stars_refunded", charge=charge_id, user=user_id, credits=credits)
+
+
+async def health(turn: Turn, args: list[str]) -> str:
+    """/health: what /healthz says, plus what went wrong (a vendor's last error)."""
+    lang, check = turn.lang, turn.context.bot_data.health
+    if check is None:
+        raise RuntimeError("the health check is not attached to the application")
+    lines = [
+        t(
+            lang,
+            "admin.health_vendor" if part.vendor else "admin.health_part",
+            name=part.name,
+            state=part.state,
+            detail=t(lang, "admin.health_detail", detail=part.detail) if part.detail else "",
+        )
+        for part in await check.parts()
+    ]
+    return "\n".join([t(lang, "admin.health_title"), *lines])

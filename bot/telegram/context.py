@@ -19,6 +19,7 @@ from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 from bot.domain.errors import Refusal, StaleButtonError
 from bot.domain.jobs import ChatPlace
 from bot.services.container import Services
+from bot.services.health import HealthCheck
 from bot.telegram.albums import AlbumCollector
 from bot.telegram.callbacks import Button
 from bot.telegram.i18n import language_for
@@ -32,6 +33,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.health: HealthCheck | None = None  # the admins' /health
         self.albums = AlbumCollector()
 
 

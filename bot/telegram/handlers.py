@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import BotCommand, Message, Update
 from telegram.error import TelegramError
@@ -17,7 +18,7 @@ from telegram.ext import (
 
 from bot.domain.errors import StaleButtonError, StorageError
 from bot.telegram import admin, commands, followups, money, photos, wizard
-from bot.telegram.context import BotContext, Turn, on_update
+from bot.telegram.context import BotContext, Callback, Turn, on_update
 from bot.telegram.i18n import CATALOGS, language_for, t
 
 log = logging.getLogger(__name__)
@@ -44,30 +45,36 @@ ADMIN_COMMANDS: dict[str, admin.AdminHandler] = {
     "jobs": admin.jobs,
     "refund": admin.refund,
     "refundstars": admin.refund_stars,
+    "health": admin.health,
 }
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """Every handler, in the order PTB tries them."""
+    # An edited message is an old one: it never starts or changes anything.
     fresh = ~filters.UpdateType.EDITED
+
+    def command(name: str, callback: Callback) -> CommandHandler[Any, None]:
+        return CommandHandler(name, callback, fresh)
+
     application.add_handlers(
         [
-            CommandHandler("start", commands.start),
-            CommandHandler("help", commands.help_command),
-            CommandHandler("video", wizard.video),
-            CommandHandler("cancel", commands.cancel),
-            CommandHandler("settings", commands.settings_command),
-            CommandHandler("language", commands.language_command),
-            CommandHandler("history", followups.history),
-            CommandHandler("extend", followups.extend),
-            CommandHandler("balance", money.balance),
-            CommandHandler("buy", money.buy),
-            CommandHandler("paysupport", money.paysupport),
-            CommandHandler("terms", money.terms),
+            command("start", commands.start),
+            command("help", commands.help_command),
+            command("video", wizard.video),
+            command("cancel", commands.cancel),
+            command("settings", commands.settings_command),
+            command("language", commands.language_command),
+            command("history", followups.history),
+            command("extend", followups.extend),
+            command("balance", money.balance),
+            command("buy", money.buy),
+            command("paysupport", money.paysupport),
+            command("terms", money.terms),
             PreCheckoutQueryHandler(money.pre_checkout),
-            MessageHandler(filters.SUCCESSFUL_PAYMENT, money.successful_payment),
+            MessageHandler(filters.SUCCESSFUL_PAYMENT & fresh, money.successful_payment),
             *(
-                CommandHandler(name, admin.admin_only(handler))
+                command(name, admin.admin_only(handler))
                 for name, handler in ADMIN_COMMANDS.items()
             ),
             # one handler per button family, each with the pattern only its data fits

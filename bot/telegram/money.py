@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, SuccessfulPayment
+from telegram.error import TelegramError
 
 from bot.domain.credits import StarPack
 from bot.domain.errors import Refusal, StaleButtonError
@@ -110,15 +111,16 @@ async def pre_checkout(turn: Turn) -> None:
 
 @on_update
 async def successful_payment(turn: Turn) -> None:
-    """Credit a payment exactly once per telegram_payment_charge_id."""
+    """Credit a payment exactly once per telegram_payment_charge_id; refund one that does not
+    match its pack (price, currency), and tell the admins."""
     payment = turn.message.successful_payment
     if payment is None:
         return
     credits = turn.services.credits
     parsed = parse_payload(payment.invoice_payload)
     pack = credits.packs.get(parsed[0]) if parsed else None
-    if pack is None:
-        log.error("payment %s for an unknown pack", payment.telegram_payment_charge_id)
+    if pack is None or payment.currency != STARS or payment.total_amount != pack.stars:
+        await _refund_mismatch(turn, payment, pack)
         return
     credited = await credits.credit_purchase(
         turn.user.id, pack, payment.telegram_payment_charge_id
@@ -128,6 +130,37 @@ async def successful_payment(turn: Turn) -> None:
         return
     held = await credits.balance(turn.user.id)
     await turn.reply(t(turn.lang, "buy.thanks", credits=pack.credits, total=held.total))
+
+
+async def _refund_mismatch(turn: Turn, payment: SuccessfulPayment, pack: StarPack | None) -> None:
+    """A payment its pack does not explain: give the Stars back, credit nothing, tell everyone."""
+    charge, user = payment.telegram_payment_charge_id, turn.user.id
+    paid = f"{payment.total_amount} {payment.currency}"
+    expected = f"pack {pack.id} costs {pack.stars} {STARS}" if pack else "no such pack"
+    what = f"Payment {charge} from {user} ({paid}, {expected}) did not match its pack"
+    try:
+        await turn.bot.refund_star_payment(user, charge)
+    except TelegramError as exc:
+        if "already_refunded" in exc.message.lower():
+            log.info("%s; already refunded (the same update again)", what)
+            return
+        log.error("%s; the refund failed: %s", what, exc.message)
+        await _tell_admins(turn, charge, f"{what}; the refund failed ({exc.message}).")
+        await turn.reply(t(turn.lang, "buy.refund_failed"))
+        return
+    log.warning("%s; refunded", what)
+    await _tell_admins(turn, charge, f"{what}; refunded, nothing credited.")
+    await turn.reply(t(turn.lang, "buy.refunded"))
+
+
+async def _tell_admins(turn: Turn, charge: str, text: str) -> None:
+    """ADMIN_CHAT_ID (through the operator alerts) and each admin who can be reached."""
+    await turn.services.alerts.trouble(f"payment:{charge}", text)
+    for admin in sorted(turn.services.credits.admins):
+        try:
+            await turn.bot.send_message(admin, f"⚠️ {text}")
+        except TelegramError as exc:
+            log.info("could not tell admin %s: %s", admin, exc.message)
 
 
 @on_update

@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.domain.errors import InvalidCallbackError
+from bot.services.health import HealthCheck, serving
 from bot.services.jobs import JobService
 from bot.services.media import MediaLibrary
 from bot.vendors.base import CallbackVendor
@@ -36,15 +37,13 @@ class WebServer:
         media: MediaLibrary,
         callback_vendors: Mapping[str, CallbackVendor],
         *,
-        worker_healthy: Callable[[], bool],
-        database_healthy: Callable[[], Awaitable[bool]],
+        health: HealthCheck,
         webhook: TelegramWebhook | None = None,
     ) -> None:
         self._jobs = jobs
         self._media = media
         self._callback_vendors = callback_vendors
-        self._worker_healthy = worker_healthy
-        self._database_healthy = database_healthy
+        self._health_check = health
         self._webhook = webhook
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
@@ -71,16 +70,14 @@ class WebServer:
             self._runner = None
 
     async def _health(self, request: web.Request) -> web.Response:
-        """Whether the database, the worker and each vendor are well (503 if the bot is not)."""
-        database = await self._database_healthy()
-        worker = self._worker_healthy()
-        vendors = self._jobs.vendor_health()
-        body = {
-            "database": "ok" if database else "failing",
-            "worker": "ok" if worker else "stopped",
-            "vendors": vendors,
-        }
-        return web.json_response(body, status=200 if database and worker else 503)
+        """Whether the database, the worker and each vendor are well (503 if the bot is not).
+
+        Public (load balancers ask it): states only; what went wrong is in the admins' /health.
+        """
+        parts = await self._health_check.parts()
+        body: dict[str, object] = {p.name: p.state for p in parts if not p.vendor}
+        body["vendors"] = {p.name: p.state for p in parts if p.vendor}
+        return web.json_response(body, status=200 if serving(parts) else 503)
 
     async def _telegram_update(self, request: web.Request) -> web.Response:
         """An update Telegram posts in webhook mode, checked against the secret token."""

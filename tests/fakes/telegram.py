@@ -61,8 +61,9 @@ class FakeTelegram(BotApi):
     """The fake Bot API server plus the helpers tests use to act as users and to inspect the bot.
 
     Acting (each call queues an update for getUpdates and returns the new message id / query id):
-    ``send_text``, ``send_photo``, ``send_document``, ``send_sticker``, ``send_voice``,
-    ``press_button``, ``pre_checkout``, ``successful_payment``, ``push_raw_update``.
+    ``send_text``, ``edit_text``, ``send_photo``, ``send_document``, ``send_sticker``,
+    ``send_voice``, ``press_button``, ``pre_checkout``, ``successful_payment``,
+    ``push_raw_update``.
 
     Inspecting: ``calls`` / ``calls_to``, ``messages`` / ``last_message`` / ``message`` (the bot's
     messages as :class:`SentMessage`, edits applied), ``callback_answer``, ``pre_checkout_answer``,
@@ -198,6 +199,19 @@ class FakeTelegram(BotApi):
         voice = {"duration": 3, "mime_type": "audio/ogg"}
         content = self._file_content("voice", b"OggS-fake-voice", "oga", voice)
         return self._user_message(user, chat, content, **where)
+
+    def edit_text(self, user: TgUser, chat: TgChat, message_id: int, text: str) -> int:
+        """`user` edits their text message `message_id` to `text`: an edited_message update."""
+        state = self._state(chat.id)
+        message = state.user_messages.get(message_id)
+        if message is None or message.get("from", {}).get("id") != user.id:
+            raise AssertionError(f"{user.id} sent no message {message_id} to chat {chat.id}")
+        edited = {k: v for k, v in message.items() if k not in ("text", "entities")}
+        edited |= {"text": text, "edit_date": int(time.time())}
+        if entity := self._command_entity(text):
+            edited["entities"] = [entity]
+        state.user_messages[message_id] = edited
+        return self._enqueue({"edited_message": edited})
 
     def press_button(self, user: TgUser, chat: TgChat, message_id: int, callback_data: str) -> str:
         state = self._state(chat.id)

@@ -261,6 +261,14 @@ MESSAGES: dict[str, str] = {
     "buy.description": "{credits} credits for making videos, for {stars} Telegram Stars.",
     "buy.invalid": "This offer is no longer valid. Send /buy again.",
     "buy.thanks": "⭐ Thank you! {credits} credits added; you now have {total}.",
+    "buy.refunded": (
+        "This payment did not match the offer, so nothing was credited and your Stars were "
+        "given back. Send /buy to choose a pack."
+    ),
+    "buy.refund_failed": (
+        "This payment did not match the offer, so nothing was credited. The operator has been "
+        "told and will give your Stars back."
+    ),
     "paysupport": (
         "Problems with a payment? Write to {contact} with the time of the payment. "
         "Credits that are still unspent can be refunded in Stars."
@@ -296,6 +304,10 @@ MESSAGES: dict[str, str] = {
     ),
     "admin.stars_refund_failed": "Telegram refused the refund: {reason}",
     "admin.stars_refunded": "Refunded payment {charge} of {user}; took back {credits} credits.",
+    "admin.health_title": "🩺 Health",
+    "admin.health_part": "{name}: {state}{detail}",
+    "admin.health_vendor": "vendor {name}: {state}{detail}",
+    "admin.health_detail": " — {detail}",
     "command.balance": "Your credits",
     "command.buy": "Buy credits with Stars",
     "help.credits": (

@@ -228,6 +228,8 @@ MESSAGES: dict[str, str] = {
     "buy.description": "{credits} 点用于制作视频，价格 {stars} 个 Telegram 星星。",
     "buy.invalid": "这个报价已失效，请重新发送 /buy。",
     "buy.thanks": "⭐ 谢谢！已增加 {credits} 点，你现在有 {total} 点。",
+    "buy.refunded": "这笔支付与报价不符，没有增加点数，星星已退还给你。请发送 /buy 选择点数包。",
+    "buy.refund_failed": "这笔支付与报价不符，没有增加点数。已通知运营者，他们会退还你的星星。",
     "paysupport": "支付有问题？请联系 {contact} 并说明支付时间。尚未使用的点数可以退回星星。",
     "terms": (
         "条款：点数用于在本机器人生成视频；失败、超时或取消的视频不收费（点数立即退回）。"
@@ -254,6 +256,10 @@ MESSAGES: dict[str, str] = {
     "admin.stars_not_refundable": "支付 {charge} 无法退款：未知、已退款或点数已用掉。",
     "admin.stars_refund_failed": "Telegram 拒绝了退款：{reason}",
     "admin.stars_refunded": "已退款 {user} 的支付 {charge}；收回 {credits} 点。",
+    "admin.health_title": "🩺 运行状况",
+    "admin.health_part": "{name}：{state}{detail}",
+    "admin.health_vendor": "供应商 {name}：{state}{detail}",
+    "admin.health_detail": " — {detail}",
     "command.balance": "你的点数",
     "command.buy": "用星星购买点数",
     "help.credits": (
