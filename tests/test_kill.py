@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.fakes.uniall import FakeUniAll
@@ -30,7 +31,8 @@ UPLOADING = "uploading"  # the video is still on its way to Telegram
 ACCEPTED = "accepted"  # Telegram has posted the video but not answered yet
 RECORDED = "recorded"  # the bot has written the job down as delivered
 
-Phase = Callable[[list[Call], dict[str, dict[str, object]]], bool]
+Rows = dict[str, dict[str, Any]]  # the jobs table by prompt
+Phase = Callable[[Call, Rows], bool]
 
 
 @dataclass
@@ -44,7 +46,8 @@ class KillTest:
     prompts: list[str] = field(default_factory=list)
     runs: int = 0
     since: int = 0  # the first of the fake's calls made by the running process
-    unrecorded: set[int] = field(default_factory=set)  # ids of sends a SIGKILL left unrecorded
+    # id() of each send a SIGKILL left unrecorded (the fake keeps every Call: ids are stable)
+    unrecorded: set[int] = field(default_factory=set)
 
     async def start(self) -> asyncio.subprocess.Process:
         self.runs += 1
@@ -65,8 +68,8 @@ class KillTest:
     def sends(self, *, since: int = 0) -> list[Call]:
         return [call for call in self.telegram.calls[since:] if call.method == "sendVideo"]
 
-    def rows_by_prompt(self) -> dict[str, dict[str, object]]:
-        return {json.loads(str(row["request_json"]))["prompt"]: row for row in self.jobs.rows()}
+    def rows_by_prompt(self) -> Rows:
+        return {json.loads(row["request_json"])["prompt"]: row for row in self.jobs.rows()}
 
     async def signal_at(
         self, process: asyncio.subprocess.Process, where: str, sig: signal.Signals
@@ -83,9 +86,9 @@ class KillTest:
             sends = self.sends(since=self.since)
             return [call for call in sends if PHASES[where](call, rows)] or None
 
-        at = await self.telegram.wait_for(ready, timeout=20)
+        await self.telegram.wait_for(ready, timeout=20)
         process.send_signal(sig)
-        return [call for call in self.sends(since=self.since) if call.answered_at is None] or at
+        return [call for call in self.sends(since=self.since) if call.answered_at is None]
 
     def note_kill(self, killed_at: float) -> None:
         """After a SIGKILL: each video Telegram had accepted before the kill whose job is not
@@ -93,7 +96,7 @@ class KillTest:
         rows = self.rows_by_prompt()
         for call in self.sends():
             accepted = call.accepted_at is not None and call.accepted_at <= killed_at
-            if accepted and rows[prompt_of(call)]["state"] != "delivered":
+            if accepted and state_of(call, rows) != "delivered":
                 self.unrecorded.add(id(call))
 
 
@@ -101,16 +104,21 @@ def prompt_of(call: Call) -> str:
     return str(call.params["caption"]).split("\n\n", 1)[0]
 
 
-def _uploading(call: Call, rows: dict[str, dict[str, object]]) -> bool:
+def state_of(call: Call, rows: Rows) -> str:
+    """The state of the job whose video `call` sends."""
+    return str(rows[prompt_of(call)]["state"])
+
+
+def _uploading(call: Call, rows: Rows) -> bool:
     return call.accepted_at is None and time.monotonic() - call.at > UPLOAD_SECONDS / 3
 
 
-def _accepted(call: Call, rows: dict[str, dict[str, object]]) -> bool:
+def _accepted(call: Call, rows: Rows) -> bool:
     return call.accepted_at is not None and call.answered_at is None
 
 
-def _recorded(call: Call, rows: dict[str, dict[str, object]]) -> bool:
-    return rows[prompt_of(call)]["state"] == "delivered"
+def _recorded(call: Call, rows: Rows) -> bool:
+    return state_of(call, rows) == "delivered"
 
 
 PHASES: dict[str, Phase] = {UPLOADING: _uploading, ACCEPTED: _accepted, RECORDED: _recorded}
@@ -151,7 +159,7 @@ async def test_stops_during_uploads_send_each_video_once_or_only_in_the_stated_w
                 assert process.returncode == 0
                 assert all(call.answered_at is not None for call in bot.sends(since=bot.since))
                 rows = bot.rows_by_prompt()
-                assert {rows[prompt_of(call)]["state"] for call in under_way} == {"delivered"}
+                assert {state_of(call, rows) for call in under_way} == {"delivered"}
             else:
                 bot.note_kill(time.monotonic())
                 await asyncio.sleep(LEASE_SECONDS + 0.2)
