@@ -20,5 +20,9 @@ USER bot
 VOLUME ["/data"]
 EXPOSE 8080
 
+# SIGTERM (docker stop) stops the bot gracefully: it waits up to SHUTDOWN_UPLOAD_GRACE_SECONDS
+# (120 s) for an upload under way, so give `docker stop` a longer timeout (`-t 150`;
+# docker-compose.yml sets stop_grace_period) or Docker's SIGKILL after 10 s may cut an upload.
+STOPSIGNAL SIGTERM
 # The README's entry point; --no-sync because the image's environment is already complete.
 CMD ["uv", "run", "--no-sync", "python", "-m", "bot"]

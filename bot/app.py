@@ -121,6 +121,7 @@ class BotRuntime:
             concurrency=settings.max_concurrent_vendor_calls,
             clock=self.clock,
             grace_seconds=settings.shutdown_grace_seconds,
+            upload_grace_seconds=settings.shutdown_upload_grace_seconds,
         )
         callback_vendors = {
             name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     job_timeout_minutes: float = Field(default=30.0, gt=0)
     vendor_timeout_seconds: float = Field(default=DEFAULT_TIMEOUT_SECONDS, gt=0)
     shutdown_grace_seconds: float = Field(default=5.0, ge=0)
+    # An upload under way when the bot stops may finish for this long: 50 MB at a slow
+    # 4 Mbit/s uplink is 100 s, plus Telegram's own processing before it answers.
+    shutdown_upload_grace_seconds: float = Field(default=120.0, ge=0)
     instance_lease_seconds: float = Field(default=30.0, gt=0)
     max_concurrent_vendor_calls: int = Field(default=4, ge=1, le=64)
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot.domain.jobs import JobState
 from bot.services.jobs import JobService
 from bot.services.ports import Clock
 
@@ -18,16 +19,24 @@ MAX_TICK_REST_SECONDS = 60.0
 
 class Worker:
     def __init__(
-        self, jobs: JobService, *, concurrency: int, clock: Clock, grace_seconds: float
+        self,
+        jobs: JobService,
+        *,
+        concurrency: int,
+        clock: Clock,
+        grace_seconds: float,
+        upload_grace_seconds: float,
     ) -> None:
         self._jobs = jobs
         self._concurrency = concurrency
         self._clock = clock
         self._grace_seconds = grace_seconds
+        self._upload_grace_seconds = max(grace_seconds, upload_grace_seconds)
         self._stopping = False
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._delivering: set[int] = set()  # jobs whose step hands the video to Telegram
         self._loop_task: asyncio.Task[None] | None = None
         self._next_sweep_at = 0.0
 
@@ -42,20 +51,29 @@ class Worker:
     async def stop(self) -> None:
         """Stop taking work, give running steps a grace period, then cancel what is left.
 
-        A submit cancelled here leaves its job in `submitting`, which the next start fails
-        rather than risk a second submit.
+        An upload under way has the longer upload grace: cancelled after Telegram took the
+        video but before the job was recorded delivered, it would be sent again at the next
+        start. A submit cancelled here leaves its job in `submitting`, which the next start
+        fails rather than risk a second submit.
         """
         self._stopping = True
         self._stopped.set()
         self._wake.set()
         if self._loop_task is not None:
             await self._loop_task
-        steps = list(self._in_flight.values())
-        if steps:
-            await asyncio.wait(steps, timeout=self._grace_seconds)
-        for step in steps:
+        others = dict(self._in_flight)
+        uploads = {job_id: others.pop(job_id) for job_id in self._delivering if job_id in others}
+        if uploads:
+            log.info("stopping after %d upload(s) under way", len(uploads))
+        await _wait([*others.values(), *uploads.values()], self._grace_seconds)
+        for step in others.values():
             step.cancel()
-        await asyncio.gather(*steps, return_exceptions=True)
+        await _wait(list(uploads.values()), self._upload_grace_seconds - self._grace_seconds)
+        for job_id, step in uploads.items():
+            if not step.done():
+                log.warning("job %s: upload still running after the upload grace", job_id)
+                step.cancel()
+        await asyncio.gather(*others.values(), *uploads.values(), return_exceptions=True)
 
     @property
     def healthy(self) -> bool:
@@ -88,7 +106,12 @@ class Worker:
         free = self._concurrency - len(self._in_flight)
         if free <= 0:
             return
-        for job in await self._jobs.due(limit=free, exclude=set(self._in_flight)):
+        due = await self._jobs.due(limit=free, exclude=set(self._in_flight))
+        if self._stopping:
+            return  # the stop came while looking: nothing new starts, an upload least of all
+        for job in due:
+            if job.state is JobState.DELIVERING:
+                self._delivering.add(job.id)
             task = asyncio.create_task(self._advance(job.id), name=f"job-{job.id}")
             self._in_flight[job.id] = task
 
@@ -101,6 +124,7 @@ class Worker:
             log.exception("job %s: step failed", job_id)
         finally:
             self._in_flight.pop(job_id, None)
+            self._delivering.discard(job_id)
             self._wake.set()
 
     async def _sleep_until_due(self) -> None:
@@ -114,3 +138,8 @@ class Worker:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
                 await self._wake.wait()
+
+
+async def _wait(steps: list[asyncio.Task[None]], seconds: float) -> None:
+    if steps and seconds > 0:
+        await asyncio.wait(steps, timeout=seconds)

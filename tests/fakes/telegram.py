@@ -70,7 +70,10 @@ class FakeTelegram(BotApi):
     ``refunds``, ``file_downloads``, ``dropped`` (kept back by privacy mode), ``all_updates``,
     ``pending_updates`` and the ``wait_for*`` coroutines.
 
-    Steering: ``fail_next`` (scripted errors), ``close_topics``, ``add_chat``.
+    Steering: ``fail_next`` (scripted errors), ``close_topics``, ``add_chat``, and slow uploads:
+    a sendVideo takes ``upload_seconds`` before the video is accepted (posted in the chat) and
+    ``answer_seconds`` more before the answer goes out, like Telegram receiving and then
+    processing a big file; a bot that hangs up meanwhile gets no answer (see ``Call``).
     """
 
     def __init__(
@@ -95,6 +98,8 @@ class FakeTelegram(BotApi):
         self.calls: list[Call] = []
         self.dropped: list[JsonDict] = []  # user updates privacy mode kept from the bot
         self.file_downloads: list[str] = []  # file_path of every GET /file/bot<token>/...
+        self.upload_seconds = 0.0
+        self.answer_seconds = 0.0
         self._runner: web.AppRunner | None = None
 
     # --- lifecycle ------------------------------------------------------------------------------
@@ -386,6 +391,9 @@ class FakeTelegram(BotApi):
         name = self._by_lower.get(method.lower(), method)
         call = Call(name, parsed.params, parsed.files, time.monotonic())
         self.calls.append(call)
+        uploading = name == "sendVideo"
+        if uploading and self.upload_seconds:
+            await asyncio.sleep(self.upload_seconds)
         try:
             result = await self.execute(name, parsed)
         except ApiError as error:
@@ -395,6 +403,10 @@ class FakeTelegram(BotApi):
             crash = ApiError(500, f"Internal Server Error: fake crashed: {exc!r}")
             call.status, call.error = crash.error_code, crash.description
             return _error_response(crash)
+        call.accepted_at = time.monotonic()
+        if uploading and self.answer_seconds:
+            await asyncio.sleep(self.answer_seconds)
+        call.answered_at = time.monotonic()
         return web.json_response({"ok": True, "result": result})
 
     def _serve_file(self, rest: str) -> web.StreamResponse:

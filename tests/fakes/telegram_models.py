@@ -112,7 +112,9 @@ class Call:
     """One request the bot made. ``at`` is ``time.monotonic()`` when it arrived.
 
     ``status`` is the HTTP status the fake answered with (200 on success) and ``error`` the error
-    description, if any.
+    description, if any. ``accepted_at`` is when the fake carried the call out (a sendVideo's
+    video is in the chat from then on) and ``answered_at`` when it sent its success answer; both
+    stay ``None`` for a call the bot hung up on first.
     """
 
     method: str
@@ -121,6 +123,8 @@ class Call:
     at: float
     status: int = 200
     error: str | None = None
+    accepted_at: float | None = None
+    answered_at: float | None = None
 
     def short(self, width: int = 60) -> str:
         parts = []
