@@ -18,7 +18,7 @@ from typing import Any
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import Jobs, Person
-from tests.test_startup import bot_env
+from tests.support.process import bot_env
 
 UPLOAD_SECONDS = 0.8  # a sendVideo takes this long before Telegram has the video ...
 ANSWER_SECONDS = 0.8  # ... and this long more before Telegram answers

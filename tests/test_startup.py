@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import socket
 import sqlite3
@@ -23,30 +22,11 @@ from bot.store.database import Database
 from bot.store.migrations import APPLICATION_ID, MIGRATIONS
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import ALICE, TOKEN, OffsetClock, Person
+from tests.support.harness import ALICE, OffsetClock, Person
+from tests.support.process import NOWHERE, bot_env
 
-ROOT = Path(__file__).resolve().parent.parent
 EXIT_WITHIN_SECONDS = 5.0
-NOWHERE = "http://127.0.0.1:9"  # nothing listens: the start must end before it matters
 RESTORE = "restore a backup, or move the file away to start with an empty database"
-
-
-def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
-    """The environment of `python -m bot`: no inherited setting, only these (and a base)."""
-    names = {name.upper() for name in Settings.model_fields}
-    inherited = {k: v for k, v in os.environ.items() if k not in names}
-    base = {
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": NOWHERE,
-        "VENDOR": "uniall",
-        "VENDOR_API_KEY": "sk-test",
-        "VENDOR_BASE_URL": NOWHERE,
-        "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
-        "HTTP_HOST": "127.0.0.1",
-        "HTTP_PORT": "0",
-    }
-    chosen = {**base, **settings}
-    return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
 
 
 def refused_start(tmp_path: Path, **settings: str) -> tuple[int, str]:

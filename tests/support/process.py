@@ -1,0 +1,30 @@
+"""The bot as another process: `python -m bot` with only the settings a test gives it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from bot.config import Settings
+from tests.support.harness import TOKEN
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+NOWHERE = "http://127.0.0.1:9"  # nothing listens: the start must end before it matters
+
+
+def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of `python -m bot`: no inherited setting, only these (and a base)."""
+    names = {name.upper() for name in Settings.model_fields}
+    inherited = {k: v for k, v in os.environ.items() if k not in names}
+    base = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": NOWHERE,
+        "VENDOR": "uniall",
+        "VENDOR_API_KEY": "sk-test",
+        "VENDOR_BASE_URL": NOWHERE,
+        "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_PORT": "0",
+    }
+    chosen = {**base, **settings}
+    return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
