@@ -304,6 +304,8 @@ class UrlGuard:
 
     async def _allowed_kinds(self) -> frozenset[str]:
         if self._allowed is None:
+            if not self._base.host:
+                return frozenset()
             try:
                 addresses = await resolve(self._base.host, self._base.port or 443)
             except OSError:
