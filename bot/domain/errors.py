@@ -133,3 +133,24 @@ class InvalidCallbackError(Exception):
 
 class StorageError(Exception):
     """The database could not read or write (disk full, file damaged, writes refused)."""
+
+
+class VendorUnknownOutcomeError(VendorTimeoutError):
+    """A call that creates a task may have created it: the bot cannot tell, so never resend.
+
+    A timeout after sending, a 2xx whose body cannot be read, a 5xx that is not the vendor's
+    own error answer. The job fails and the operator looks the task up.
+    """
+
+    kind = FailureKind.UNKNOWN_OUTCOME
+    retryable = False
+
+
+class VendorUnreadableError(VendorUnavailableError):
+    """A 2xx answer that is not what the vendor sends (not JSON, another shape, no task id)."""
+
+
+class VendorUrlRefusedError(VendorRejectedError):
+    """A result URL (or a redirect) the bot may not fetch: not http(s), or a private address."""
+
+    kind = FailureKind.UNSAFE_LINK

@@ -19,12 +19,14 @@ class FailureKind(StrEnum):
     GENERATION = "generation"  # the vendor accepted the task but reports it failed
     NO_VIDEO = "no_video"  # reported complete without a usable video
     INTERRUPTED = "interrupted"  # a restart caught the job mid-submit: never submitted twice
-    UNKNOWN_OUTCOME = (
-        "unknown_outcome"  # the submit timed out: it may or may not have been accepted
-    )
+    # a submit timed out or its answer was unreadable: it may or may not have been accepted
+    UNKNOWN_OUTCOME = "unknown_outcome"
     TOO_LARGE = "too_large"  # the finished file is bigger than the bot may download
     DELIVERY = "delivery"  # Telegram refused the finished video
     INPUT = "input"  # a photo could not be handed over; the detail is a message key
+    NOT_VIDEO = "not_video"  # the result URL kept serving something that is not an MP4
+    LINK_EXPIRED = "link_expired"  # the result URL answered 404 or 410
+    UNSAFE_LINK = "unsafe_link"  # the result URL leads to an address the bot may not fetch
 
 
 @dataclass(frozen=True)

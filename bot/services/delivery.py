@@ -11,16 +11,22 @@ from bot.domain.errors import (
     DeliveryRetryableError,
     DeliveryTooLargeError,
     VendorError,
+    VendorUrlRefusedError,
     VideoTooLargeError,
 )
 from bot.domain.jobs import Job, JobState
 from bot.domain.status import FailureKind
-from bot.services.mp4 import probe
+from bot.services.mp4 import is_mp4, probe
 from bot.services.ports import Clock, JobNotifier, VideoMeta
 from bot.services.steps import JobMoves, Later
 from bot.vendors.base import VideoVendor
 
 log = logging.getLogger(__name__)
+
+# A result URL that keeps answering 404/410, or keeps serving something that is not an MP4,
+# fails the job after this many downloads instead of waiting for the deadline.
+FETCH_TRIES = 3
+_GONE = (404, 410)
 
 
 class Delivery:
@@ -60,11 +66,30 @@ class Delivery:
             log.info("job %s: video over the upload limit; sending a link", job.id)
             await self._to_delivery(job, video_path=None)
             return
+        except VendorUrlRefusedError as exc:
+            log.warning("job %s: download refused: %s", job.id, exc)
+            await self._moves.fail(job, JobState.FETCHING, exc.kind, exc.message)
+            return
         except VendorError as exc:
             log.warning("job %s: download failed: %s", job.id, exc)
+            if exc.status_code in _GONE:
+                await self._again_or_fail(job, FailureKind.LINK_EXPIRED, exc.message)
+                return
             raise Later.after(exc) from exc
+        if not is_mp4(destination):
+            self.discard_video(job)
+            log.warning("job %s: the %d bytes downloaded are not an MP4", job.id, size)
+            detail = f"{size} bytes that are not an MP4"
+            await self._again_or_fail(job, FailureKind.NOT_VIDEO, detail)
+            return
         log.info("job %s: downloaded %d bytes", job.id, size)
         await self._to_delivery(job, video_path=str(destination))
+
+    async def _again_or_fail(self, job: Job, kind: FailureKind, detail: str) -> None:
+        """Download again later, or fail the job when that was the last of FETCH_TRIES."""
+        if job.attempts + 1 < FETCH_TRIES:
+            raise Later(detail)
+        await self._moves.fail(job, JobState.FETCHING, kind, detail)
 
     async def _to_delivery(self, job: Job, *, video_path: str | None) -> None:
         await self._moves.move(

@@ -6,6 +6,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.domain.capabilities import validate
@@ -214,11 +215,9 @@ class JobService:
         try:
             task_id = await vendor.submit(job.request, self._media.for_job(job.id))
         except VendorTimeoutError as exc:
+            # A timeout, or an answer that does not prove nothing was made (VendorHttp.call).
             self._vendor_answered(job.vendor, exc)
-            log.error("job %s: submit to %s timed out; outcome unknown", job.id, job.vendor)
-            await self._moves.fail(
-                claimed, JobState.SUBMITTING, FailureKind.UNKNOWN_OUTCOME, exc.message
-            )
+            await self._unknown_outcome(claimed, exc.message)
             return
         except VendorError as exc:
             self._vendor_answered(job.vendor, exc)
@@ -230,9 +229,7 @@ class JobService:
             return
         except Exception:
             log.exception("job %s: unexpected error while submitting", job.id)
-            await self._moves.fail(
-                claimed, JobState.SUBMITTING, FailureKind.UNKNOWN_OUTCOME, "internal error"
-            )
+            await self._unknown_outcome(claimed, "internal error")
             return
         self._vendor_answered(job.vendor, None)
         next_poll = self._clock() + self._poll_interval(vendor)
@@ -245,6 +242,28 @@ class JobService:
             attempts=0,
             next_action_at=next_poll,
         )
+
+    async def _unknown_outcome(self, job: Job, detail: str) -> None:
+        """A submit that may have made a task: never sent again (nor to another vendor).
+
+        The job fails (its credits are released) and the operator is told the job, the vendor
+        and the time, to look the task up: every time in the log, once an hour per vendor in
+        the alert chat.
+        """
+        at = datetime.fromtimestamp(self._clock(), UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        log.error(
+            "job %s: submit to %s at %s has an unknown outcome (%s); not sending it again",
+            job.id,
+            job.vendor,
+            at,
+            detail,
+        )
+        await self._alerts.trouble(
+            f"unknown_outcome:{job.vendor}",
+            f"Job {job.id}: {job.vendor} may have started a task at {at} ({detail}). "
+            f"The job failed and its credits were released; look the task up at {job.vendor}.",
+        )
+        await self._moves.fail(job, JobState.SUBMITTING, FailureKind.UNKNOWN_OUTCOME, detail)
 
     async def _submit_failed(self, job: Job, error: VendorError) -> None:
         log.warning("job %s: submit to %s failed: %s", job.id, job.vendor, error)

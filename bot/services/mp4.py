@@ -1,4 +1,4 @@
-"""Read width, height and duration from an MP4's boxes, without decoding anything."""
+"""Read an MP4's boxes, without decoding anything: is it one, and its width, height, length."""
 
 from __future__ import annotations
 
@@ -8,6 +8,33 @@ from typing import BinaryIO
 
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts"}
 _MAX_BOX_READ = 1 << 20
+
+
+def is_mp4(path: Path) -> bool:
+    """True when the file is a chain of well-formed top-level boxes holding `ftyp` and `moov`.
+
+    An HTML page, a JSON error or a cut-off file is not: their first "box size" is nonsense.
+    """
+    kinds: set[bytes] = set()
+    try:
+        with path.open("rb") as source:
+            end = path.stat().st_size
+            position = 0
+            while position + 8 <= end:
+                source.seek(position)
+                size, kind = struct.unpack(">I4s", source.read(8))
+                header = 8
+                if size == 1:
+                    size, header = struct.unpack(">Q", source.read(8))[0], 16
+                elif size == 0:
+                    size = end - position
+                if size < header or position + size > end:
+                    return False
+                kinds.add(kind)
+                position += size
+    except (OSError, struct.error):
+        return False
+    return {b"ftyp", b"moov"} <= kinds
 
 
 def probe(path: Path) -> tuple[int | None, int | None, int | None]:

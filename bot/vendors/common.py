@@ -22,15 +22,20 @@ from urllib.parse import quote
 from pydantic import BaseModel, ValidationError
 
 from bot.domain.capabilities import Capabilities
-from bot.domain.errors import VendorUnavailableError
+from bot.domain.errors import (
+    VendorUnavailableError,
+    VendorUnknownOutcomeError,
+    VendorUnreadableError,
+)
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
 from bot.vendors.base import MediaSource, VendorConfig
-from bot.vendors.http import VendorHttp, error_message
+from bot.vendors.http import UrlGuard, VendorHttp, error_message
 
 log = logging.getLogger(__name__)
 
 _M = TypeVar("_M", bound=BaseModel)
+_T = TypeVar("_T")
 
 NO_VIDEO = "the vendor reported the video finished but sent no file"
 _NO_ANSWERS: frozenset[int] = frozenset()
@@ -42,8 +47,8 @@ _NOT_FOUND = re.compile(r"not.?found|not.?exist|no such|不存在", re.IGNORECAS
 # ---- reading answers -----------------------------------------------------------------------
 
 
-def unreadable(vendor: str, payload: Any) -> VendorUnavailableError:
-    return VendorUnavailableError(vendor, f"unreadable answer: {str(payload)[:200]}")
+def unreadable(vendor: str, payload: Any) -> VendorUnreadableError:
+    return VendorUnreadableError(vendor, f"unreadable answer: {str(payload)[:200]}")
 
 
 def read_model(vendor: str, model: type[_M], payload: Any, data: Any = None) -> _M:
@@ -55,11 +60,23 @@ def read_model(vendor: str, model: type[_M], payload: Any, data: Any = None) -> 
 
 
 def submitted_task_id(vendor: str, *candidates: str | None) -> str:
-    """The first task id a submit's answer holds; none means the vendor is unavailable."""
+    """The first task id a submit's answer holds; none means the answer is unreadable."""
     task_id = next((candidate for candidate in candidates if candidate), None)
     if task_id is None:
-        raise VendorUnavailableError(vendor, "the answer to a submit holds no task id")
+        raise VendorUnreadableError(vendor, "the answer to a submit holds no task id")
     return task_id
+
+
+def read_created(vendor: str, read: Callable[[Any], _T], payload: Any) -> _T:
+    """What `read` finds in a submit's 2xx answer (its task id).
+
+    An accepted submit whose answer cannot be read may have made a task: its outcome is
+    unknown, and it is never sent again.
+    """
+    try:
+        return read(payload)
+    except VendorUnreadableError as exc:
+        raise VendorUnknownOutcomeError(vendor, exc.message) from exc
 
 
 def first_http_url(*candidates: Any) -> str | None:
@@ -116,6 +133,7 @@ class JsonApi:
         self.http = http
         self.base_url = base_url.rstrip("/")
         self.headers = dict(headers)
+        self.guard = UrlGuard(self.base_url)
 
     async def get(
         self,
@@ -123,6 +141,7 @@ class JsonApi:
         *,
         params: dict[str, str] | None = None,
         answer_statuses: frozenset[int] = _NO_ANSWERS,
+        creates: bool = False,
     ) -> Any:
         return await self.http.call(
             "GET",
@@ -130,6 +149,7 @@ class JsonApi:
             headers=self.headers,
             params=params,
             answer_statuses=answer_statuses,
+            creates=creates,
         )
 
     async def post(
@@ -139,20 +159,27 @@ class JsonApi:
         *,
         root: str | None = None,
         answer_statuses: frozenset[int] = _NO_ANSWERS,
+        creates: bool = False,
     ) -> Any:
-        """POST `body` to `path` under the API root (or under `root`, another host of it)."""
+        """POST `body` to `path` under the API root (or under `root`, another host of it).
+
+        `creates` marks a call that makes a task: see VendorHttp.call.
+        """
         return await self.http.call(
             "POST",
             (root or self.base_url) + path,
             headers=self.headers,
             json_body=body,
             answer_statuses=answer_statuses,
+            creates=creates,
         )
 
     async def download(
         self, url: str, destination: Path, max_bytes: int, headers: dict[str, str] | None = None
     ) -> int:
-        return await self.http.download(url, destination, max_bytes, headers=headers)
+        return await self.http.download(
+            url, destination, max_bytes, headers=headers, guard=self.guard
+        )
 
 
 # ---- the usual adapter ---------------------------------------------------------------------
@@ -236,7 +263,8 @@ class UrlPhotoVendor:
     async def submit(self, request: GenerationRequest, media: MediaSource) -> str:
         image_urls = [await media.public_url(ref) for ref in request.images]
         body = self.wire.build_body(request, image_urls)
-        return self.wire.read_task_id(await self._api.post(self.routes.submit_path, body))
+        payload = await self._api.post(self.routes.submit_path, body, creates=True)
+        return read_created(self.name, self.wire.read_task_id, payload)
 
     async def status(self, task_id: str) -> VendorStatus:
         return self.wire.read_status(await self._api.get(self._status_path(task_id)))

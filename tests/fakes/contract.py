@@ -10,7 +10,8 @@ from typing import Any, Literal, Protocol
 
 FaultKind = Literal[
     "server_error",  # HTTP 5xx with a JSON (or the vendor's usual) body: retry
-    "html",  # an HTML error page (proxy / Cloudflare), e.g. 502: retry
+    "html",  # an HTML error page (proxy / Cloudflare), e.g. 502: a poll retries; a submit is
+    # an unknown outcome (the vendor may have made the task), never sent again
     "timeout",  # no answer for 5 s (tests set VENDOR_TIMEOUT_SECONDS=2)
     "auth",  # the vendor's documented "bad key" answer
     "balance",  # the vendor's documented "out of credits/quota" answer

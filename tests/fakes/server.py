@@ -20,6 +20,7 @@ from urllib.parse import unquote_plus, urlsplit
 from aiohttp import web
 
 from .contract import FaultKind
+from .steps import GarbleShape
 
 # Telegram file URLs embed the bot token; sending one to a vendor is always a leak.
 TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
@@ -112,6 +113,8 @@ class FakeServer:
         self._runner: web.AppRunner | None = None
         self._stopping: asyncio.Event | None = None
         self._root_url: str | None = None
+        self._port: int | None = None
+        self.garbled_submits: list[GarbleShape] = []
 
     def _add_routes(self, router: web.UrlDispatcher) -> None:
         raise NotImplementedError
@@ -132,7 +135,7 @@ class FakeServer:
         if self._runner is not None:
             raise RuntimeError(f"{type(self).__name__} is already started")
         self._stopping = asyncio.Event()
-        app = web.Application(client_max_size=self.client_max_size)
+        app = web.Application(client_max_size=self.client_max_size, middlewares=[self._garble])
         self._add_routes(app.router)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=self.shutdown_timeout)
         await runner.setup()
@@ -140,6 +143,7 @@ class FakeServer:
         await site.start()
         host, port = runner.addresses[0][:2]
         self._runner = runner
+        self._port = port
         self._root_url = f"http://{host}:{port}"
 
     async def stop(self) -> None:
@@ -148,6 +152,23 @@ class FakeServer:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+
+    async def refuse_connections(self) -> None:
+        """Stop listening, so that a connection is refused, and drop the open ones."""
+        assert self._runner is not None
+        for site in list(self._runner.sites):
+            await site.stop()
+        if self._runner.server is not None:
+            for connection in self._runner.server.connections:
+                connection.force_close()
+
+    async def accept_connections(self) -> None:
+        """Listen again on the same port after ``refuse_connections``."""
+        assert self._runner is not None
+        site = web.TCPSite(
+            self._runner, "127.0.0.1", self._port, shutdown_timeout=self.shutdown_timeout
+        )
+        await site.start()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -163,6 +184,7 @@ class FakeServer:
 
     # ---- the contract (tests/fakes/contract.py) ----------------------------------------------
 
+    submissions: list[dict[str, Any]]  # accepted submit bodies
     submit_faults: list[Any]  # steps played, one a request, before normal submits
     poll_faults: list[Any]  # the same for polls
 
@@ -172,6 +194,34 @@ class FakeServer:
 
     def fail_next_submits(self, kind: FaultKind, times: int = 1) -> None:
         self.submit_faults.extend(self.contract_fault(kind) for _ in range(times))
+
+    def accept_then_garble(self, shape: GarbleShape, times: int = 1) -> None:
+        """The next accepted submits make their task, then their answer arrives broken."""
+        self.garbled_submits.extend(shape for _ in range(times))
+
+    @web.middleware
+    async def _garble(
+        self, request: web.Request, handler: Callable[[web.Request], Any]
+    ) -> web.StreamResponse:
+        before = len(self.submissions)
+        response: web.StreamResponse = await handler(request)
+        accepted = len(self.submissions) > before and 200 <= response.status < 300
+        if not (accepted and self.garbled_submits):
+            return response
+        shape = self.garbled_submits.pop(0)
+        if shape == "truncated":
+            body = response.body if isinstance(response, web.Response) else None
+            whole = body if isinstance(body, bytes) else b'{"id": "task_0123456789"}'
+            cut = whole[: len(whole) // 2]
+            return web.Response(status=200, body=cut, content_type="application/json")
+        if shape == "html":
+            page = "<!DOCTYPE html><html><body><h1>Welcome</h1><p>It works.</p></body></html>"
+            return web.Response(status=200, text=page, content_type="text/html")
+        page = (
+            "<html><head><title>502 Bad Gateway</title></head><body><center>"
+            "<h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"
+        )
+        return web.Response(status=502, text=page, content_type="text/html")
 
     def fail_next_polls(self, kind: FaultKind, times: int = 1) -> None:
         self.poll_faults.extend(self.contract_fault(kind) for _ in range(times))

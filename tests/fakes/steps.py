@@ -64,6 +64,23 @@ class Disconnect:
     """Close the connection without sending any response."""
 
 
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """A 302 to ``location`` (for downloads: where a result URL may lead)."""
+
+    location: str
+
+
+GarbleShape: TypeAlias = Literal["truncated", "html", "proxy_502"]
+"""How an accepted submit's answer arrives broken (``FakeServer.accept_then_garble``):
+``"truncated"`` (HTTP 200, the JSON cut in half), ``"html"`` (HTTP 200, a web page),
+``"proxy_502"`` (a proxy's HTTP 502 page)."""
+
+
+def redirect(location: str) -> Redirect:
+    return Redirect(location)
+
+
 def http_error(
     code: int, body: str | Mapping[str, Any] | None = None, retry_after: float | None = None
 ) -> HttpError:

@@ -53,11 +53,13 @@ from .steps import (
     Garbage,
     Html,
     HttpError,
+    Redirect,
     delay,
     disconnect,
     garbage,
     http_error,
     new_api_fault,
+    redirect,
 )
 
 __all__ = [
@@ -79,6 +81,7 @@ __all__ = [
     "InProgress",
     "Queued",
     "RawStatus",
+    "Redirect",
     "Step",
     "Truncated",
     "completed",
@@ -90,6 +93,7 @@ __all__ = [
     "http_error",
     "in_progress",
     "queued",
+    "redirect",
     "status",
     "truncated",
 ]
@@ -207,6 +211,7 @@ Step: TypeAlias = (
     | Delay
     | Disconnect
     | Truncated
+    | Redirect
 )
 FAULT_STEPS: Final[tuple[type, ...]] = (HttpError, Html, Garbage, Delay, Disconnect, Truncated)
 
@@ -486,6 +491,8 @@ class FakeUniAll(FakeServer):
             return drop_connection(request)
         if isinstance(step, Truncated):
             return await self._truncated(request, json_like, step.at_bytes, "application/json")
+        if isinstance(step, Redirect):
+            return web.Response(status=302, headers={"Location": step.location})
         return None
 
     # ---- POST /v1/video/generations ----------------------------------------------------------

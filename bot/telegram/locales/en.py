@@ -84,6 +84,11 @@ MESSAGES: dict[str, str] = {
     ),
     "failure.delivery": "Telegram would not take the video ({detail}).",
     "failure.input": "{detail}",
+    "failure.not_video": "the video service sent a file that is not a video.",
+    "failure.link_expired": "the video service's link has expired. Please try again.",
+    "failure.unsafe_link": (
+        "the video service's link leads somewhere the bot may not go, so nothing was fetched."
+    ),
     "invalid.photos_need_public_url": (
         "{vendor} fetches photos from a web address, and this bot has none (the operator can "
         "set PUBLIC_BASE_URL)."

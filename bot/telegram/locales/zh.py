@@ -71,6 +71,9 @@ MESSAGES: dict[str, str] = {
     ),
     "failure.delivery": "Telegram 没有接受这个视频（{detail}）。",
     "failure.input": "{detail}",
+    "failure.not_video": "视频服务发来的文件不是视频。",
+    "failure.link_expired": "视频服务的链接已过期，请重试。",
+    "failure.unsafe_link": "视频服务的链接指向机器人不可访问的地址，因此没有下载任何内容。",
     "invalid.photos_need_public_url": (
         "{vendor} 需要从网址获取照片，而本机器人没有公开地址（管理员可设置 PUBLIC_BASE_URL）。"
     ),

@@ -11,7 +11,7 @@ from bot.domain.options import Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import VendorStatus
 from bot.vendors.base import MediaSource, VendorConfig
-from bot.vendors.common import JsonApi
+from bot.vendors.common import JsonApi, read_created
 from bot.vendors.gemini.answers import (
     OPERATION_NAME,
     parse_status,
@@ -36,8 +36,8 @@ class GeminiVendor:
         images = [await media.read(ref) for ref in request.images]
         body = build_submit_body(request, images)
         url = f"/{API_VERSION}/models/{quote(MODELS[request.tier], safe='')}"
-        payload = await self._call(f"{url}:predictLongRunning", body)
-        return parse_task_id(payload)
+        payload = await self._call(f"{url}:predictLongRunning", body, creates=True)
+        return read_created(NAME, parse_task_id, payload)
 
     async def status(self, task_id: str) -> VendorStatus:
         if not OPERATION_NAME.fullmatch(task_id):
@@ -70,12 +70,14 @@ class GeminiVendor:
             )
         return f"key accepted; {name} is available"
 
-    async def _call(self, path: str, body: dict[str, Any] | None = None) -> Any:
+    async def _call(
+        self, path: str, body: dict[str, Any] | None = None, *, creates: bool = False
+    ) -> Any:
         """GET `path`, or POST `body` to it; Google's own error meanings applied."""
         try:
             if body is None:
                 return await self._api.get(path)
-            return await self._api.post(path, body)
+            return await self._api.post(path, body, creates=creates)
         except VendorError as exc:
             _raise_reclassified(exc)
 

@@ -13,7 +13,7 @@ from bot.domain.errors import (
     VendorError,
     VendorRateLimitedError,
     VendorRejectedError,
-    VendorUnavailableError,
+    VendorUnreadableError,
 )
 from bot.domain.status import Failed, FailureKind, Running, Succeeded, VendorStatus
 from bot.vendors.common import finished, read_model, still_running
@@ -91,7 +91,7 @@ def parse_task_id(payload: Any) -> str:
     operation = _parse_operation(payload)
     name = operation.name
     if not name or not OPERATION_NAME.fullmatch(name):
-        raise VendorUnavailableError(
+        raise VendorUnreadableError(
             NAME, f"the answer to a submit holds no operation name: {name!r}"
         )
     return name

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from bot.domain.errors import VendorRejectedError
 from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest, MediaRef
 from bot.domain.status import Failed, VendorStatus
 from bot.vendors.base import MediaSource, VendorConfig
-from bot.vendors.common import JsonApi, bearer
+from bot.vendors.common import JsonApi, bearer, read_created
 from bot.vendors.http import VendorHttp
 from bot.vendors.kie import wire
 from bot.vendors.kie.callbacks import callback_task_id
@@ -38,10 +39,10 @@ class KieVendor:
             return await self._submit_upgrade(request)
         if request.mode is Mode.EXTEND:
             body = wire.build_extend_body(request, _source_task_id(request), self._callback_url)
-            return wire.parse_task_id(await self._api.post("/api/v1/veo/extend", body))
+            return await self._create("/api/v1/veo/extend", body)
         image_urls = [await self._upload(ref, media) for ref in request.images]
         body = wire.build_submit_body(request, image_urls, self._callback_url)
-        return wire.parse_task_id(await self._api.post("/api/v1/veo/generate", body))
+        return await self._create("/api/v1/veo/generate", body)
 
     async def status(self, task_id: str) -> VendorStatus:
         kind, source_task_id = wire.split_task_id(task_id)
@@ -60,13 +61,18 @@ class KieVendor:
     def task_id_from_callback(self, headers: Mapping[str, str], body: bytes) -> str:
         return callback_task_id(headers, body, self._hmac_key, time.time())
 
+    async def _create(self, path: str, body: dict[str, Any]) -> str:
+        """POST a generate or extend task: an unreadable answer is an unknown outcome."""
+        payload = await self._api.post(path, body, creates=True)
+        return read_created(NAME, wire.parse_task_id, payload)
+
     async def _submit_upgrade(self, request: GenerationRequest) -> str:
         kind = _UPGRADE_KINDS.get(request.resolution)
         if kind is None:
             raise VendorRejectedError(NAME, f"no {request.resolution} upgrade")
         source_task_id = wire.split_task_id(_source_task_id(request))[1]
         answer = await ask_upgrade(
-            self._api, kind, source_task_id, callback_url=self._callback_url
+            self._api, kind, source_task_id, callback_url=self._callback_url, creates=True
         )
         if isinstance(answer, Failed):
             raise VendorRejectedError(NAME, answer.reason)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from bot.domain.errors import VendorError
+from bot.domain.errors import VendorError, VendorUnknownOutcomeError
 from bot.domain.status import Failed, FailureKind, Running, Succeeded, VendorStatus
-from bot.vendors.common import JsonApi, finished
+from bot.vendors.common import JsonApi, finished, read_created
 from bot.vendors.http import classify
 from bot.vendors.kie.wire import (
     NAME,
@@ -68,23 +69,36 @@ def parse_4k(payload: Any) -> VendorStatus:
 
 
 async def ask_upgrade(
-    api: JsonApi, kind: str, source_task_id: str, *, callback_url: str | None
+    api: JsonApi,
+    kind: str,
+    source_task_id: str,
+    *,
+    callback_url: str | None,
+    creates: bool = False,
 ) -> VendorStatus:
-    """Ask an upgrade endpoint; asking again is how kie reports progress."""
+    """Ask an upgrade endpoint; asking again is how kie reports progress.
+
+    `creates` when this asks for the upgrade (a submit): an answer that cannot be read is then
+    an unknown outcome, never asked again.
+    """
     try:
         if kind == UPGRADE_1080P:
             payload = await api.get(
                 "/api/v1/veo/get-1080p-video",
                 params={"taskId": source_task_id, "index": "0"},
                 answer_statuses=_UPGRADE_ANSWER_STATUSES,
+                creates=creates,
             )
-            return parse_1080p(payload)
+            return _read(parse_1080p, payload, creates=creates)
         payload = await api.post(
             "/api/v1/veo/get-4k-video",
             build_4k_body(source_task_id, callback_url),
             answer_statuses=_UPGRADE_ANSWER_STATUSES,
+            creates=creates,
         )
-        return parse_4k(payload)
+        return _read(parse_4k, payload, creates=creates)
+    except VendorUnknownOutcomeError:
+        raise
     except VendorError as exc:
         # The same answers sent with a non-2xx HTTP status: only the message survives.
         if exc.kind not in (FailureKind.REJECTED, FailureKind.UNAVAILABLE):
@@ -94,3 +108,7 @@ async def ask_upgrade(
         if kind == UPGRADE_4K and _4K_DONE.search(exc.message):
             return finished(None)
         raise
+
+
+def _read(parse: Callable[[Any], VendorStatus], payload: Any, *, creates: bool) -> VendorStatus:
+    return read_created(NAME, parse, payload) if creates else parse(payload)

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.errors import VendorUnavailableError
+from bot.domain.errors import VendorUnavailableError, VendorUnreadableError
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Running, VendorStatus
@@ -237,7 +237,7 @@ def as_int(value: Any) -> int | None:
 def code_of(envelope: _Envelope, payload: Any) -> int:
     code = as_int(envelope.code)
     if code is None:
-        raise VendorUnavailableError(NAME, f"an answer without a code: {str(payload)[:200]}")
+        raise VendorUnreadableError(NAME, f"an answer without a code: {str(payload)[:200]}")
     return code
 
 
@@ -256,7 +256,7 @@ def _checked(payload: Any) -> _Envelope:
 
 def data_as(model: type[_M], data: Any, payload: Any) -> _M:
     if not isinstance(data, dict):
-        raise VendorUnavailableError(NAME, f"an answer without data: {str(payload)[:200]}")
+        raise VendorUnreadableError(NAME, f"an answer without data: {str(payload)[:200]}")
     return read_model(NAME, model, payload, data)
 
 
@@ -269,7 +269,7 @@ def parse_task_id(payload: Any) -> str:
     envelope = _checked(payload)
     submitted = data_as(_Submitted, envelope.data, payload)
     if not submitted.taskId:
-        raise VendorUnavailableError(NAME, "the answer to a submit holds no task id")
+        raise VendorUnreadableError(NAME, "the answer to a submit holds no task id")
     return submitted.taskId
 
 
