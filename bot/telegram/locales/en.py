@@ -76,7 +76,8 @@ MESSAGES: dict[str, str] = {
         "making it twice. Please try again."
     ),
     "failure.unknown_outcome": (
-        "{vendor} did not answer in time, so it is unclear whether it started. Please try again."
+        "{vendor}'s answer was late or garbled, so it is unclear whether it started. "
+        "Please try again."
     ),
     "failure.too_large": (
         "the video is larger than a bot may upload to Telegram, and {vendor}'s link only "

@@ -65,7 +65,7 @@ MESSAGES: dict[str, str] = {
     "failure.generation": "{vendor} 无法生成这个视频：{detail}",
     "failure.no_video": "{vendor} 报告已完成，但没有返回视频。",
     "failure.interrupted": "机器人在提交请求时重启了，为避免重复生成已停止该任务。请重试。",
-    "failure.unknown_outcome": "{vendor} 没有及时响应，无法确定任务是否已开始。请重试。",
+    "failure.unknown_outcome": "{vendor} 的回复超时或无法读取，无法确定任务是否已开始。请重试。",
     "failure.too_large": (
         "视频超过了机器人可上传到 Telegram 的大小，而 {vendor} 的链接只能用运营者的密钥下载。"
     ),
