@@ -28,10 +28,10 @@ async def test_creates_the_folder_and_sets_the_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "folder" / "bot.sqlite3"
     db = await Database.open(path)
     async with db.read() as conn:
-        journal = await (await conn.execute("PRAGMA journal_mode")).fetchone()
-        keys = await (await conn.execute("PRAGMA foreign_keys")).fetchone()
-        busy = await (await conn.execute("PRAGMA busy_timeout")).fetchone()
-        version = await (await conn.execute("PRAGMA user_version")).fetchone()
+        journal = await conn.fetchrow("PRAGMA journal_mode")
+        keys = await conn.fetchrow("PRAGMA foreign_keys")
+        busy = await conn.fetchrow("PRAGMA busy_timeout")
+        version = await conn.fetchrow("PRAGMA user_version")
     await db.close()
     assert path.exists()
     assert journal is not None
