@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, ClassVar, TypeVar
 
+import asyncpg
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -86,6 +87,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.runner = asyncio.Runner()
         self.location = self.run(self.engine.create())
+        self.reader: Any = None  # PostgreSQL: one plain connection for every snapshot
         self.now = T0
         self.db: Database | None = None
         self.model = LedgerModel(free_per_day=0, daily_cap=None, max_active=1000, cooldown=0)
@@ -132,6 +134,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def teardown(self) -> None:
         try:
             self._close()
+            if self.reader is not None:
+                self.run(self.reader.close())
             self.run(self.engine.drop(self.location))
         finally:
             self.runner.close()
@@ -525,7 +529,9 @@ class LedgerMachine(RuleBasedStateMachine):
     @invariant()
     def ledger_matches_the_model(self) -> None:
         m = self.model
-        disk = self.run(read_tables(self.location))
+        if self.reader is None and isinstance(self.location, str):
+            self.reader = self.run(asyncpg.connect(self.location))
+        disk = self.run(read_tables(self.location, self.reader))
 
         # The rows on disk are exactly the movements the model expects, and every
         # idempotency key is used once.

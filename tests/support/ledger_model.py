@@ -262,17 +262,21 @@ def read_snapshot(path: Path) -> Snapshot:
     return _snapshot(ledger, jobs, payments)
 
 
-async def read_tables(location: Path | str) -> Snapshot:
-    """The tables of an SQLite file (plain sqlite3) or a PostgreSQL database (plain asyncpg)."""
+async def read_tables(location: Path | str, conn: Any = None) -> Snapshot:
+    """The tables of an SQLite file (plain sqlite3) or a PostgreSQL database (plain asyncpg,
+    on `conn` when one is given and open)."""
     if isinstance(location, Path):
         return read_snapshot(location)
-    conn = await asyncpg.connect(location)
+    own = conn is None
+    if own:
+        conn = await asyncpg.connect(location)
     try:
         ledger = [tuple(row) for row in await conn.fetch(_LEDGER)]
         jobs = [tuple(row) for row in await conn.fetch(_JOBS)]
         payments = [tuple(row) for row in await conn.fetch(_PAYMENTS)]
     finally:
-        await conn.close()
+        if own:
+            await conn.close()
     return _snapshot(ledger, jobs, payments)
 
 
