@@ -88,7 +88,10 @@ class BotRuntime:
         settings = self.settings
         quiet_secret_carrying_loggers()
         redact_secrets(settings.secrets())
-        self._db = await Database.open(settings.database_path)
+        self._db = await Database.open_configured(
+            settings.database_url.get_secret_value() if settings.database_url else None,
+            settings.database_path,
+        )
         stores = Stores.on(self._db)
         self._lease = InstanceLease(stores.lease, self.clock, settings.instance_lease_seconds)
         await self._lease.acquire()

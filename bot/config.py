@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     kie_webhook_hmac_key: SecretStr | None = None
 
     database_path: Path = Path("data/bot.sqlite3")
+    database_url: SecretStr | None = None
     public_base_url: HttpUrl | None = None
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8080, ge=0, le=65535)
@@ -117,6 +118,15 @@ class Settings(BaseSettings):
                 return json.loads(value)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"not valid JSON ({exc})") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("use a postgresql://user:password@host:port/database URL")
         return value
 
     @field_validator("log_level")
@@ -194,6 +204,7 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every secret value, for log redaction."""
         values = [self.telegram_bot_token, self.vendor_api_key, self.kie_webhook_hmac_key]
+        values += [self.database_url]
         values += [getattr(self, f"{name}_api_key") for name in KNOWN_VENDORS]
         return [value.get_secret_value() for value in values if value is not None] + [
             self.webhook_secret

@@ -24,7 +24,14 @@ from tests.support.harness import (
     make_settings,
     pin_to_midday,
 )
-from tests.support.postgres import PostgresUnavailable, postgres_server
+from tests.support.postgres import (
+    PostgresEngine,
+    PostgresUnavailable,
+    SharedDatabase,
+    SQLiteEngine,
+    StoreEngine,
+    postgres_server,
+)
 
 MIDDAY = "midday: run with the bot's clock at the next 12:00 UTC, never straddling midnight"
 
@@ -123,3 +130,19 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL is required here (REQUIRE_POSTGRES=1): {exc}")
         pytest.skip(f"no PostgreSQL: {exc}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_engine(request: pytest.FixtureRequest, tmp_path: Path) -> StoreEngine:
+    """Each store test runs twice: on an SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "postgresql":
+        return PostgresEngine(request.getfixturevalue("postgres_url"))
+    return SQLiteEngine(tmp_path)
+
+
+@pytest.fixture
+async def shared_database(store_engine: StoreEngine) -> AsyncIterator[SharedDatabase]:
+    """A fresh database of the test's engine; every Database opened on it is closed after."""
+    shared = SharedDatabase(store_engine, await store_engine.create())
+    yield shared
+    await shared.close()

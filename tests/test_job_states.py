@@ -7,9 +7,7 @@ The quota decision is fed counts and answers a hold or a refusal with its reason
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from itertools import count
-from pathlib import Path
 
 import pytest
 
@@ -40,6 +38,7 @@ from bot.domain.request import GenerationRequest
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
 from bot.store.jobs import JobStore
+from tests.support.postgres import SharedDatabase
 
 # How the worker brings a job to each unfinished state.
 PATH_TO = {
@@ -119,10 +118,9 @@ class Jobs:
 
 
 @pytest.fixture
-async def jobs(tmp_path: Path) -> AsyncIterator[Jobs]:
-    db = await Database.open(tmp_path / "bot.sqlite3")
-    yield Jobs(db)
-    await db.close()
+async def jobs(shared_database: SharedDatabase) -> Jobs:
+    """On each engine (the database is closed and dropped by `shared_database`)."""
+    return Jobs(await shared_database.open())
 
 
 @pytest.mark.parametrize(("start", "end"), ALLOWED)

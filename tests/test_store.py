@@ -1,11 +1,11 @@
-"""The SQLite store: file and folder creation, pragmas, migrations, guarded transitions."""
+"""The store: SQLite file and folder creation, pragmas, migrations; on both engines, guarded
+transitions, hosted photos and cancelled transactions."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -22,16 +22,17 @@ from bot.store.jobs import JobStore
 from bot.store.migrations import MIGRATIONS, SchemaTooNewError
 from tests.fakes.media import photo_bytes
 from tests.support.harness import OffsetClock
+from tests.support.postgres import SharedDatabase
 
 
 async def test_creates_the_folder_and_sets_the_pragmas(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "folder" / "bot.sqlite3"
     db = await Database.open(path)
     async with db.read() as conn:
-        journal = await (await conn.execute("PRAGMA journal_mode")).fetchone()
-        keys = await (await conn.execute("PRAGMA foreign_keys")).fetchone()
-        busy = await (await conn.execute("PRAGMA busy_timeout")).fetchone()
-        version = await (await conn.execute("PRAGMA user_version")).fetchone()
+        journal = await conn.fetchrow("PRAGMA journal_mode")
+        keys = await conn.fetchrow("PRAGMA foreign_keys")
+        busy = await conn.fetchrow("PRAGMA busy_timeout")
+        version = await conn.fetchrow("PRAGMA user_version")
     await db.close()
     assert path.exists()
     assert journal is not None
@@ -72,10 +73,9 @@ async def test_refuses_a_database_newer_than_the_code(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
+async def db(shared_database: SharedDatabase) -> Database:
+    """On each engine (closed and dropped by `shared_database`)."""
+    return await shared_database.open()
 
 
 async def test_a_transition_is_guarded_by_the_expected_state(db: Database) -> None:

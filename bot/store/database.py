@@ -1,13 +1,24 @@
-"""One SQLite file behind one connection; every statement runs under one lock."""
+"""One store codebase on two engines: SQLite (one file, one connection) or PostgreSQL (a pool).
+
+The stores write their SQL once, in PostgreSQL's style (`$1` parameters, `RETURNING`,
+`ON CONFLICT`); the SQLite engine translates the parameters. A `Database` hands out
+`Connection`s: `execute` answers the rows it changed, `fetch`/`fetchrow`/`fetchval` read, and
+rows are addressed by column name (or position).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import hashlib
+import re
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -21,12 +32,126 @@ BUSY_TIMEOUT_MS = 5000
 DatabaseError = sqlite3.Error
 
 
-def placed(row: sqlite3.Row) -> dict[str, object]:
+class Row(Protocol):
+    """A result row: its columns by name or by position (sqlite3.Row, asyncpg.Record)."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> Iterable[str]: ...
+
+
+class Connection(Protocol):
+    """What a store's SQL runs on, inside `Database.transaction()` or `Database.read()`."""
+
+    async def execute(self, query: str, *args: object) -> int:
+        """Run a statement; the number of rows it changed."""
+
+    async def fetch(self, query: str, *args: object) -> list[Row]: ...
+
+    async def fetchrow(self, query: str, *args: object) -> Row | None: ...
+
+    async def fetchval(self, query: str, *args: object) -> Any:
+        """The first column of the first row; None when there is no row."""
+
+    async def serialize(self, name: str) -> None:
+        """Hold a named lock until the transaction ends: transactions that read then write
+        (a balance, then a reservation) take it so that concurrent ones run one after another.
+        A no-op on SQLite, where every write transaction already runs alone."""
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit number for a lock name (PostgreSQL's advisory lock keys)."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def placed(row: Row) -> dict[str, object]:
     """A row's columns by name, with its chat and thread as the place it belongs to."""
-    return {**dict(row), "place": ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"])}
+    columns = {key: row[key] for key in row.keys()}  # noqa: SIM118 (iterating gives values)
+    return {**columns, "place": ChatPlace(chat_id=row["chat_id"], thread_id=row["thread_id"])}
 
 
-class Database:
+class Database(ABC):
+    """A database the stores share: SQLite by `open(path)`, PostgreSQL by `connect(url)`."""
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        """Open (or create) an SQLite file, check that it is whole and ours, and migrate it."""
+        return await SQLiteDatabase.open_file(path)
+
+    @classmethod
+    async def connect(cls, url: str) -> Database:
+        """Connect to a PostgreSQL database, check that it is empty or ours, and migrate it."""
+        from bot.store.postgres import PostgresDatabase
+
+        return await PostgresDatabase.connect_url(url)
+
+    @classmethod
+    async def open_configured(cls, url: str | None, path: Path) -> Database:
+        """PostgreSQL when `url` is given (DATABASE_URL), else the SQLite file at `path`."""
+        return await cls.connect(url) if url else await cls.open(path)
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[Connection]:
+        """A write transaction, committed at the end and rolled back on any error; a
+        database error comes out as StorageError."""
+
+    @abstractmethod
+    def read(self) -> contextlib.AbstractAsyncContextManager[Connection]:
+        """Reads outside a write transaction; a database error comes out as StorageError."""
+
+    @abstractmethod
+    async def healthy(self) -> bool:
+        """Reads answer and the last write went through."""
+
+    async def one(self, query: str, params: Iterable[object] = ()) -> Row | None:
+        """The first row a read finds, if any."""
+        async with self.read() as conn:
+            return await conn.fetchrow(query, *params)
+
+    async def all(self, query: str, params: Iterable[object] = ()) -> list[Row]:
+        """Every row a read finds."""
+        async with self.read() as conn:
+            return await conn.fetch(query, *params)
+
+
+@functools.lru_cache(maxsize=512)
+def to_sqlite(query: str) -> str:
+    """`$1` parameters as SQLite's numbered `?1`."""
+    return re.sub(r"\$(\d+)", r"?\1", query)
+
+
+class SQLiteConnection:
+    """The Connection protocol over an aiosqlite connection."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, query: str, *args: object) -> int:
+        cursor = await self._connection.execute(to_sqlite(query), args)
+        return max(cursor.rowcount, 0)
+
+    async def fetch(self, query: str, *args: object) -> list[Row]:
+        cursor = await self._connection.execute(to_sqlite(query), args)
+        return list(await cursor.fetchall())
+
+    async def fetchrow(self, query: str, *args: object) -> Row | None:
+        cursor = await self._connection.execute(to_sqlite(query), args)
+        row: sqlite3.Row | None = await cursor.fetchone()
+        return row
+
+    async def fetchval(self, query: str, *args: object) -> Any:
+        row = await self.fetchrow(query, *args)
+        return row[0] if row is not None else None
+
+    async def serialize(self, name: str) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already makes each write transaction run alone."""
+
+
+class SQLiteDatabase(Database):
     """An aiosqlite connection in autocommit mode, with explicit transactions.
 
     aiosqlite runs one connection on one thread, so two coroutines sharing it would share a
@@ -35,11 +160,12 @@ class Database:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
+        self._conn = SQLiteConnection(connection)
         self._lock = asyncio.Lock()
         self._last_write_failed = False
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
+    async def open_file(cls, path: Path) -> SQLiteDatabase:
         """Open (or create) the file, check that it is whole and this bot's, and migrate it.
 
         Raises UnusableDatabaseError, with one line for the operator, when it cannot be used.
@@ -76,7 +202,7 @@ class Database:
             await self._connection.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """A write transaction: BEGIN IMMEDIATE … COMMIT, rolled back on any error.
 
         A cancellation can land while BEGIN is still queued on aiosqlite's thread; the
@@ -85,7 +211,7 @@ class Database:
         async with self._lock:
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
-                yield self._connection
+                yield self._conn
                 await self._connection.commit()
             except BaseException as error:
                 await asyncio.shield(self._abandon())
@@ -102,35 +228,21 @@ class Database:
                 await self._connection.rollback()
 
     async def healthy(self) -> bool:
-        """Reads answer and the last write went through."""
         if self._last_write_failed:
             return False
         try:
             async with self.read() as conn:
-                cursor = await conn.execute("SELECT 1")
-                return await cursor.fetchone() is not None
+                return await conn.fetchrow("SELECT 1") is not None
         except Exception:
             return False
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def read(self) -> AsyncIterator[Connection]:
         async with self._lock:
             try:
-                yield self._connection
+                yield self._conn
             except sqlite3.Error as error:
                 raise StorageError(f"database read failed: {error}") from error
-
-    async def one(self, query: str, params: Iterable[object] = ()) -> sqlite3.Row | None:
-        """The first row a read finds, if any."""
-        async with self.read() as conn:
-            cursor = await conn.execute(query, tuple(params))
-            return await cursor.fetchone()
-
-    async def all(self, query: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
-        """Every row a read finds."""
-        async with self.read() as conn:
-            cursor = await conn.execute(query, tuple(params))
-            return list(await cursor.fetchall())
 
 
 async def _check_integrity(connection: aiosqlite.Connection, path: Path) -> None:

@@ -17,17 +17,21 @@ class HostingStore:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO hosted_media (token, media_key, job_id, created_at) "
-                "VALUES (?, ?, ?, ?)",
-                (token, media_key, job_id, now),
+                "VALUES ($1, $2, $3, $4)",
+                token,
+                media_key,
+                job_id,
+                now,
             )
 
     async def servable(self, token: str, now: float, grace_seconds: float) -> str | None:
         """The media key behind a token, if its job still needs it (or ended within grace)."""
-        placeholders = ", ".join("?" for _ in _SERVING_STATES)
+        count = len(_SERVING_STATES)
+        placeholders = ", ".join(f"${number}" for number in range(2, count + 2))
         row = await self._db.one(
             "SELECT h.media_key FROM hosted_media h JOIN jobs j ON j.id = h.job_id "
-            f"WHERE h.token = ? AND (j.state IN ({placeholders}) "
-            "OR COALESCE(j.finished_at, 0) >= ?)",
+            f"WHERE h.token = $1 AND (j.state IN ({placeholders}) "
+            f"OR COALESCE(j.finished_at, 0) >= ${count + 2})",
             (token, *_SERVING_STATES, now - grace_seconds),
         )
         return str(row[0]) if row else None

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from typing import TypedDict, Unpack
-
-import aiosqlite
 
 from bot.domain.credits import Quotas
 from bot.domain.jobs import (
@@ -19,7 +16,7 @@ from bot.domain.jobs import (
 )
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
-from bot.store.database import Database, placed
+from bot.store.database import Connection, Database, Row, placed
 from bot.store.ledger import check_and_reserve, settle
 
 _COLUMNS = (
@@ -52,13 +49,14 @@ _UPDATABLE = frozenset(JobChanges.__annotations__)
 _WAITING = sorted(WAITING_STATES)
 
 
-def _job(row: sqlite3.Row) -> Job:
+def _job(row: Row) -> Job:
     request = GenerationRequest.model_validate_json(row["request_json"])
     return Job.model_validate({**placed(row), "request": request})
 
 
-def _placeholders(values: Iterable[object]) -> str:
-    return ", ".join("?" for _ in values)
+def _placeholders(values: Iterable[object], start: int = 1) -> str:
+    """`$start, $start+1, …`, one for each value."""
+    return ", ".join(f"${number}" for number, _ in enumerate(values, start))
 
 
 def _waiting(exclude: Iterable[int]) -> tuple[str, list[object]]:
@@ -66,7 +64,7 @@ def _waiting(exclude: Iterable[int]) -> tuple[str, list[object]]:
     skip = list(exclude)
     where = f"WHERE state IN ({_placeholders(_WAITING)})"
     if skip:
-        where += f" AND id NOT IN ({_placeholders(skip)})"
+        where += f" AND id NOT IN ({_placeholders(skip, len(_WAITING) + 1)})"
     return where, [*_WAITING, *skip]
 
 
@@ -84,13 +82,24 @@ def _insert_queued(key_column: str, source: str) -> str:
     )
 
 
-_QUEUED_VALUES = "'queued', ?, ?, ?, ?, ?, ?, ?"
+# The seven values of `_queued`, typed so that PostgreSQL knows them in a SELECT list too.
+_QUEUED_VALUES = (
+    "'queued', CAST({} AS TEXT), CAST({} AS TEXT), CAST({} AS BIGINT), "
+    "CAST({} AS DOUBLE PRECISION), CAST({} AS DOUBLE PRECISION), "
+    "CAST({} AS DOUBLE PRECISION), CAST({} AS DOUBLE PRECISION)"
+)
 _FROM_DRAFT = _insert_queued(
     "draft_id",
     "SELECT id, chat_id, thread_id, user_id, language, request_message_id, card_message_id, "
-    f"{_QUEUED_VALUES} FROM drafts WHERE id = ? AND user_id = ?",
+    + _QUEUED_VALUES.format(*(f"${n}" for n in range(1, 8)))
+    + " FROM drafts WHERE id = $8 AND user_id = $9",
 )
-_FOLLOW_UP = _insert_queued("origin_key", f"VALUES (?, ?, ?, ?, ?, ?, ?, {_QUEUED_VALUES})")
+_FOLLOW_UP = _insert_queued(
+    "origin_key",
+    f"VALUES ({_placeholders(range(7))}, "
+    + _QUEUED_VALUES.format(*(f"${n}" for n in range(8, 15)))
+    + ")",
+)
 
 
 def _queued(
@@ -106,16 +115,15 @@ def _check(changes: JobChanges) -> None:
 
 
 async def _queue(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     insert: str,
     values: tuple[object, ...],
     price: int,
     quotas: Quotas,
     now: float,
-) -> sqlite3.Row | None:
+) -> Row | None:
     """Insert a queued job and reserve its price (or refuse it); None when the key made one."""
-    cursor = await conn.execute(insert, values)
-    row = await cursor.fetchone()
+    row = await conn.fetchrow(insert, *values)
     if row is not None:
         await check_and_reserve(
             conn, user_id=row["user_id"], job_id=row["id"], price=price, quotas=quotas, now=now
@@ -124,16 +132,15 @@ async def _queue(
 
 
 async def _move(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     job_id: int,
     expected: JobState | Iterable[JobState],
     new_state: JobState,
     now: float,
     changes: JobChanges,
-) -> sqlite3.Row | None:
+) -> Row | None:
     """Move a job from an expected state, checked against the move table; None if not there."""
-    cursor = await conn.execute("SELECT state FROM jobs WHERE id = ?", (job_id,))
-    found = await cursor.fetchone()
+    found = await conn.fetchrow("SELECT state FROM jobs WHERE id = $1", job_id)
     expected_states = {expected} if isinstance(expected, JobState) else set(expected)
     if found is None or found["state"] not in expected_states:
         return None
@@ -143,12 +150,17 @@ async def _move(
     columns: dict[str, object] = {"state": new_state, "updated_at": now, **changes}
     if new_state in TERMINAL_STATES:
         columns["finished_at"] = now
-    cursor = await conn.execute(
-        f"UPDATE jobs SET {', '.join(f'{column} = ?' for column in columns)} "
-        f"WHERE id = ? AND state = ? RETURNING {_COLUMNS}",
-        (*columns.values(), job_id, current),
+    # Flags are 0/1 integers on both engines.
+    values = [int(value) if isinstance(value, bool) else value for value in columns.values()]
+    assignments = ", ".join(f"{column} = ${number}" for number, column in enumerate(columns, 1))
+    count = len(values)
+    return await conn.fetchrow(
+        f"UPDATE jobs SET {assignments} "
+        f"WHERE id = ${count + 1} AND state = ${count + 2} RETURNING {_COLUMNS}",
+        *values,
+        job_id,
+        current,
     )
-    return await cursor.fetchone()
 
 
 class JobStore:
@@ -156,7 +168,7 @@ class JobStore:
         self._db = db
 
     async def get(self, job_id: int) -> Job | None:
-        return await self._one("WHERE id = ?", (job_id,))
+        return await self._one("WHERE id = $1", (job_id,))
 
     async def create_from_draft(
         self,
@@ -180,7 +192,7 @@ class JobStore:
         async with self._db.transaction() as conn:
             row = await _queue(conn, _FROM_DRAFT, values, price, quotas, now)
             if row is not None:
-                await conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+                await conn.execute("DELETE FROM drafts WHERE id = $1", draft_id)
         return _job(row) if row else None
 
     async def create_follow_up(
@@ -216,21 +228,22 @@ class JobStore:
 
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
         return await self._all(
-            "WHERE chat_id = ? AND user_id = ? ORDER BY id DESC LIMIT ?", (chat_id, user_id, limit)
+            "WHERE chat_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT $3",
+            (chat_id, user_id, limit),
         )
 
     async def by_result_message(self, chat_id: int, message_id: int) -> Job | None:
         return await self._one(
-            "WHERE chat_id = ? AND result_message_id = ?", (chat_id, message_id)
+            "WHERE chat_id = $1 AND result_message_id = $2", (chat_id, message_id)
         )
 
     async def counts_since(self, since: float) -> tuple[dict[str, int], dict[str, int]]:
         """Jobs created since `since` by state, and failures by kind."""
         states = await self._db.all(
-            "SELECT state, COUNT(*) FROM jobs WHERE created_at >= ? GROUP BY state", (since,)
+            "SELECT state, COUNT(*) FROM jobs WHERE created_at >= $1 GROUP BY state", (since,)
         )
         kinds = await self._db.all(
-            "SELECT failure_kind, COUNT(*) FROM jobs WHERE created_at >= ? "
+            "SELECT failure_kind, COUNT(*) FROM jobs WHERE created_at >= $1 "
             "AND failure_kind IS NOT NULL GROUP BY failure_kind",
             (since,),
         )
@@ -239,15 +252,19 @@ class JobStore:
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "UPDATE jobs SET status_message_id = ? WHERE id = ? AND status_message_id IS NULL",
-                (message_id, job_id),
+                "UPDATE jobs SET status_message_id = $1 "
+                "WHERE id = $2 AND status_message_id IS NULL",
+                message_id,
+                job_id,
             )
 
     async def due(self, now: float, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
         """Waiting jobs whose next action is due, oldest first."""
         where, values = _waiting(exclude)
+        count = len(values)
         return await self._all(
-            f"{where} AND next_action_at <= ? ORDER BY next_action_at LIMIT ?",
+            f"{where} AND next_action_at <= ${count + 1} ORDER BY next_action_at "
+            f"LIMIT ${count + 2}",
             (*values, now, limit),
         )
 
@@ -263,7 +280,8 @@ class JobStore:
     async def overdue(self, now: float, states: Iterable[JobState]) -> list[Job]:
         wanted = list(states)
         return await self._all(
-            f"WHERE state IN ({_placeholders(wanted)}) AND deadline_at <= ? ORDER BY id",
+            f"WHERE state IN ({_placeholders(wanted)}) AND deadline_at <= ${len(wanted) + 1} "
+            "ORDER BY id",
             (*wanted, now),
         )
 
@@ -272,7 +290,7 @@ class JobStore:
     ) -> Job | None:
         wanted = list(states)
         return await self._one(
-            f"WHERE chat_id = ? AND user_id = ? AND state IN ({_placeholders(wanted)}) "
+            f"WHERE chat_id = $1 AND user_id = $2 AND state IN ({_placeholders(wanted, 3)}) "
             "ORDER BY id DESC LIMIT 1",
             (chat_id, user_id, *wanted),
         )
@@ -280,12 +298,14 @@ class JobStore:
     async def poll_now(self, vendor: str, task_id: str, now: float) -> bool:
         """Make a running job with this vendor task due at once (a callback woke us)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE jobs SET next_action_at = ?, updated_at = ? "
-                "WHERE vendor = ? AND vendor_task_id = ? AND state = 'running'",
-                (now, now, vendor, task_id),
+            changed = await conn.execute(
+                "UPDATE jobs SET next_action_at = $1, updated_at = $1 "
+                "WHERE vendor = $2 AND vendor_task_id = $3 AND state = 'running'",
+                now,
+                vendor,
+                task_id,
             )
-            return cursor.rowcount > 0
+            return changed > 0
 
     async def _one(self, where: str, values: Iterable[object]) -> Job | None:
         row = await self._db.one(f"SELECT {_COLUMNS} FROM jobs {where}", values)

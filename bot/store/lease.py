@@ -12,10 +12,10 @@ class LeaseStore:
     async def take(self, owner: str, now: float, ttl_seconds: float) -> str | None:
         """Take the lease if it is free or stale; otherwise return who holds it."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            await conn.serialize("instance-lease")
+            row = await conn.fetchrow(
                 "SELECT owner, heartbeat_at FROM instance_lease WHERE id = 1"
             )
-            row = await cursor.fetchone()
             if (
                 row is not None
                 and row["owner"] != owner
@@ -23,21 +23,23 @@ class LeaseStore:
             ):
                 return str(row["owner"])
             await conn.execute(
-                "INSERT INTO instance_lease (id, owner, heartbeat_at) VALUES (1, ?, ?) "
+                "INSERT INTO instance_lease (id, owner, heartbeat_at) VALUES (1, $1, $2) "
                 "ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, "
                 "heartbeat_at = excluded.heartbeat_at",
-                (owner, now),
+                owner,
+                now,
             )
         return None
 
     async def renew(self, owner: str, now: float) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE instance_lease SET heartbeat_at = ? WHERE id = 1 AND owner = ?",
-                (now, owner),
+            renewed = await conn.execute(
+                "UPDATE instance_lease SET heartbeat_at = $1 WHERE id = 1 AND owner = $2",
+                now,
+                owner,
             )
-            return cursor.rowcount > 0
+            return renewed > 0
 
     async def release(self, owner: str) -> None:
         async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM instance_lease WHERE id = 1 AND owner = ?", (owner,))
+            await conn.execute("DELETE FROM instance_lease WHERE id = 1 AND owner = $1", owner)

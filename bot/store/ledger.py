@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import aiosqlite
-
 from bot.domain.credits import Balance, Pool, QuotaCounts, Quotas, decide
 from bot.domain.credits import day_start as day_start
 from bot.domain.jobs import UNFINISHED_STATES
-from bot.store.database import Database
+from bot.store.database import Connection, Database
 
 _UNFINISHED = sorted(UNFINISHED_STATES)
 
@@ -22,22 +20,27 @@ def day_key(now: float) -> str:
     return datetime.fromtimestamp(now, UTC).date().isoformat()
 
 
-async def _scalar(conn: aiosqlite.Connection, query: str, params: tuple[object, ...]) -> int:
-    cursor = await conn.execute(query, params)
-    row = await cursor.fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+# Taken by every transaction that decides on credits from what it reads (balances, today's
+# spending, a person's jobs), so that concurrent ones on PostgreSQL decide one after another.
+LEDGER_LOCK = "ledger"
 
 
-async def pool_balance(conn: aiosqlite.Connection, user_id: int, pool: Pool) -> int:
+async def _scalar(conn: Connection, query: str, *params: object) -> int:
+    found = await conn.fetchval(query, *params)
+    return int(found) if found is not None else 0
+
+
+async def pool_balance(conn: Connection, user_id: int, pool: Pool) -> int:
     return await _scalar(
         conn,
-        "SELECT SUM(amount) FROM ledger WHERE user_id = ? AND pool = ?",
-        (user_id, pool),
+        "SELECT SUM(amount) FROM ledger WHERE user_id = $1 AND pool = $2",
+        user_id,
+        pool,
     )
 
 
 async def _insert(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     user_id: int,
     kind: str,
@@ -48,22 +51,29 @@ async def _insert(
     job_id: int | None = None,
     note: str | None = None,
 ) -> bool:
-    cursor = await conn.execute(
+    inserted = await conn.execute(
         "INSERT INTO ledger (user_id, kind, pool, amount, job_id, idempotency_key, note, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
-        (user_id, kind, pool, amount, job_id, key, note, now),
+        "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT (idempotency_key) DO NOTHING",
+        user_id,
+        kind,
+        pool,
+        amount,
+        job_id,
+        key,
+        note,
+        now,
     )
-    return cursor.rowcount > 0
+    return inserted > 0
 
 
-async def top_up_daily(
-    conn: aiosqlite.Connection, user_id: int, free_per_day: int, now: float
-) -> None:
+async def top_up_daily(conn: Connection, user_id: int, free_per_day: int, now: float) -> None:
     """Bring the free pool up to the daily allowance, once a day (unused credits don't pile up)."""
     if free_per_day <= 0:
         return
     key = f"daily:{user_id}:{day_key(now)}"
-    if await _scalar(conn, "SELECT COUNT(*) FROM ledger WHERE idempotency_key = ?", (key,)):
+    await conn.serialize(LEDGER_LOCK)
+    if await _scalar(conn, "SELECT COUNT(*) FROM ledger WHERE idempotency_key = $1", key):
         return
     free = await pool_balance(conn, user_id, Pool.FREE)
     amount = max(0, free_per_day - free)
@@ -73,29 +83,27 @@ async def top_up_daily(
 
 
 async def _quota_counts(
-    conn: aiosqlite.Connection, user_id: int, job_id: int, quotas: Quotas, price: int, now: float
+    conn: Connection, user_id: int, job_id: int, quotas: Quotas, price: int, now: float
 ) -> QuotaCounts:
     """What the quota decision needs, after topping up today's allowance if the job charges."""
-    others = "FROM jobs WHERE user_id = ? AND id != ?"
+    others = "FROM jobs WHERE user_id = $1 AND id != $2"
+    marks = ", ".join(f"${number}" for number in range(3, len(_UNFINISHED) + 3))
     active = await _scalar(
-        conn,
-        f"SELECT COUNT(*) {others} AND state IN ({', '.join('?' for _ in _UNFINISHED)})",
-        (user_id, job_id, *_UNFINISHED),
+        conn, f"SELECT COUNT(*) {others} AND state IN ({marks})", user_id, job_id, *_UNFINISHED
     )
-    cursor = await conn.execute(f"SELECT MAX(created_at) {others}", (user_id, job_id))
-    row = await cursor.fetchone()
+    last_job_at = await conn.fetchval(f"SELECT MAX(created_at) {others}", user_id, job_id)
     spent = 0
     if quotas.charges(price):
         await top_up_daily(conn, user_id, quotas.free_per_day, now)
         spent = -await _scalar(
             conn,
             "SELECT SUM(amount) FROM ledger WHERE kind IN ('reserve', 'release') "
-            "AND created_at >= ?",
-            (day_start(now),),
+            "AND created_at >= $1",
+            day_start(now),
         )
     return QuotaCounts(
         active_jobs=active,
-        last_job_at=float(row[0]) if row and row[0] is not None else None,
+        last_job_at=float(last_job_at) if last_job_at is not None else None,
         spent_today=spent,
         balance=Balance(
             free=await pool_balance(conn, user_id, Pool.FREE),
@@ -105,7 +113,7 @@ async def _quota_counts(
 
 
 async def check_and_reserve(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     user_id: int,
     job_id: int,
@@ -114,6 +122,7 @@ async def check_and_reserve(
     now: float,
 ) -> None:
     """Refuse (QuotaError) or reserve `price` for a job just inserted in this transaction."""
+    await conn.serialize(LEDGER_LOCK)
     counts = await _quota_counts(conn, user_id, job_id, quotas, price, now)
     hold = decide(counts, price=price, quotas=quotas, now=now)
     for pool, amount in ((Pool.FREE, hold.free), (Pool.PAID, hold.paid)):
@@ -131,13 +140,12 @@ async def check_and_reserve(
 
 
 async def settle(
-    conn: aiosqlite.Connection, job_id: int, user_id: int, *, capture: bool, now: float
+    conn: Connection, job_id: int, user_id: int, *, capture: bool, now: float
 ) -> None:
     """Capture (delivered) or release (any other end) a job's reservation, once per pool."""
-    cursor = await conn.execute(
-        "SELECT pool, amount FROM ledger WHERE job_id = ? AND kind = 'reserve'", (job_id,)
-    )
-    for row in await cursor.fetchall():
+    for row in await conn.fetch(
+        "SELECT pool, amount FROM ledger WHERE job_id = $1 AND kind = 'reserve'", job_id
+    ):
         pool = Pool(row["pool"])
         await _insert(
             conn,
@@ -162,8 +170,8 @@ class LedgerStore:
             paid = await pool_balance(conn, user_id, Pool.PAID)
             topped = await _scalar(
                 conn,
-                "SELECT COUNT(*) FROM ledger WHERE idempotency_key = ?",
-                (f"daily:{user_id}:{day_key(now)}",),
+                "SELECT COUNT(*) FROM ledger WHERE idempotency_key = $1",
+                f"daily:{user_id}:{day_key(now)}",
             )
         if not topped:
             free = max(free, free_per_day)
@@ -179,6 +187,7 @@ class LedgerStore:
     async def grant(self, user_id: int, amount: int, key: str, note: str, now: float) -> int:
         """Add credits (or take them back, never below zero); the amount actually moved."""
         async with self._db.transaction() as conn:
+            await conn.serialize(LEDGER_LOCK)
             if amount < 0:
                 amount = -min(-amount, max(0, await pool_balance(conn, user_id, Pool.PAID)))
             if amount == 0:
@@ -200,12 +209,17 @@ class LedgerStore:
     ) -> bool:
         """Credit a Stars payment once per charge id; False when it was already credited."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            inserted = await conn.execute(
                 "INSERT INTO payments (charge_id, user_id, pack, stars, credits, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (charge_id) DO NOTHING",
-                (charge_id, user_id, pack, stars, credits, now),
+                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (charge_id) DO NOTHING",
+                charge_id,
+                user_id,
+                pack,
+                stars,
+                credits,
+                now,
             )
-            if cursor.rowcount == 0:
+            if inserted == 0:
                 return False
             await _insert(
                 conn,
@@ -222,26 +236,24 @@ class LedgerStore:
     async def payment(self, charge_id: str) -> tuple[int, int, bool] | None:
         """(user id, credits, refunded) of a payment."""
         row = await self._db.one(
-            "SELECT user_id, credits, refunded FROM payments WHERE charge_id = ?", (charge_id,)
+            "SELECT user_id, credits, refunded FROM payments WHERE charge_id = $1", (charge_id,)
         )
         return (int(row[0]), int(row[1]), bool(row[2])) if row else None
 
     async def revoke_purchase(self, charge_id: str, now: float) -> bool:
         """Take back a refunded payment's credits, once; False if already done or spent."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT user_id, credits FROM payments WHERE charge_id = ? AND refunded = 0",
-                (charge_id,),
+            await conn.serialize(LEDGER_LOCK)
+            row = await conn.fetchrow(
+                "SELECT user_id, credits FROM payments WHERE charge_id = $1 AND refunded = 0",
+                charge_id,
             )
-            row = await cursor.fetchone()
             if row is None:
                 return False
             user_id, credits = int(row[0]), int(row[1])
             if await pool_balance(conn, user_id, Pool.PAID) < credits:
                 return False
-            await conn.execute(
-                "UPDATE payments SET refunded = 1 WHERE charge_id = ?", (charge_id,)
-            )
+            await conn.execute("UPDATE payments SET refunded = 1 WHERE charge_id = $1", charge_id)
             await _insert(
                 conn,
                 user_id=user_id,
@@ -256,14 +268,14 @@ class LedgerStore:
     async def refund_job(self, job_id: int, now: float) -> int:
         """Give back what a delivered job cost, once; the credits returned (0 if none)."""
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(
+            rows = await conn.fetch(
                 "SELECT r.user_id, r.pool, r.amount FROM ledger r JOIN ledger c "
                 "ON c.job_id = r.job_id AND c.pool = r.pool AND c.kind = 'capture' "
-                "WHERE r.job_id = ? AND r.kind = 'reserve'",
-                (job_id,),
+                "WHERE r.job_id = $1 AND r.kind = 'reserve'",
+                job_id,
             )
             returned = 0
-            for row in await cursor.fetchall():
+            for row in rows:
                 pool = Pool(row["pool"])
                 if await _insert(
                     conn,
@@ -281,7 +293,7 @@ class LedgerStore:
     async def refunded_jobs(self, job_ids: list[int]) -> set[int]:
         if not job_ids:
             return set()
-        marks = ", ".join("?" for _ in job_ids)
+        marks = ", ".join(f"${number}" for number in range(1, len(job_ids) + 1))
         rows = await self._db.all(
             f"SELECT DISTINCT job_id FROM ledger WHERE kind = 'refund' AND job_id IN ({marks})",
             job_ids,
@@ -293,6 +305,6 @@ class LedgerStore:
             return -await _scalar(
                 conn,
                 "SELECT SUM(amount) FROM ledger WHERE kind IN ('reserve', 'release', 'refund') "
-                "AND created_at >= ?",
-                (since,),
+                "AND created_at >= $1",
+                since,
             )

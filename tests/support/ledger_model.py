@@ -12,6 +12,9 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import asyncpg
 
 from bot.domain.credits import Pool, QuotaReason
 from bot.domain.jobs import TERMINAL_STATES, JobState
@@ -246,15 +249,38 @@ class Snapshot:
         return totals
 
 
+_LEDGER = "SELECT user_id, kind, pool, amount, job_id, created_at, idempotency_key FROM ledger"
+_JOBS = "SELECT id, user_id, state, price FROM jobs"
+_PAYMENTS = "SELECT charge_id, user_id, credits, refunded FROM payments"
+
+
 def read_snapshot(path: Path) -> Snapshot:
     with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-        ledger = conn.execute(
-            "SELECT user_id, kind, pool, amount, job_id, created_at, idempotency_key FROM ledger"
-        ).fetchall()
-        jobs = conn.execute("SELECT id, user_id, state, price FROM jobs").fetchall()
-        payments = conn.execute(
-            "SELECT charge_id, user_id, credits, refunded FROM payments"
-        ).fetchall()
+        ledger = conn.execute(_LEDGER).fetchall()
+        jobs = conn.execute(_JOBS).fetchall()
+        payments = conn.execute(_PAYMENTS).fetchall()
+    return _snapshot(ledger, jobs, payments)
+
+
+async def read_tables(location: Path | str, conn: Any = None) -> Snapshot:
+    """The tables of an SQLite file (plain sqlite3) or a PostgreSQL database (plain asyncpg,
+    on `conn` when one is given and open)."""
+    if isinstance(location, Path):
+        return read_snapshot(location)
+    own = conn is None
+    if own:
+        conn = await asyncpg.connect(location)
+    try:
+        ledger = [tuple(row) for row in await conn.fetch(_LEDGER)]
+        jobs = [tuple(row) for row in await conn.fetch(_JOBS)]
+        payments = [tuple(row) for row in await conn.fetch(_PAYMENTS)]
+    finally:
+        if own:
+            await conn.close()
+    return _snapshot(ledger, jobs, payments)
+
+
+def _snapshot(ledger: list[Any], jobs: list[Any], payments: list[Any]) -> Snapshot:
     return Snapshot(
         rows=[(int(u), str(k), str(p), int(a), j, float(c)) for u, k, p, a, j, c, _ in ledger],
         keys=[str(row[6]) for row in ledger],

@@ -9,6 +9,7 @@ per test run. Without PostgreSQL the tests that need it are skipped with the rea
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import pwd
 import shutil
@@ -16,9 +17,15 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from bot.store.database import Database
 
 
 class PostgresUnavailable(Exception):
@@ -113,3 +120,92 @@ def postgres_server() -> Iterator[str]:
         )
         time.sleep(0.1)
         shutil.rmtree(root, ignore_errors=True)
+
+
+# -- the engines the store's tests run on ------------------------------------------------------
+
+Location = Path | str  # an SQLite file, or a postgresql:// URL
+
+
+def _database_url(server_url: str, name: str) -> str:
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+class StoreEngine:
+    """Makes fresh, empty databases of one engine and drops them after."""
+
+    name: str
+
+    async def create(self) -> Location:
+        raise NotImplementedError
+
+    async def drop(self, location: Location) -> None:
+        """Nothing to do for a file in the test's temporary folder."""
+
+
+class SQLiteEngine(StoreEngine):
+    name = "sqlite"
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.count = itertools.count()
+
+    async def create(self) -> Location:
+        return self.base / f"db-{next(self.count)}" / "bot.sqlite3"
+
+
+class PostgresEngine(StoreEngine):
+    """`CREATE DATABASE t_<uuid>` on the session's server for each fresh database."""
+
+    name = "postgresql"
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+
+    async def create(self) -> Location:
+        name = f"t_{uuid.uuid4().hex}"
+        admin = await asyncpg.connect(self.server_url)
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        return _database_url(self.server_url, name)
+
+    async def drop(self, location: Location) -> None:
+        name = urlsplit(str(location)).path.lstrip("/")
+        admin = await asyncpg.connect(self.server_url)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+async def open_database(location: Location) -> Database:
+    """The bot's Database on a location: SQLite for a path, PostgreSQL for a URL."""
+    if isinstance(location, Path):
+        return await Database.open(location)
+    return await Database.connect(location)
+
+
+class SharedDatabase:
+    """One fresh database; each `open()` is a Database on it, as another process would have."""
+
+    def __init__(self, engine: StoreEngine, location: Location) -> None:
+        self.engine = engine
+        self.location = location
+        self.opened: list[Database] = []
+
+    async def open(self) -> Database:
+        db = await open_database(self.location)
+        self.opened.append(db)
+        return db
+
+    async def open_many(self, count: int) -> list[Database]:
+        return [await self.open() for _ in range(count)]
+
+    async def close(self) -> None:
+        """Close every Database opened on it, then drop it."""
+        for db in self.opened:
+            await db.close()
+        await self.engine.drop(self.location)
