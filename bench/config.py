@@ -17,7 +17,7 @@ class Scale:
     relay_mb: int = 45
     flood_dm_jobs: int = 6
     flood_group_jobs: int = 4
-    flood_timeout: float = 120.0
+    flood_timeout: float = 90.0  # for the videos; a third of it for each card and answer
     work_dir: Path = Path("/tmp/bench-work")
 
     @classmethod
@@ -30,6 +30,6 @@ class Scale:
             many_jobs=2000,
             interval=3.0,
             intervals=3.0,
-            flood_timeout=60.0,
+            flood_timeout=45.0,
             work_dir=work_dir,
         )

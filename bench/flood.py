@@ -32,7 +32,9 @@ class FloodResult:
     cards_missing: int = 0
     videos_missing: int = 0
     edits_given_up: int = 0
-    bob_latencies: list[float] = field(default_factory=list)
+    bob_latencies: list[float] = field(default_factory=list)  # during the burst
+    bob_before: list[float] = field(default_factory=list)  # before it: the baseline
+    jobs: int = 0
     seconds: float = 0.0
 
     @property
@@ -46,33 +48,39 @@ class FloodResult:
         )
 
 
-async def _make_job(driver: Driver, result: FloodResult, n: int) -> None:
+async def _make_job(driver: Driver, result: FloodResult, n: int, timeout: float) -> None:  # noqa: ASYNC109
     try:
-        card = await driver.card(f"burst video number {n}", timeout=60)
+        card = await driver.card(f"burst video number {n}", timeout=timeout)
     except AssertionError:
         result.cards_missing += 1
         return
     with contextlib.suppress(AssertionError):
-        await driver.press(card, "Create video", timeout=60)
+        await driver.press(card, "Create video", timeout=timeout)
 
 
-async def _bob(telegram: FakeTelegram, stop: asyncio.Event, result: FloodResult) -> None:
+async def _bob(
+    telegram: FakeTelegram, burst: asyncio.Event, stop: asyncio.Event, result: FloodResult
+) -> None:
     user = TgUser(id=4002, first_name="Bob")
     driver = Driver(telegram, user, TgChat.private(user))
     card = await driver.card(timeout=60)
     labels = ("Quality", "Fast")
     n = 0
     while not stop.is_set():
+        before = len(driver.answer_latencies)
         with contextlib.suppress(AssertionError):
             await driver.press(card, labels[n % 2], timeout=60)
+        if not burst.is_set():
+            result.bob_before += driver.answer_latencies[before:]
+        else:
+            result.bob_latencies += driver.answer_latencies[before:]
         n += 1
         await asyncio.sleep(0.5)
-    result.bob_latencies = driver.answer_latencies
 
 
 def _edits_given_up(telegram: FakeTelegram) -> int:
     """Messages whose last edit attempt was refused with 429 (the person sees a stale state)."""
-    last: dict[tuple[int, int], int] = {}
+    last: dict[tuple[object, object], int] = {}
     for call in telegram.calls:
         if call.method in CHANGING and "message_id" in call.params:
             last[(call.params.get("chat_id"), call.params["message_id"])] = call.status
@@ -92,23 +100,28 @@ async def measure(scale: Scale, work: Path) -> FloodResult:
         telegram.add_chat(group)
         settings = {"POLL_INTERVAL_SECONDS": "1"}
         async with bot(telegram, uniall, work, **settings):
-            stop = asyncio.Event()
-            bob = asyncio.create_task(_bob(telegram, stop, result))
-            await asyncio.sleep(1.0)
+            stop, burst = asyncio.Event(), asyncio.Event()
+            bob = asyncio.create_task(_bob(telegram, burst, stop, result))
+            await asyncio.sleep(3.0)
+            burst.set()
             started = time.monotonic()
+            timeout = scale.flood_timeout / 3
             makers = [
-                _make_job(Driver(telegram, alice, TgChat.private(alice)), result, n)
+                _make_job(Driver(telegram, alice, TgChat.private(alice)), result, n, timeout)
                 for n in range(scale.flood_dm_jobs)
             ]
             makers += [
-                _make_job(Driver(telegram, member, group, mention="@veo_test_bot"), result, n)
+                _make_job(
+                    Driver(telegram, member, group, mention="@veo_test_bot"), result, n, timeout
+                )
                 for n, member in enumerate(members)
             ]
             await asyncio.gather(*makers)
-            jobs = scale.flood_dm_jobs + scale.flood_group_jobs - result.cards_missing
+            await asyncio.sleep(1.0)
+            result.jobs = len(uniall.submissions)
 
             def all_sent() -> bool:
-                return len(_videos(telegram)) >= jobs
+                return len(_videos(telegram)) >= result.jobs
 
             with contextlib.suppress(AssertionError):
                 await telegram.wait_for(all_sent, scale.flood_timeout)
@@ -116,14 +129,14 @@ async def measure(scale: Scale, work: Path) -> FloodResult:
             await asyncio.sleep(2.0)  # late edits settle
             stop.set()
             await asyncio.wait_for(bob, 120)
-        result.videos_missing = jobs - len(_videos(telegram))
+        result.videos_missing = len(uniall.submissions) - len(_videos(telegram))
         result.edits_given_up = _edits_given_up(telegram)
         result.refusals = len(telegram.flood_refusals)
         for _, method, _, _ in telegram.flood_refusals:
             result.by_method[method] = result.by_method.get(method, 0) + 1
     say(
         f"  {result.refusals} answers of 429 {result.by_method}; lost: {result.lost_text()}; "
-        f"all done in {result.seconds:.0f} s"
+        f"{result.jobs} jobs made; all done in {result.seconds:.0f} s"
     )
     return result
 

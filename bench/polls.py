@@ -21,7 +21,7 @@ from bench.proc import cpu_seconds, rss_bytes
 from bench.rig import TOKEN, Driver, TimedUniAll, bot, seed_running_jobs
 from bench.stats import percentile, say
 from tests.fakes.telegram import FakeTelegram, TgChat, TgUser
-from tests.fakes.uniall import completed, in_progress
+from tests.fakes.uniall import Step, completed, in_progress
 
 OPTION_LABELS = ("Quality", "9:16", "6 s")
 
@@ -45,8 +45,9 @@ class PollResult:
     def line(self) -> str:
         needed = self.jobs / self.interval
         return (
-            f"gap/interval p50 {self.p(50):.2f} p99 {self.p(99):.2f} max {max(self.gaps, default=0):.2f}"
-            f" ({len(self.gaps)} gaps); {self.polls_per_second:.0f} polls/s of {needed:.0f} needed;"
+            f"gap/interval p50 {self.p(50):.2f} p99 {self.p(99):.2f} "
+            f"max {max(self.gaps, default=0):.2f} ({len(self.gaps)} gaps); "
+            f"{self.polls_per_second:.0f} polls/s of {needed:.0f} needed;"
             f" CPU {self.cpu_percent:.0f} %, RSS {self.rss_mb:.0f} MB{self.note}"
         )
 
@@ -96,7 +97,7 @@ async def measure(
     interval = scale.interval
     window = interval * scale.intervals
     results = []
-    work.mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (before anything runs)
     db_path = work / "bot.sqlite3"
     async with FakeTelegram(TOKEN) as telegram, TimedUniAll() as uniall:
         uniall.script = [in_progress(50)]
@@ -137,7 +138,8 @@ async def _delivering(
     for task_id in tasks:
         task = uniall.tasks[task_id]
         more = rng.randint(1, 3)
-        task.script = [in_progress(50)] * (task.position + more) + [completed()]
+        script: list[Step] = [in_progress(50)] * (task.position + more)
+        task.script = [*script, completed()]
     delivered_before = len(_videos(telegram))
     result = PollResult(len(tasks), interval)
     start, end, cpu = await _window(pid, interval * 3.5)

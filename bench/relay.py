@@ -61,7 +61,7 @@ async def bot_round(scale: Scale, work: Path, result: RelayResult) -> None:
             result.bot_growth_mb.append((peak - before) / MB)
             result.bot_sampled_mb.append((sampled - before) / MB)
             result.bot_wall.append(_sent_videos(telegram)[0] - uniall.file_times[0])
-            video = [c for c in telegram.calls_to("sendVideo") if c.status == 200][0]
+            video = next(c for c in telegram.calls_to("sendVideo") if c.status == 200)
             sent = next(iter(video.files.values()))
             result.intact = result.intact and len(sent) == scale.relay_mb * MB
             del sent, video
