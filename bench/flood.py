@@ -106,10 +106,13 @@ async def measure(scale: Scale, work: Path) -> FloodResult:
             burst.set()
             started = time.monotonic()
             timeout = scale.flood_timeout / 3
-            makers = [
-                _make_job(Driver(telegram, alice, TgChat.private(alice)), result, n, timeout)
-                for n in range(scale.flood_dm_jobs)
-            ]
+            alice_driver = Driver(telegram, alice, TgChat.private(alice))
+
+            async def alice_jobs() -> None:  # one draft per person and chat: one card at a time
+                for n in range(scale.flood_dm_jobs):
+                    await _make_job(alice_driver, result, n, timeout)
+
+            makers = [alice_jobs()]
             makers += [
                 _make_job(
                     Driver(telegram, member, group, mention="@veo_test_bot"), result, n, timeout
