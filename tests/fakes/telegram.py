@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from aiohttp import BodyPartReader, web
 
 from tests.fakes.telegram_api import NOT_FOUND, UNAUTHORIZED, ApiRequest, BotApi, ChatState
+from tests.fakes.telegram_flood import FloodControl, FloodLimits
 from tests.fakes.telegram_models import (
     LOCAL_UPLOAD_LIMIT,
     MB,
@@ -35,7 +36,7 @@ from tests.fakes.telegram_models import (
     utf16_len,
 )
 
-__all__ = ["ApiError", "Call", "FakeTelegram", "SentMessage", "TgChat", "TgUser"]
+__all__ = ["ApiError", "Call", "FakeTelegram", "FloodLimits", "SentMessage", "TgChat", "TgUser"]
 
 T = TypeVar("T")
 
@@ -70,10 +71,12 @@ class FakeTelegram(BotApi):
     ``refunds``, ``file_downloads``, ``dropped`` (kept back by privacy mode), ``all_updates``,
     ``pending_updates`` and the ``wait_for*`` coroutines.
 
-    Steering: ``fail_next`` (scripted errors), ``close_topics``, ``add_chat``, and slow uploads:
-    a sendVideo takes ``upload_seconds`` before the video is accepted (posted in the chat) and
+    Steering: ``fail_next`` (scripted errors), ``close_topics``, ``add_chat``; slow uploads: a
+    sendVideo takes ``upload_seconds`` before the video is accepted (posted in the chat) and
     ``answer_seconds`` more before the answer goes out, like Telegram receiving and then
-    processing a big file; a bot that hangs up meanwhile gets no answer (see ``Call``).
+    processing a big file; a bot that hangs up meanwhile gets no answer (see ``Call``);
+    ``flood`` (off unless given) answers 429 with ``retry_after`` past Telegram's limits, the
+    refusals listed in ``flood_refusals`` (see :mod:`tests.fakes.telegram_flood`).
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class FakeTelegram(BotApi):
         bot_name: str = "Veo Test Bot",
         privacy_mode: bool = True,
         local_mode: bool = False,
+        flood: FloodLimits | None = None,
     ) -> None:
         super().__init__(
             token,
@@ -101,6 +105,12 @@ class FakeTelegram(BotApi):
         self.upload_seconds = 0.0
         self.answer_seconds = 0.0
         self._runner: web.AppRunner | None = None
+        self._flood = FloodControl(flood) if flood is not None else None
+
+    @property
+    def flood_refusals(self) -> list[tuple[float, str, int, int]]:
+        """(monotonic time, method, chat_id, retry_after) of every 429 the flood mode answered."""
+        return self._flood.refused if self._flood is not None else []
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -395,6 +405,7 @@ class FakeTelegram(BotApi):
         if uploading and self.upload_seconds:
             await asyncio.sleep(self.upload_seconds)
         try:
+            self._check_flood(name, parsed.params, call.at)
             result = await self.execute(name, parsed)
         except ApiError as error:
             call.status, call.error = error.error_code, error.description
@@ -408,6 +419,17 @@ class FakeTelegram(BotApi):
             await asyncio.sleep(self.answer_seconds)
         call.answered_at = time.monotonic()
         return web.json_response({"ok": True, "result": result})
+
+    def _check_flood(self, name: str, params: JsonDict, now: float) -> None:
+        if self._flood is None:
+            return
+        chat_id = params.get("chat_id")
+        if not isinstance(chat_id, int):
+            self._flood.check(name, None, False, now)
+            return
+        known = self._chats.get(chat_id)
+        is_group = known.chat.is_group if known is not None else chat_id < 0
+        self._flood.check(name, chat_id, is_group, now)
 
     def _serve_file(self, rest: str) -> web.StreamResponse:
         token, _, file_path = rest.partition("/")
