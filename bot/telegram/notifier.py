@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.domain.capabilities import Capabilities
@@ -125,9 +125,12 @@ class TelegramNotifier:
         self, job: Job, video: Path, meta: VideoMeta, thread_id: int | None
     ) -> Message:
         with video.open("rb") as source:
+            # read_file_handle=False: httpx streams the file in chunks instead of PTB reading
+            # the whole video into memory (and copying it into the multipart body).
+            upload = InputFile(source, filename=f"veo-{job.id}.mp4", read_file_handle=False)
             return await self._bot.send_video(
                 job.place.chat_id,
-                source,
+                upload,
                 caption=caption(job, self._capabilities[job.vendor]),
                 reply_markup=video_keyboard(job, self._capabilities[job.vendor]),
                 supports_streaming=True,
@@ -136,7 +139,6 @@ class TelegramNotifier:
                 duration=meta.duration_seconds,
                 message_thread_id=thread_id,
                 reply_parameters=self._reply_to(job),
-                filename=f"veo-{job.id}.mp4",
                 read_timeout=UPLOAD_TIMEOUT_SECONDS,
                 write_timeout=UPLOAD_TIMEOUT_SECONDS,
             )
