@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
 from bot.compose import Stores, build_services
@@ -31,6 +31,7 @@ from bot.store.migrations import UnusableDatabaseError
 from bot.telegram.context import BotData
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.i18n import CATALOGS
+from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.updates import TolerantBot
 from bot.telegram.webhook import register_webhook, update_feeder
@@ -55,7 +56,11 @@ def build_telegram(settings: Settings) -> TelegramApp:
         get_updates_request=HTTPXRequest(
             connection_pool_size=1, read_timeout=settings.telegram_poll_timeout_seconds + 10
         ),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        rate_limiter=ChatRateLimiter(
+            chat_interval=settings.telegram_chat_interval_seconds,
+            group_limit=settings.telegram_group_messages_per_minute,
+            overall_rate=settings.telegram_messages_per_second,
+        ),
     )
     return (
         ApplicationBuilder()

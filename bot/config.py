@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     telegram_api_url: HttpUrl = HttpUrl("https://api.telegram.org")
     telegram_local_mode: bool = False
     telegram_poll_timeout_seconds: int = Field(default=30, ge=0, le=50)
+    # Telegram's flood limits, kept per chat by the bot (design §13); change them only for a
+    # test server that has none.
+    telegram_chat_interval_seconds: float = Field(default=1.1, ge=0)
+    telegram_group_messages_per_minute: int = Field(default=20, ge=1)
+    telegram_messages_per_second: int = Field(default=28, ge=1)
     telegram_webhook: bool = False
     telegram_webhook_secret: SecretStr | None = None
 

@@ -7,9 +7,11 @@ import warnings
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
+from telegram import InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import DeliveryRefusedError, DeliveryRetryableError, DeliveryTooLargeError
@@ -28,7 +30,7 @@ UPLOAD_TIMEOUT_SECONDS = 600.0
 class TelegramNotifier:
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         capabilities: Mapping[str, Capabilities],
         *,
         job_timeout_minutes: float,
@@ -75,6 +77,12 @@ class TelegramNotifier:
                 chat_id=job.place.chat_id,
                 message_id=job.status_message_id,
                 reply_markup=keyboard,
+                # A chat out of budget sends only the newest state of this status message;
+                # the end of a job is never overtaken and goes before other progress.
+                rate_limit_args={
+                    "priority": "high" if job.state.is_terminal else "low",
+                    "coalesce": ("status", job.id),
+                },
             )
         except BadRequest as exc:
             if "not modified" in exc.message:

@@ -75,6 +75,10 @@ def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) 
         "http_host": "127.0.0.1",
         "instance_lease_seconds": 1.0,
         "http_port": 0,
+        # The fake Bot API has no flood limits unless a test asks (tests/test_flood.py).
+        "telegram_chat_interval_seconds": 0,
+        "telegram_group_messages_per_minute": 10_000,
+        "telegram_messages_per_second": 10_000,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

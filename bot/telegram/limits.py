@@ -1,0 +1,214 @@
+"""Telegram's flood limits, kept per chat: a busy chat waits, every other chat goes on.
+
+Telegram allows about one message a second in a chat, 20 a minute in a group and about 30 a
+second overall, and answers 429 `retry_after` past them (design §13). PTB's AIORateLimiter
+paces globally and, on a 429, holds back every request of the bot; here each chat has its own
+turn:
+
+- messages and edits in one chat go one at a time, at least `chat_interval` apart, and a
+  group keeps to `group_limit` a minute; everything together keeps to `overall_rate` a second;
+- a reply to what a person did goes before a progress edit (`priority="low"`), and a
+  progress edit that is overtaken by a newer one for the same message (`coalesce=key`) is not
+  sent at all: the newer one shows the latest state;
+- a 429 pauses only its chat for `retry_after`, and the request is tried again.
+
+Answers to button presses, file downloads and the like are not messages and pass at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import time
+import warnings
+from collections import deque
+from collections.abc import Callable, Coroutine, Hashable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+# The Bot API methods that put a message in a chat or change one: what Telegram counts.
+COUNTED = frozenset(
+    {
+        "sendMessage",
+        "sendVideo",
+        "sendDocument",
+        "sendPhoto",
+        "sendAnimation",
+        "sendAudio",
+        "sendVoice",
+        "sendMediaGroup",
+        "sendInvoice",
+        "sendSticker",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "editMessageMedia",
+    }
+)
+
+SKIPPED = True  # what an overtaken edit returns instead of Telegram's answer
+
+
+@dataclass
+class _Chat:
+    """One chat's turn: who waits (replies first), when it may send next, what it sent."""
+
+    queue: list[tuple[int, int, asyncio.Future[None]]] = field(default_factory=list)
+    busy: bool = False
+    next_at: float = 0.0
+    sent: deque[float] = field(default_factory=deque)
+    newest: dict[Hashable, int] = field(default_factory=dict)
+
+
+class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
+    def __init__(
+        self,
+        *,
+        chat_interval: float = 1.1,
+        group_limit: int = 20,
+        group_window: float = 61.0,
+        overall_rate: int = 28,
+        max_retries: int = 5,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._chat_interval = chat_interval
+        self._group_limit = group_limit
+        self._group_window = group_window
+        self._overall_rate = overall_rate
+        self._max_retries = max_retries
+        self._clock = clock
+        self._chats: dict[int | str, _Chat] = {}
+        self._overall: deque[float] = deque()
+        self._tickets = itertools.count()
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = data.get("chat_id")
+        if endpoint not in COUNTED or not isinstance(chat_id, int | str):
+            return await callback(*args, **kwargs)
+        options = rate_limit_args or {}
+        low = options.get("priority") == "low"
+        key = options.get("coalesce")
+        chat = self._chats.setdefault(chat_id, _Chat())
+        ticket = next(self._tickets)
+        if key is not None:
+            chat.newest[key] = ticket
+        try:
+            return await self._send(chat, chat_id, ticket, low, key, callback, args, kwargs)
+        finally:
+            if key is not None and chat.newest.get(key) == ticket:
+                del chat.newest[key]
+
+    async def _send(
+        self,
+        chat: _Chat,
+        chat_id: int | str,
+        ticket: int,
+        low: bool,
+        key: Hashable | None,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        attempt = 0
+        while True:
+            await self._take_turn(chat, ticket, low)
+            try:
+                if key is not None and chat.newest.get(key) != ticket:
+                    return SKIPPED  # a newer edit of the same message is on its way
+                await self._wait_for_budget(chat, group=_is_group(chat_id))
+                try:
+                    return await callback(*args, **kwargs)
+                except RetryAfter as exc:
+                    pause = _seconds(exc)
+                    chat.next_at = self._clock() + pause
+                    attempt += 1
+                    if attempt > self._max_retries:
+                        raise
+                    log.info("chat %s: flood control, waiting %.0f s", chat_id, pause)
+            finally:
+                self._end_turn(chat)
+
+    async def _take_turn(self, chat: _Chat, ticket: int, low: bool) -> None:
+        """Wait until this request is the chat's: replies before progress, then in order."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(chat.queue, (1 if low else 0, ticket, future))
+        self._hand_on(chat)
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self._end_turn(chat)  # the turn came as we were cancelled: pass it on
+            else:
+                chat.queue = [entry for entry in chat.queue if entry[2] is not future]
+                heapq.heapify(chat.queue)
+            raise
+
+    def _hand_on(self, chat: _Chat) -> None:
+        while not chat.busy and chat.queue:
+            _, _, future = heapq.heappop(chat.queue)
+            if not future.done():
+                chat.busy = True
+                future.set_result(None)
+
+    def _end_turn(self, chat: _Chat) -> None:
+        chat.busy = False
+        self._hand_on(chat)
+
+    async def _wait_for_budget(self, chat: _Chat, *, group: bool) -> None:
+        """Sleep until this chat, its group window and the whole bot may send one more."""
+        while True:
+            now = self._clock()
+            wait = chat.next_at - now
+            if group:
+                while chat.sent and now - chat.sent[0] >= self._group_window:
+                    chat.sent.popleft()
+                if len(chat.sent) >= self._group_limit:
+                    wait = max(wait, chat.sent[0] + self._group_window - now)
+            while self._overall and now - self._overall[0] >= 1.0:
+                self._overall.popleft()
+            if len(self._overall) >= self._overall_rate:
+                wait = max(wait, self._overall[0] + 1.0 - now)
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        now = self._clock()
+        chat.next_at = now + self._chat_interval
+        if group:
+            chat.sent.append(now)
+        self._overall.append(now)
+
+
+def _is_group(chat_id: int | str) -> bool:
+    return isinstance(chat_id, str) or chat_id < 0
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB warns about the int/timedelta migration on every read of retry_after.
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
