@@ -166,11 +166,14 @@ async def test_update_claims_and_the_leader_row(shared_database: SharedDatabase)
     assert await first.claim(5, "a", now, lease) is Claim.TAKEN
     assert await second.claim(5, "b", now + 1, lease) is Claim.BUSY
     assert await second.claim(5, "b", now + lease + 1, lease) is Claim.TAKEN  # a died
+    assert await second.claim(5, "b", now + lease + 1, lease, from_others=True) is Claim.BUSY
     await first.finish(5, "a", now + lease + 2)  # too late: b holds it now
     assert await first.claim(5, "a", now + 2 * lease + 2, lease) is Claim.TAKEN
     await first.finish(5, "a", now + 2 * lease + 3)
-    assert await second.claim(5, "b", now + 10 * lease, lease) is Claim.DONE
-    assert await first.forget_before(now + 10 * lease) == 1
+    assert await second.claim(5, "b", now + 10 * lease, lease, from_others=True) is Claim.DONE
+    assert await second.claim(6, "b", now, lease) is Claim.TAKEN
+    assert await first.claim(6, "a", now + 1, lease, from_others=True) is Claim.TAKEN  # polling
+    assert await first.forget_before(now + 10 * lease) == 2
     assert await second.claim(5, "b", now + 10 * lease, lease) is Claim.TAKEN
 
     assert await first.lead("a", now, 10) is True

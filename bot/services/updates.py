@@ -4,10 +4,14 @@ Dedupe: before an update is handled its id is claimed in the database (`processe
 a second delivery of the same id, to this replica or another, is skipped. A claim carries the
 time it was taken: when the replica that took it dies before finishing, another delivery may
 take it again once `lease_seconds` have passed (Telegram resends a webhook update that got no
-answer). Within that window a second delivery is not handled here (the webhook answers "try
-later", polling skips it): a crash may thus lose an update that was being handled, never
-handle one twice while its first handling may still be running. Ids older than a day are
-forgotten; Telegram does not resend anything that old.
+answer); within that window the webhook answers "try later" (503), so Telegram resends it
+until it is done or the claim lapsed: never handled twice while its first handling may still
+run, and not lost when a replica dies. In polling mode only one process polls, and Telegram
+gives the updates it had not confirmed to the next poller (a restarted process, a new
+leader): an unfinished claim by another process is taken at once, as before this check
+existed; only a copy the same process already holds is skipped. (A leader that lost the lead
+while still handling an update may thus see it handled once more by the next; rare.)
+Ids older than a day are forgotten; Telegram does not resend anything that old.
 
 Leader: in polling mode on PostgreSQL, the replica holding the `update_leader` row polls
 Telegram; the row expires `lease_seconds` after its last renewal, so another replica takes
@@ -42,9 +46,14 @@ class UpdateClaims:
         self._clock = clock
         self._lease = lease_seconds
 
-    async def claim(self, update_id: int) -> Claim:
-        """TAKEN: handle it now, then `finish`; DONE or BUSY: leave it alone."""
-        return await self._store.claim(update_id, self._owner, self._clock(), self._lease)
+    async def claim(self, update_id: int, *, from_others: bool = False) -> Claim:
+        """TAKEN: handle it now, then `finish`; DONE or BUSY: leave it alone.
+
+        `from_others`: an unfinished claim by another process is taken at once (polling: only
+        one process polls, so that one died or lost the lead before finishing)."""
+        return await self._store.claim(
+            update_id, self._owner, self._clock(), self._lease, from_others=from_others
+        )
 
     async def finish(self, update_id: int) -> None:
         await self._store.finish(update_id, self._owner, self._clock())

@@ -19,18 +19,29 @@ class UpdateStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def claim(self, update_id: int, owner: str, now: float, lease_seconds: float) -> Claim:
-        """Take the update id if nobody has, or if a claim that never finished has lapsed."""
+    async def claim(
+        self,
+        update_id: int,
+        owner: str,
+        now: float,
+        lease_seconds: float,
+        *,
+        from_others: bool = False,
+    ) -> Claim:
+        """Take the update id if nobody has, or if a claim that never finished has lapsed
+        (or, `from_others`, is another owner's: one that is gone)."""
         async with self._db.transaction() as conn:
             taken = await conn.execute(
                 "INSERT INTO processed_updates (update_id, claimed_by, claimed_at) "
                 "VALUES ($1, $2, $3) ON CONFLICT (update_id) DO UPDATE SET "
                 "claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at "
-                "WHERE processed_updates.done_at IS NULL AND processed_updates.claimed_at < $4",
+                "WHERE processed_updates.done_at IS NULL AND (processed_updates.claimed_at < $4 "
+                "OR ($5 AND processed_updates.claimed_by <> excluded.claimed_by))",
                 update_id,
                 owner,
                 now,
                 now - lease_seconds,
+                from_others,
             )
             if taken:
                 return Claim.TAKEN

@@ -62,7 +62,7 @@ class OnceOnly:
         if update.update_id in self._held:
             return
         try:
-            claim = await self._claims.claim(update.update_id)
+            claim = await self._claims.claim(update.update_id, from_others=True)
         except StorageError:
             # Polling has moved past it: handled without the check beats never handled.
             log.warning("update %s handled unchecked: the database is failing", update.update_id)
