@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Updater
 from telegram.request import HTTPXRequest
 
 from bot.compose import Stores, build_services
@@ -26,14 +26,16 @@ from bot.services.alerts import OperatorAlerts
 from bot.services.health import HealthCheck
 from bot.services.lease import AnotherInstanceError, InstanceLease
 from bot.services.ports import Clock
+from bot.services.updates import PollingLeader, UpdateClaims, replica_name
 from bot.store.database import Database, DatabaseError
 from bot.store.migrations import UnusableDatabaseError
+from bot.store.updates import UpdateStore
 from bot.telegram.context import BotData
 from bot.telegram.handlers import publish_commands, register
 from bot.telegram.i18n import CATALOGS
 from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.updates import TolerantBot
+from bot.telegram.updates import OnceOnly, TolerantBot
 from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor
 from bot.vendors.registry import build_vendors
@@ -43,6 +45,7 @@ from bot.worker import Worker
 log = logging.getLogger(__name__)
 
 TelegramApp = Application[Any, Any, Any, Any, BotData, Any]
+PRUNE_SECONDS = 600.0  # how often processed update ids older than a day are forgotten
 
 
 def build_telegram(settings: Settings) -> TelegramApp:
@@ -84,6 +87,10 @@ class BotRuntime:
         self._web: WebServer | None = None
         self._lease: InstanceLease | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self.replica = replica_name()
+        self._updates: UpdateStore | None = None
+        self._leader: PollingLeader | None = None
+        self._tending: asyncio.Task[None] | None = None
 
     @property
     def http_port(self) -> int | None:
@@ -98,9 +105,14 @@ class BotRuntime:
             settings.database_path,
         )
         stores = Stores.on(self._db)
-        self._lease = InstanceLease(stores.lease, self.clock, settings.instance_lease_seconds)
-        await self._lease.acquire()
-        self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
+        if settings.database_url is None:  # SQLite: one process; PostgreSQL: replicas
+            self._lease = InstanceLease(stores.lease, self.clock, settings.instance_lease_seconds)
+            await self._lease.acquire()
+            self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
+        self._updates = UpdateStore(self._db)
+        once = OnceOnly(
+            UpdateClaims(self._updates, self.replica, self.clock, settings.update_claim_seconds)
+        )
         self._http = httpx.AsyncClient()
         vendors = build_vendors(settings.vendor_configs(), self._http)
         telegram = build_telegram(settings)
@@ -135,7 +147,7 @@ class BotRuntime:
             name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)
         }
         webhook = (
-            TelegramWebhook(settings.webhook_secret, update_feeder(telegram))
+            TelegramWebhook(settings.webhook_secret, update_feeder(telegram, once))
             if settings.telegram_webhook
             else None
         )
@@ -147,11 +159,11 @@ class BotRuntime:
         telegram.bot_data.health = health
         self._web = WebServer(jobs, media, callback_vendors, health=health, webhook=webhook)
         await self._web.start(settings.http_host, settings.http_port)
-        register(telegram)
+        register(telegram, once)
         await telegram.initialize()
         await self._publish_commands()
         await telegram.start()
-        await self._receive_updates(telegram)
+        await self._receive_updates(telegram, once)
         await self._worker.start()
         log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
 
@@ -168,20 +180,80 @@ class BotRuntime:
             except Exception:
                 log.exception("could not renew the instance lease")
 
-    async def _receive_updates(self, telegram: TelegramApp) -> None:
-        """Long polling, or a webhook on our own server; pending updates are never dropped."""
+    async def _receive_updates(self, telegram: TelegramApp, once: OnceOnly) -> None:
+        """Long polling, or a webhook on our own server; pending updates are never dropped.
+
+        On PostgreSQL in polling mode only the replica holding the leader's lease polls; the
+        others check every third of the lease and take over when it lapses.
+        """
         settings = self.settings
+        assert self._updates is not None
         if settings.telegram_webhook:
             assert settings.public_base_url is not None
             url = str(settings.public_base_url).rstrip("/") + WEBHOOK_PATH
             await register_webhook(telegram, url, settings.webhook_secret)
-            return
-        assert telegram.updater is not None
-        await telegram.updater.start_polling(
-            timeout=settings.telegram_poll_timeout_seconds,
+        elif settings.database_url is None:
+            await self._start_polling()
+        else:
+            self._leader = PollingLeader(
+                self._updates, self.replica, self.clock, settings.leader_lease_seconds
+            )
+            await self._follow_the_lead()
+        self._tending = asyncio.create_task(self._tend_updates(once), name="updates")
+
+    def _updater(self) -> Updater:
+        assert self._telegram is not None
+        assert self._telegram.updater is not None
+        return self._telegram.updater
+
+    async def _start_polling(self) -> None:
+        await self._updater().start_polling(
+            timeout=self.settings.telegram_poll_timeout_seconds,
             allowed_updates=Update.ALL_TYPES,
             drop_pending_updates=False,
         )
+
+    @property
+    def polling(self) -> bool:
+        updater = self._telegram.updater if self._telegram else None
+        return updater is not None and updater.running
+
+    async def _follow_the_lead(self) -> None:
+        """Poll while this replica holds the leader's lease, stop when it lost it."""
+        assert self._leader is not None
+        leading = await self._leader.hold()
+        if leading and not self.polling:
+            log.info("this replica (%s) polls Telegram now", self.replica)
+            await self._start_polling()
+        elif not leading and self.polling:
+            log.warning("this replica (%s) lost the polling lead; stops polling", self.replica)
+            await self._updater().stop()
+
+    async def _tend_updates(self, once: OnceOnly) -> None:
+        """Keep (or watch for) the polling lead; forget old update ids every ten minutes."""
+        every = self._leader.lease_seconds / 3 if self._leader else PRUNE_SECONDS
+        pruned_at = -PRUNE_SECONDS
+        while True:
+            try:
+                if self._leader is not None:
+                    await self._follow_the_lead()
+                if time.monotonic() - pruned_at >= PRUNE_SECONDS:
+                    pruned_at = time.monotonic()
+                    await once.forget_old()
+            except Exception:
+                log.exception("could not tend the Telegram updates")
+            await asyncio.sleep(every)
+
+    async def _stop_receiving(self) -> None:
+        """Stop polling first and give up the lead, so another replica polls at once."""
+        assert self._tending is not None
+        self._tending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._tending
+        if self.polling:
+            await self._updater().stop()
+        if self._leader is not None:
+            await self._leader.step_down()
 
     def _worker_healthy(self) -> bool:
         return self._worker is not None and self._worker.healthy
@@ -204,6 +276,7 @@ class BotRuntime:
         steps: list[tuple[str, Callable[[], Awaitable[object]] | None]] = [
             ("stop the worker", self._worker.stop if self._worker else None),
             ("stop the HTTP server", self._web.stop if self._web else None),
+            ("stop receiving updates", self._stop_receiving if self._tending else None),
             ("stop Telegram", self._stop_telegram if telegram else None),
             ("close the HTTP client", self._http.aclose if self._http else None),
             ("stop renewing the lease", self._stop_heartbeat if self._heartbeat else None),

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     # 4 Mbit/s uplink is 100 s, plus Telegram's own processing before it answers.
     shutdown_upload_grace_seconds: float = Field(default=120.0, ge=0)
     instance_lease_seconds: float = Field(default=30.0, gt=0)
+    # Several replicas on PostgreSQL (issue 11): the polling leader's lease (another replica
+    # polls within this time after it dies), and how long a claimed Telegram update stays
+    # another replica's before a resent copy may be handled again.
+    leader_lease_seconds: float = Field(default=15.0, gt=0)
+    update_claim_seconds: float = Field(default=60.0, gt=0)
     max_concurrent_vendor_calls: int = Field(default=4, ge=1, le=64)
 
     credits_enabled: bool = False

@@ -116,6 +116,25 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE jobs ADD COLUMN upgradable INTEGER NOT NULL DEFAULT 1;
     """,
+    # 6: reserved for the "claims" change (issue 11); this placeholder is replaced at merge
+    """
+    SELECT 1;
+    """,
+    # 7: Telegram updates once across replicas (each update id claimed), the polling leader
+    """
+    CREATE TABLE processed_updates (
+        update_id INTEGER PRIMARY KEY,
+        claimed_by TEXT NOT NULL,
+        claimed_at REAL NOT NULL,
+        done_at REAL
+    );
+    CREATE INDEX processed_updates_by_time ON processed_updates (claimed_at);
+    CREATE TABLE update_leader (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    """,
 ]
 
 
@@ -311,7 +330,23 @@ POSTGRES_SCHEMA = """
 
 # A later migration N (N > POSTGRES_BASE_VERSION) appends its SQLite script to MIGRATIONS and
 # its PostgreSQL script here under N; both engines then end at the same version.
-POSTGRES_MIGRATIONS: dict[int, str] = {}
+POSTGRES_MIGRATIONS: dict[int, str] = {
+    6: "SELECT 1",  # reserved for the "claims" change (issue 11); replaced at merge
+    7: """
+    CREATE TABLE processed_updates (
+        update_id BIGINT PRIMARY KEY,
+        claimed_by TEXT NOT NULL,
+        claimed_at DOUBLE PRECISION NOT NULL,
+        done_at DOUBLE PRECISION
+    );
+    CREATE INDEX processed_updates_by_time ON processed_updates (claimed_at);
+    CREATE TABLE update_leader (
+        id BIGINT PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        expires_at DOUBLE PRECISION NOT NULL
+    );
+    """,
+}
 
 
 def postgres_steps(current: int) -> list[tuple[int, str]]:

@@ -20,6 +20,7 @@ from bot.domain.errors import StaleButtonError, StorageError
 from bot.telegram import admin, commands, followups, money, photos, wizard
 from bot.telegram.context import BotContext, Callback, Turn, on_update
 from bot.telegram.i18n import CATALOGS, language_for, t
+from bot.telegram.updates import OnceOnly
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +50,10 @@ ADMIN_COMMANDS: dict[str, admin.AdminHandler] = {
 }
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
-    """Every handler, in the order PTB tries them."""
+def register(application: Application, once: OnceOnly | None = None) -> None:  # type: ignore[type-arg]
+    """Every handler, in the order PTB tries them; with `once`, each update id only once."""
+    for group, gate in once.handlers() if once else ():
+        application.add_handler(gate, group)
     # An edited message is an old one: it never starts or changes anything.
     fresh = ~filters.UpdateType.EDITED
 

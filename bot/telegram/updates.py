@@ -1,4 +1,11 @@
-"""Updates the library cannot read are skipped with one log line, never fetched forever.
+"""Updates reach the handlers once, and updates the library cannot read are skipped.
+
+Once: `OnceOnly` claims each update id in the database before any handler runs (a handler in
+group -1) and marks it done after every handler ran (group 1), so the same update delivered
+twice, to this replica or another, takes effect once (see bot/services/updates.py). The webhook
+claims before handing the update over (`OnceOnly.handle`), so that it can answer Telegram.
+
+Unreadable updates are skipped with one log line, never fetched forever.
 
 python-telegram-bot parses a whole `getUpdates` batch at once; one update it cannot read (a
 newer Bot API than it knows is enough) fails the batch, the offset never moves, and the same
@@ -14,9 +21,61 @@ from typing import Any
 from telegram import Bot, Update
 from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import JSONDict, ODVInput
-from telegram.ext import ExtBot
+from telegram.ext import Application, ApplicationHandlerStop, ExtBot, TypeHandler
+
+from bot.domain.errors import StorageError
+from bot.services.updates import Claim, UpdateClaims
 
 log = logging.getLogger(__name__)
+
+
+class OnceOnly:
+    """Each update id handled once across the replicas sharing the database."""
+
+    def __init__(self, claims: UpdateClaims) -> None:
+        self._claims = claims
+        self._held: set[int] = set()  # claimed by `handle`, on its way through the handlers
+
+    def handlers(self) -> list[tuple[int, TypeHandler[Update, Any, None]]]:
+        """(group, handler): the claim before every other handler, the finish after them."""
+        return [(-1, TypeHandler(Update, self._gate)), (1, TypeHandler(Update, self._finish))]
+
+    async def handle(self, application: Application, update: Update) -> Claim:  # type: ignore[type-arg]
+        """Claim the update, then run every handler on it (webhook mode). StorageError when
+        the claim cannot be written: nothing was done, Telegram may send it again."""
+        claim = await self._claims.claim(update.update_id)
+        if claim is not Claim.TAKEN:
+            log.info("update %s skipped: %s", update.update_id, claim.value)
+            return claim
+        self._held.add(update.update_id)
+        try:
+            await application.process_update(update)
+        finally:
+            self._held.discard(update.update_id)
+        return claim
+
+    async def forget_old(self) -> int:
+        """Forget the ids old enough that Telegram never resends them."""
+        return await self._claims.forget_old()
+
+    async def _gate(self, update: Update, context: object) -> None:
+        if update.update_id in self._held:
+            return
+        try:
+            claim = await self._claims.claim(update.update_id, from_others=True)
+        except StorageError:
+            # Polling has moved past it: handled without the check beats never handled.
+            log.warning("update %s handled unchecked: the database is failing", update.update_id)
+            return
+        if claim is not Claim.TAKEN:
+            log.info("update %s skipped: %s", update.update_id, claim.value)
+            raise ApplicationHandlerStop
+
+    async def _finish(self, update: Update, context: object) -> None:
+        try:
+            await self._claims.finish(update.update_id)
+        except StorageError:
+            log.warning("update %s handled, but not marked done", update.update_id)
 
 
 def readable(raw: object, bot: Bot) -> JSONDict:

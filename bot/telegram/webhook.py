@@ -9,17 +9,24 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.telegram.updates import readable
+from bot.services.updates import Claim
+from bot.telegram.updates import OnceOnly, readable
 
 log = logging.getLogger(__name__)
 
 
-def update_feeder(application: Application) -> Callable[[Any], Awaitable[None]]:  # type: ignore[type-arg]
-    """Put each posted update on the application's queue, as polling would."""
+def update_feeder(
+    application: Application,  # type: ignore[type-arg]
+    once: OnceOnly,
+) -> Callable[[Any], Awaitable[bool]]:
+    """Handle each posted update before answering: True when it is done (handled now or
+    before; a handler's failure went to the error handler and counts as done), False when
+    another replica's claim on it is still under way (Telegram should send it again later).
+    A StorageError (the claim could not be written) comes out for the server to answer 5xx."""
 
-    async def feed(data: Any) -> None:
+    async def feed(data: Any) -> bool:
         update = Update.de_json(readable(data, application.bot), application.bot)
-        await application.update_queue.put(update)
+        return await once.handle(application, update) is not Claim.BUSY
 
     return feed
 

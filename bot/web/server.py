@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.domain.errors import InvalidCallbackError
+from bot.domain.errors import InvalidCallbackError, StorageError
 from bot.services.health import HealthCheck, serving
 from bot.services.jobs import JobService
 from bot.services.media import MediaLibrary
@@ -24,10 +24,14 @@ WEBHOOK_PATH = "/telegram/webhook"
 
 @dataclass(frozen=True)
 class TelegramWebhook:
-    """Where Telegram posts updates, and the secret token it must send with each."""
+    """Where Telegram posts updates, and the secret token it must send with each.
+
+    `feed` handles an update and answers whether it is done (False: another replica is still
+    on it); it raises StorageError when the database cannot record it.
+    """
 
     secret: str
-    feed: Callable[[Any], Awaitable[None]]
+    feed: Callable[[Any], Awaitable[bool]]
 
 
 class WebServer:
@@ -80,7 +84,12 @@ class WebServer:
         return web.json_response(body, status=200 if serving(parts) else 503)
 
     async def _telegram_update(self, request: web.Request) -> web.Response:
-        """An update Telegram posts in webhook mode, checked against the secret token."""
+        """An update Telegram posts in webhook mode, checked against the secret token.
+
+        Answered after it was handled: 200 when it is done (a handler's failure included, the
+        person was told; resending would fail again), 503 when nothing was done and Telegram
+        should resend it later (the database failing, or another replica still on it).
+        """
         if self._webhook is None:
             return web.Response(status=404, text="not found")
         given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -91,7 +100,13 @@ class WebServer:
             data = await request.json()
         except ValueError:
             return web.Response(status=400, text="not JSON")
-        await self._webhook.feed(data)
+        try:
+            done = await self._webhook.feed(data)
+        except StorageError as exc:
+            log.warning("webhook update not taken, the database is failing: %s", exc)
+            return web.Response(status=503, text="database unavailable, try again")
+        if not done:
+            return web.Response(status=503, text="being handled elsewhere, try again")
         return web.Response(text="ok")
 
     async def _hosted_media(self, request: web.Request) -> web.StreamResponse:

@@ -227,6 +227,16 @@ class BotApi:
         self._wake()
         return update_id
 
+    def repeat_update(self, update_id: int | None = None) -> JsonDict:
+        """Queue an update again with its own id (the last one queued by default), as
+        Telegram resends one; queued before the bot confirms the first, both reach it."""
+        original = next(
+            u for u in reversed(self.all_updates) if update_id in (None, u["update_id"])
+        )
+        self._queue.append(dict(original))
+        self._wake()
+        return original
+
     async def _get_updates(self, params: JsonDict) -> list[JsonDict]:
         if self.webhook_url:
             raise ApiError(
