@@ -1,4 +1,5 @@
-"""`python -m bot` runs the bot until SIGINT or SIGTERM; `python -m bot check` tests the setup."""
+"""`python -m bot` runs the bot until SIGINT or SIGTERM; `python -m bot check` tests the setup;
+`python -m bot migrate-to-postgres` copies the SQLite database into an empty PostgreSQL one."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from bot.checkup import run_checks
 from bot.config import Settings, describe_error
 from bot.logs import configure_logging, redact_secrets
 
-USAGE = "usage: python -m bot [check]"
+USAGE = "usage: python -m bot [check | migrate-to-postgres]"
 
 
 def main(argv: list[str]) -> int:
-    if argv not in ([], ["check"]):
+    if argv not in ([], ["check"], ["migrate-to-postgres"]):
         print(USAGE, file=sys.stderr)
         return 2
     try:
@@ -30,7 +31,11 @@ def main(argv: list[str]) -> int:
         return 2
     configure_logging(settings.log_level)
     redact_secrets(settings.secrets())
-    return check(settings) if argv == ["check"] else run(settings)
+    if argv == ["check"]:
+        return check(settings)
+    if argv == ["migrate-to-postgres"]:
+        return copy_to_postgres(settings)
+    return run(settings)
 
 
 def check(settings: Settings) -> int:
@@ -38,6 +43,14 @@ def check(settings: Settings) -> int:
     for result in results:
         print(result.line())
     return 0 if all(result.ok for result in results) else 1
+
+
+def copy_to_postgres(settings: Settings) -> int:
+    from bot.migrate import migrate_to_postgres  # loads the PostgreSQL driver only here
+
+    outcome = asyncio.run(migrate_to_postgres(settings))
+    print(outcome.line, file=sys.stdout if outcome.exit_code == 0 else sys.stderr)
+    return outcome.exit_code
 
 
 def run(settings: Settings) -> int:

@@ -8,6 +8,7 @@ import functools
 import logging
 import os
 import signal
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -39,7 +40,7 @@ from bot.telegram.updates import OnceOnly, TolerantBot
 from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor
 from bot.vendors.registry import build_vendors
-from bot.web.server import WEBHOOK_PATH, TelegramWebhook, WebServer
+from bot.web.server import WEBHOOK_PATH, Replica, TelegramWebhook, WebServer
 from bot.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ class BotRuntime:
             job_timeout_minutes=settings.job_timeout_minutes,
             admin_chat_id=settings.admin_chat_id,
             clock=self.clock,
+            shown=stores.status_memory(),
         )
         found = build_services(
             settings,
@@ -157,7 +159,13 @@ class BotRuntime:
             database_healthy=self._db.healthy,
         )
         telegram.bot_data.health = health
-        self._web = WebServer(jobs, media, callback_vendors, health=health, webhook=webhook)
+        replica = Replica(
+            name=f"{socket.gethostname()}:{os.getpid()}",
+            engine="postgresql" if settings.database_url else "sqlite",
+        )
+        self._web = WebServer(
+            jobs, media, callback_vendors, health=health, webhook=webhook, replica=replica
+        )
         await self._web.start(settings.http_host, settings.http_port)
         register(telegram, once)
         await telegram.initialize()

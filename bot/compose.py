@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.config import Settings
+from bot.services.albums import AlbumService
 from bot.services.alerts import OperatorAlerts
 from bot.services.container import Services
 from bot.services.credits import AccessPolicy, CreditsService
@@ -15,6 +16,8 @@ from bot.services.jobs import JobPolicy, JobService
 from bot.services.media import MediaLibrary
 from bot.services.people import PeopleService
 from bot.services.ports import Clock, JobNotifier
+from bot.services.status import StatusMemory
+from bot.store.albums import AlbumStore
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
 from bot.store.hosting import HostingStore
@@ -22,6 +25,8 @@ from bot.store.jobs import JobStore
 from bot.store.lease import LeaseStore
 from bot.store.ledger import LedgerStore
 from bot.store.people import PeopleStore
+from bot.store.photos import PhotoStore
+from bot.store.status import StatusStore
 from bot.vendors.base import VideoVendor
 
 
@@ -33,6 +38,9 @@ class Stores:
     ledger: LedgerStore
     hosting: HostingStore
     lease: LeaseStore
+    photos: PhotoStore
+    albums: AlbumStore
+    status: StatusStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
@@ -43,7 +51,14 @@ class Stores:
             ledger=LedgerStore(db),
             hosting=HostingStore(db),
             lease=LeaseStore(db),
+            photos=PhotoStore(db),
+            albums=AlbumStore(db),
+            status=StatusStore(db),
         )
+
+    def status_memory(self) -> StatusMemory:
+        """What the notifier's status-edit throttle remembers, shared by every replica."""
+        return StatusMemory(self.status)
 
 
 def build_services(
@@ -66,6 +81,8 @@ def build_services(
         stores.hosting,
         public_base_url=str(settings.public_base_url) if settings.public_base_url else None,
         clock=clock,
+        # Replicas on PostgreSQL keep photos in the database; one process on SQLite, on disk.
+        photos=stores.photos if settings.database_url else None,
     )
     jobs = JobService(
         stores.jobs,
@@ -125,4 +142,5 @@ def build_services(
         capabilities=primary.capabilities,
         support_contact=settings.support_contact,
         alerts=alerts,
+        albums=AlbumService(stores.albums, clock),
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import time
 from pathlib import Path
 
@@ -73,11 +75,22 @@ async def test_healthz_reports_database_worker_and_vendor(
         after = await client.get(f"http://127.0.0.1:{port}/healthz")
         details = (await olga.say("/health")).text
 
+    replica = {"engine": "sqlite", "replica": f"{socket.gethostname()}:{os.getpid()}"}
     assert before.status_code == 200
-    assert before.json() == {"database": "ok", "worker": "ok", "vendors": {"uniall": "unknown"}}
+    assert before.json() == {
+        "database": "ok",
+        "worker": "ok",
+        "vendors": {"uniall": "unknown"},
+        **replica,
+    }
     assert after.status_code == 200
     # Public (load balancers): states only. The vendor's error text is for the admins' /health.
-    assert after.json() == {"database": "ok", "worker": "ok", "vendors": {"uniall": "failing"}}
+    assert after.json() == {
+        "database": "ok",
+        "worker": "ok",
+        "vendors": {"uniall": "failing"},
+        **replica,
+    }
     assert "Invalid token" not in after.text
     assert details == (
         "🩺 Health\ndatabase: ok\nworker: ok\nvendor uniall: failing — auth: Invalid token"

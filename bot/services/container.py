@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.capabilities import Capabilities
+from bot.services.albums import AlbumService
 from bot.services.alerts import OperatorAlerts
 from bot.services.credits import CreditsService
 from bot.services.drafts import DraftService
@@ -27,3 +28,4 @@ class Services:
     capabilities: Capabilities  # the first configured vendor's: what the card and /help offer
     support_contact: str
     alerts: OperatorAlerts
+    albums: AlbumService

@@ -17,6 +17,7 @@ from bot.domain.capabilities import Capabilities
 from bot.domain.errors import DeliveryRefusedError, DeliveryRetryableError, DeliveryTooLargeError
 from bot.domain.jobs import DeliveredVideo, Job
 from bot.services.ports import Clock, VideoMeta
+from bot.services.status import ShownStatus, StatusMemory
 from bot.telegram.i18n import t
 from bot.telegram.render import caption, status_keyboard, status_text, video_keyboard
 
@@ -36,33 +37,34 @@ class TelegramNotifier:
         job_timeout_minutes: float,
         admin_chat_id: int | None,
         clock: Clock,
+        shown: StatusMemory,
     ) -> None:
         self._bot = bot
         self._clock = clock
         self._capabilities = capabilities
         self._job_timeout_minutes = job_timeout_minutes
         self._admin_chat_id = admin_chat_id
-        self._shown: dict[int, tuple[str, float, str]] = {}
+        self._shown = shown  # in the database: any replica may show a job's next state
 
     async def job_changed(self, job: Job) -> int | None:
         text = status_text(job, self._capabilities[job.vendor], self._job_timeout_minutes)
-        shown = self._shown.get(job.id)
+        shown = await self._shown.last(job.id)
         if shown is not None:
-            last_text, last_at, last_state = shown
-            if last_text == text:
+            if shown.text == text:
                 return None
             interval = (
                 PROGRESS_EDIT_INTERVAL_PRIVATE
                 if job.place.chat_id > 0
                 else PROGRESS_EDIT_INTERVAL_GROUP
             )
-            if last_state == job.state and self._clock() - last_at < interval:
+            if shown.state == job.state and self._clock() - shown.shown_at < interval:
                 return None
         sent = await self._show(job, text, status_keyboard(job))
         if job.state.is_terminal:
-            self._shown.pop(job.id, None)
+            if shown is not None:
+                await self._shown.finished(job.id)
         else:
-            self._shown[job.id] = (text, self._clock(), job.state)
+            await self._shown.shown(job.id, ShownStatus(text, self._clock(), job.state))
         return sent
 
     async def _show(

@@ -1,7 +1,8 @@
 """Photos and image files: downloaded from Telegram, kept by the media library, added to a draft.
 
-An album arrives as several updates sharing a media_group_id; they are collected and added
-at once, in the order they were sent, with one answer.
+An album arrives as several updates sharing a media_group_id; they are collected (in the
+database, so that they may reach different replicas) and added at once, in the order they
+were sent, with one answer.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from telegram.error import BadRequest
 from bot.domain.errors import PhotoRejectedError
 from bot.domain.request import MediaRef
 from bot.services.media import MAX_PHOTO_BYTES
-from bot.telegram.albums import AlbumCollector, AlbumKey
+from bot.telegram.albums import AlbumKey
 from bot.telegram.context import Turn, on_update
 from bot.telegram.wizard import show_draft
 
@@ -31,25 +32,34 @@ async def photo_input(turn: Turn) -> None:
     try:
         ref = await _download(turn)
     except PhotoRejectedError:
-        if message.media_group_id is not None and not albums.refuse_once(key, turn):
-            return  # this album was already told why
+        if message.media_group_id is not None:
+            albums.seen(key, turn)
+            if not await found.albums.refuse_once(key):
+                return  # this album was already told why
         raise
     if message.media_group_id is None:
         await _add(turn, [ref], message.caption, message.message_id)
         return
-    album = albums.collect(key, turn, message.message_id, ref, message.caption)
-    album.timer = asyncio.create_task(_settle(key, albums))
+    number = await found.albums.collect(key, message.message_id, ref, message.caption)
+    albums.seen(key, turn, number)
+    albums.start_timer(_settle(turn, key, number))
 
 
-async def _settle(key: AlbumKey, albums: AlbumCollector) -> None:
+async def _settle(own_turn: Turn, key: AlbumKey, number: int) -> None:
+    """After the settle time, answer the album if photo `number` is still its last one."""
     await asyncio.sleep(ALBUM_SETTLE_SECONDS)
-    album = albums.finish(key)
+    albums = own_turn.context.bot_data.albums
+    try:
+        album = await own_turn.services.albums.take_settled(key, number)
+    except Exception as error:
+        albums.settled(key, number, taken=False)
+        await own_turn.context.application.process_error(own_turn.update, error)
+        return
+    turn = albums.settled(key, number, taken=album is not None) or own_turn
     if album is None:
         return
-    ordered = sorted(album.photos, key=lambda pair: pair[0])
-    turn = album.turn
     try:
-        await turn.guard(_add(turn, [ref for _, ref in ordered], album.caption, ordered[0][0]))
+        await turn.guard(_add(turn, album.photos, album.caption, album.first_message_id))
     except Exception as error:
         # Outside PTB's own dispatch: hand the failure to the same error handler.
         await turn.context.application.process_error(turn.update, error)
@@ -87,4 +97,4 @@ async def _download(turn: Turn) -> MediaRef:
         if "too big" in exc.message.lower():
             raise PhotoRejectedError("photo.too_big") from exc
         raise
-    return turn.services.media.save_photo(data)
+    return await turn.services.media.keep_photo(data)

@@ -14,12 +14,20 @@ from bot.domain.errors import InvalidCallbackError, StorageError
 from bot.services.health import HealthCheck, serving
 from bot.services.jobs import JobService
 from bot.services.media import MediaLibrary
-from bot.vendors.base import CallbackVendor
+from bot.vendors.base import CallbackVendor, MediaBytes
 
 log = logging.getLogger(__name__)
 
 MAX_CALLBACK_BYTES = 256 * 1024
 WEBHOOK_PATH = "/telegram/webhook"
+
+
+@dataclass(frozen=True)
+class Replica:
+    """Which process answers (hostname:pid) and on which database engine, for /healthz."""
+
+    name: str
+    engine: str  # "sqlite" or "postgresql"
 
 
 @dataclass(frozen=True)
@@ -43,12 +51,14 @@ class WebServer:
         *,
         health: HealthCheck,
         webhook: TelegramWebhook | None = None,
+        replica: Replica | None = None,
     ) -> None:
         self._jobs = jobs
         self._media = media
         self._callback_vendors = callback_vendors
         self._health_check = health
         self._webhook = webhook
+        self._replica = replica
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -81,6 +91,9 @@ class WebServer:
         parts = await self._health_check.parts()
         body: dict[str, object] = {p.name: p.state for p in parts if not p.vendor}
         body["vendors"] = {p.name: p.state for p in parts if p.vendor}
+        if self._replica is not None:
+            body["engine"] = self._replica.engine
+            body["replica"] = self._replica.name
         return web.json_response(body, status=200 if serving(parts) else 503)
 
     async def _telegram_update(self, request: web.Request) -> web.Response:
@@ -111,10 +124,16 @@ class WebServer:
 
     async def _hosted_media(self, request: web.Request) -> web.StreamResponse:
         """A photo for a vendor, while its job needs it; 404 for anything else."""
-        path = await self._media.hosted(request.match_info["token"])
-        if path is None:
+        found = await self._media.hosted(request.match_info["token"])
+        if found is None:
             return web.Response(status=404, text="not found")
-        return web.FileResponse(path, headers={"Cache-Control": "no-store"})
+        if isinstance(found, MediaBytes):
+            return web.Response(
+                body=found.data,
+                content_type=found.mime_type,
+                headers={"Cache-Control": "no-store"},
+            )
+        return web.FileResponse(found, headers={"Cache-Control": "no-store"})
 
     async def _callback(self, request: web.Request) -> web.Response:
         """A vendor says a task changed: verify it, then poll that job now."""
