@@ -62,7 +62,11 @@ class KillTest:
         for _ in range(count):
             prompt = f"kill test video {len(self.prompts) + 1}"
             self.prompts.append(prompt)
-            card = await person.say(f"/video {prompt}")
+            sent = person.send(f"/video {prompt}")
+            card = await self.telegram.wait_for_message(  # the card answers this /video
+                person.chat.id,
+                lambda m, sent=sent: m.reply_to_message_id == sent,
+            )
             await person.press(card, "Create video")
 
     def sends(self, *, since: int = 0) -> list[Call]:

@@ -25,6 +25,7 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
         "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
         "HTTP_HOST": "127.0.0.1",
         "HTTP_PORT": "0",
+        "TELEGRAM_CHAT_INTERVAL_SECONDS": "0",  # the fake Bot API has no flood limits
     }
     chosen = {**base, **settings}
     return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
