@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.config import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 REPLICAS = {"postgres", "bot-1", "bot-2", "proxy"}
 BOTS = ("bot-1", "bot-2")
@@ -84,6 +86,8 @@ def test_both_bots_share_the_database_and_the_public_url_in_webhook_mode(
     assert urls.pop().startswith("postgresql://")
     assert len({env["PUBLIC_BASE_URL"] for env in environments}) == 1
     assert {env["TELEGRAM_WEBHOOK"] for env in environments} == {"true"}
+    settings = {name.upper() for name in Settings.model_fields}
+    assert all(set(env) <= settings for env in environments)  # only the bot's own settings
     for name in BOTS:
         assert services[name]["depends_on"]["postgres"] == {"condition": "service_healthy"}
         assert "ports" not in services[name]  # reached only through the proxy
