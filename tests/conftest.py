@@ -22,22 +22,58 @@ from tests.support.harness import (
     Person,
     StartBot,
     make_settings,
+    on_postgres,
     pin_to_midday,
 )
 from tests.support.postgres import (
+    BlockingDatabase,
     PostgresEngine,
     PostgresUnavailable,
     SharedDatabase,
     SQLiteEngine,
     StoreEngine,
     postgres_server,
+    stop_side_loop,
 )
 
 MIDDAY = "midday: run with the bot's clock at the next 12:00 UTC, never straddling midnight"
+SQLITE_ONLY = (
+    "sqlite_only(reason): the test is about the SQLite file itself; a run on PostgreSQL skips it"
+)
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=BACKENDS,
+        default=os.environ.get("BOT_TEST_DATABASE") or "sqlite",
+        help="where the end-to-end tests' bot keeps its database: an SQLite file (the default)"
+        " or a fresh PostgreSQL database per test; also BOT_TEST_DATABASE=postgresql",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MIDDAY)
+    config.addinivalue_line("markers", SQLITE_ONLY)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_side_loop()
+
+
+def on_postgresql(config: pytest.Config) -> bool:
+    return config.getoption("--database") == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_postgresql(config):
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
 
 
 @pytest.fixture
@@ -66,8 +102,15 @@ async def kie() -> AsyncIterator[FakeKie]:
 
 
 @pytest.fixture
-def database_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "bot.sqlite3"
+def database_path(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
+    """Where the bot keeps its data: the SQLite file, or (with `--database=postgresql`) the
+    folder of its videos, with a fresh PostgreSQL database standing for the file."""
+    path = tmp_path / "data" / "bot.sqlite3"
+    if not on_postgresql(request.config):
+        yield path
+        return
+    with on_postgres(path, BlockingDatabase(request.getfixturevalue("postgres_url"))):
+        yield path
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
-from tests.support.harness import ALICE, Jobs, Person, StartBot, settle
+from tests.support.harness import ALICE, Jobs, Person, StartBot, query, settle
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
 EXPIRED = "This button has expired. Send /video to start again."
@@ -261,10 +260,10 @@ async def test_a_bad_admin_number_gets_the_usage_line_and_changes_nothing(
     assert reply == case.reply
     assert jobs.rows() == []
     assert admin_bot.submit_attempts == 0
-    with sqlite3.connect(database_path) as connection:  # no credits moved, nobody added
-        assert connection.execute("SELECT count(*) FROM ledger").fetchone() == (0,)
-        nobody = connection.execute("SELECT count(*) FROM people WHERE user_id <= 0").fetchone()
-    assert nobody == (0,)
+    # no credits moved, nobody added
+    assert query(database_path, "SELECT count(*) AS n FROM ledger") == [{"n": 0}]
+    nobody = query(database_path, "SELECT count(*) AS n FROM people WHERE user_id <= 0")
+    assert nobody == [{"n": 0}]
     help_reply = await alice.say("/help")
     assert (help_reply.text or "").startswith("What I can do")
 

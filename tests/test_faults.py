@@ -42,6 +42,7 @@ def accept_writes(database_path: Path) -> None:
             connection.execute(f"DROP TRIGGER {name}")
 
 
+@pytest.mark.sqlite_only(reason="the fault is made with triggers in the SQLite file")
 async def test_failing_storage_backs_off_answers_people_and_recovers(
     telegram: FakeTelegram,
     uniall: FakeUniAll,

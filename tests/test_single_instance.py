@@ -11,6 +11,10 @@ import pytest
 from bot.services.lease import AnotherInstanceError
 from tests.support.harness import Person, StartBot
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="the lease row in the SQLite file; PostgreSQL's replicas are tested on their own"
+)
+
 
 async def test_a_second_instance_refuses_to_start(start_bot: StartBot, alice: Person) -> None:
     async with start_bot():

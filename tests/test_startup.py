@@ -25,6 +25,10 @@ from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import ALICE, OffsetClock, Person
 from tests.support.process import NOWHERE, bot_env
 
+pytestmark = pytest.mark.sqlite_only(
+    reason="the start's checks of the SQLite file and its folder, and damage done to the file"
+)
+
 EXIT_WITHIN_SECONDS = 5.0
 RESTORE = "restore a backup, or move the file away to start with an empty database"
 

@@ -17,7 +17,7 @@ from bot.domain.jobs import (
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
 from bot.store.database import Connection, Database, Row, placed
-from bot.store.ledger import check_and_reserve, settle
+from bot.store.ledger import LEDGER_LOCK, check_and_reserve, settle
 
 _COLUMNS = (
     "id, chat_id, thread_id, user_id, language, request_message_id, status_message_id, state, "
@@ -75,7 +75,7 @@ def _insert_queued(key_column: str, source: str) -> str:
     the seven of `_queued`.
     """
     return (
-        f"INSERT INTO jobs ({key_column}, chat_id, thread_id, user_id, language, "
+        f"INSERT INTO jobs (id, {key_column}, chat_id, thread_id, user_id, language, "
         "request_message_id, status_message_id, state, vendor, request_json, price, "
         f"next_action_at, deadline_at, created_at, updated_at) {source} "
         f"ON CONFLICT ({key_column}) DO NOTHING RETURNING {_COLUMNS}"
@@ -88,15 +88,20 @@ _QUEUED_VALUES = (
     "CAST({} AS DOUBLE PRECISION), CAST({} AS DOUBLE PRECISION), "
     "CAST({} AS DOUBLE PRECISION), CAST({} AS DOUBLE PRECISION)"
 )
+# The next job number, taken under LEDGER_LOCK: numbers without gaps on both engines, where a
+# PostgreSQL sequence would skip one for each refused or repeated create (as SQLite's
+# AUTOINCREMENT does not; jobs are never deleted).
+_NEXT_ID = "(SELECT COALESCE(MAX(id), 0) + 1 FROM jobs)"
 _FROM_DRAFT = _insert_queued(
     "draft_id",
-    "SELECT id, chat_id, thread_id, user_id, language, request_message_id, card_message_id, "
+    f"SELECT {_NEXT_ID}, id, chat_id, thread_id, user_id, language, request_message_id, "
+    "card_message_id, "
     + _QUEUED_VALUES.format(*(f"${n}" for n in range(1, 8)))
     + " FROM drafts WHERE id = $8 AND user_id = $9",
 )
 _FOLLOW_UP = _insert_queued(
     "origin_key",
-    f"VALUES ({_placeholders(range(7))}, "
+    f"VALUES ({_NEXT_ID}, {_placeholders(range(7))}, "
     + _QUEUED_VALUES.format(*(f"${n}" for n in range(8, 15)))
     + ")",
 )
@@ -123,6 +128,7 @@ async def _queue(
     now: float,
 ) -> Row | None:
     """Insert a queued job and reserve its price (or refuse it); None when the key made one."""
+    await conn.serialize(LEDGER_LOCK)  # before the insert: it takes the next job number
     row = await conn.fetchrow(insert, *values)
     if row is not None:
         await check_and_reserve(

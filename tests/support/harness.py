@@ -1,4 +1,9 @@
-"""Shared pieces of the end-to-end tests: settings for the fakes, a movable clock, a person."""
+"""Shared pieces of the end-to-end tests: settings for the fakes, a movable clock, a person.
+
+A test's bot keeps its database at the `database_path` fixture's file; in a run on PostgreSQL
+(`--database=postgresql`) that path stands for a fresh PostgreSQL database instead, and the
+settings, `job_rows` and `query` made for the path go there.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import contextlib
 import socket
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +20,7 @@ from typing import Any
 from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
+from tests.support.postgres import BlockingDatabase
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 ALICE = TgUser(id=1001, first_name="Alice", language_code="en")
@@ -61,6 +67,27 @@ def free_port() -> int:
     return port
 
 
+_ON_POSTGRES: dict[Path, BlockingDatabase] = {}
+
+
+@contextlib.contextmanager
+def on_postgres(database_path: Path, database: BlockingDatabase) -> Iterator[None]:
+    """While open, the bot of `database_path` runs on `database` (its videos stay beside the
+    path); the database is dropped at the end."""
+    _ON_POSTGRES[database_path] = database
+    try:
+        yield
+    finally:
+        del _ON_POSTGRES[database_path]
+        database.drop()
+
+
+def database_url(database_path: Path) -> str | None:
+    """The PostgreSQL database standing for `database_path`, if the test runs on one."""
+    database = _ON_POSTGRES.get(database_path)
+    return database.url if database else None
+
+
 def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) -> Settings:
     """Settings for a test bot; pass the vendor's with `**fake.bot_settings()`."""
     values: dict[str, Any] = {
@@ -80,6 +107,8 @@ def make_settings(telegram_api_url: str, database_path: Path, **overrides: Any) 
         "telegram_group_messages_per_minute": 10_000,
         "telegram_messages_per_second": 10_000,
     }
+    if (url := database_url(database_path)) is not None:
+        values["database_url"] = url
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
@@ -155,11 +184,20 @@ async def settle(telegram: FakeTelegram, seconds: float = 0.4) -> None:
     await asyncio.sleep(seconds)
 
 
-def job_rows(database_path: Path) -> list[dict[str, Any]]:
-    """The jobs table as the bot left it, read with plain sqlite3."""
-    with sqlite3.connect(database_path) as connection:
+def query(database_path: Path, sql: str) -> list[dict[str, Any]]:
+    """The rows of `sql` on the test's database as the bot left it, read with plain sqlite3 (or
+    plain asyncpg, on PostgreSQL)."""
+    database = _ON_POSTGRES.get(database_path)
+    if database is not None:
+        return database.fetch(sql)
+    with contextlib.closing(sqlite3.connect(database_path)) as connection:
         connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute("SELECT * FROM jobs ORDER BY id")]
+        return [dict(row) for row in connection.execute(sql)]
+
+
+def job_rows(database_path: Path) -> list[dict[str, Any]]:
+    """The jobs table as the bot left it."""
+    return query(database_path, "SELECT * FROM jobs ORDER BY id")
 
 
 @dataclass

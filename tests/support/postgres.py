@@ -8,6 +8,7 @@ per test run. Without PostgreSQL the tests that need it are skipped with the rea
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import itertools
 import os
@@ -16,16 +17,20 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from bot.store.database import Database
+
+T = TypeVar("T")
 
 
 class PostgresUnavailable(Exception):
@@ -209,3 +214,64 @@ class SharedDatabase:
         for db in self.opened:
             await db.close()
         await self.engine.drop(self.location)
+
+
+# -- a PostgreSQL database read from synchronous test code --------------------------------------
+
+
+class _SideLoop:
+    """An event loop on a thread of its own: asyncpg for code that cannot await (a predicate
+    given to `wait_for`), as plain sqlite3 is for the SQLite file."""
+
+    _current: _SideLoop | None = None
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="pg-reader", daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def run(cls, work: Coroutine[Any, Any, T]) -> T:
+        if cls._current is None:
+            cls._current = cls()
+        return asyncio.run_coroutine_threadsafe(work, cls._current.loop).result()
+
+    @classmethod
+    def stop(cls) -> None:
+        """End the thread and close its loop (at the end of the test run)."""
+        side, cls._current = cls._current, None
+        if side is not None:
+            side.loop.call_soon_threadsafe(side.loop.stop)
+            side.thread.join()
+            side.loop.close()
+
+
+stop_side_loop = _SideLoop.stop
+
+
+class BlockingDatabase:
+    """A fresh PostgreSQL database on the session's server, created, read and dropped without
+    awaiting: the end-to-end tests' stand-in for the SQLite file they read with sqlite3."""
+
+    def __init__(self, server_url: str) -> None:
+        self.engine = PostgresEngine(server_url)
+        self.url = str(_SideLoop.run(self.engine.create()))
+        self._conn: asyncpg.Connection | None = None
+
+    def fetch(self, query: str, *args: object) -> list[dict[str, Any]]:
+        """The rows of `query` as dicts, on one connection kept open until `drop`."""
+        return _SideLoop.run(self._fetch(query, *args))
+
+    async def _fetch(self, query: str, *args: object) -> list[dict[str, Any]]:
+        if self._conn is None:
+            self._conn = await asyncpg.connect(self.url)
+        return [dict(row) for row in await self._conn.fetch(query, *args)]
+
+    def drop(self) -> None:
+        _SideLoop.run(self._drop())
+
+    async def _drop(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+            self._conn = None
+        await self.engine.drop(self.url)

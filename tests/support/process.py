@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from bot.config import Settings
-from tests.support.harness import TOKEN
+from tests.support.harness import TOKEN, database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 NOWHERE = "http://127.0.0.1:9"  # nothing listens: the start must end before it matters
@@ -16,13 +16,15 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     """The environment of `python -m bot`: no inherited setting, only these (and a base)."""
     names = {name.upper() for name in Settings.model_fields}
     inherited = {k: v for k, v in os.environ.items() if k not in names}
+    database_path = tmp_path / "data" / "bot.sqlite3"
     base = {
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": NOWHERE,
         "VENDOR": "uniall",
         "VENDOR_API_KEY": "sk-test",
         "VENDOR_BASE_URL": NOWHERE,
-        "DATABASE_PATH": str(tmp_path / "data" / "bot.sqlite3"),
+        "DATABASE_PATH": str(database_path),
+        "DATABASE_URL": database_url(database_path) or "",  # a run on PostgreSQL
         "HTTP_HOST": "127.0.0.1",
         "HTTP_PORT": "0",
         "TELEGRAM_CHAT_INTERVAL_SECONDS": "0",  # the fake Bot API has no flood limits
