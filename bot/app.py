@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
 from bot.services.health import HealthCheck
-from bot.services.lease import AnotherInstanceError, InstanceLease
+from bot.services.lease import AnotherInstanceError, InstanceLease, instance_id
 from bot.services.ports import Clock
 from bot.store.database import Database, DatabaseError
 from bot.store.migrations import UnusableDatabaseError
@@ -79,6 +79,8 @@ class BotRuntime:
         self._web: WebServer | None = None
         self._lease: InstanceLease | None = None
         self._heartbeat: asyncio.Task[None] | None = None
+        self.instance_id = instance_id()
+        self._stop_listening: Callable[[], Awaitable[None]] | None = None
 
     @property
     def http_port(self) -> int | None:
@@ -93,9 +95,12 @@ class BotRuntime:
             settings.database_path,
         )
         stores = Stores.on(self._db)
-        self._lease = InstanceLease(stores.lease, self.clock, settings.instance_lease_seconds)
-        await self._lease.acquire()
-        self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
+        if not self._db.shared:  # PostgreSQL: several processes, kept apart by job claims
+            self._lease = InstanceLease(
+                stores.lease, self.clock, settings.instance_lease_seconds, self.instance_id
+            )
+            await self._lease.acquire()
+            self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
         self._http = httpx.AsyncClient()
         vendors = build_vendors(settings.vendor_configs(), self._http)
         telegram = build_telegram(settings)
@@ -112,10 +117,11 @@ class BotRuntime:
             stores,
             vendors,
             notifier,
-            OperatorAlerts(notifier, self.clock),
+            OperatorAlerts(notifier, self.clock, stores.alerts),
             clock=self.clock,
             languages=tuple(CATALOGS),
             wake_worker=self._wake_worker,
+            instance_id=self.instance_id,
         )
         telegram.bot_data.services = found
         jobs, media = found.jobs, found.media
@@ -147,6 +153,8 @@ class BotRuntime:
         await self._publish_commands()
         await telegram.start()
         await self._receive_updates(telegram)
+        # Other processes on the database wake this one's worker when they make a job due.
+        self._stop_listening = await stores.jobs.listen(self._wake_worker)
         await self._worker.start()
         log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
 
@@ -197,6 +205,7 @@ class BotRuntime:
     async def _stop_parts(self, report: Callable[..., None]) -> None:
         telegram = self._telegram
         steps: list[tuple[str, Callable[[], Awaitable[object]] | None]] = [
+            ("stop listening for due jobs", self._stop_listening),
             ("stop the worker", self._worker.stop if self._worker else None),
             ("stop the HTTP server", self._web.stop if self._web else None),
             ("stop Telegram", self._stop_telegram if telegram else None),

@@ -15,6 +15,7 @@ from bot.services.jobs import JobPolicy, JobService
 from bot.services.media import MediaLibrary
 from bot.services.people import PeopleService
 from bot.services.ports import Clock, JobNotifier
+from bot.store.alerts import AlertStore
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
 from bot.store.hosting import HostingStore
@@ -33,6 +34,7 @@ class Stores:
     ledger: LedgerStore
     hosting: HostingStore
     lease: LeaseStore
+    alerts: AlertStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
@@ -43,6 +45,7 @@ class Stores:
             ledger=LedgerStore(db),
             hosting=HostingStore(db),
             lease=LeaseStore(db),
+            alerts=AlertStore(db),
         )
 
 
@@ -56,6 +59,7 @@ def build_services(
     clock: Clock,
     languages: tuple[str, ...],
     wake_worker: Callable[[], None],
+    instance_id: str = "this process",
 ) -> Services:
     """Every service, wired to the stores, the vendors (the first is the card's) and Telegram."""
     primary = vendors[settings.vendor[0]]
@@ -78,8 +82,10 @@ def build_services(
             upload_limit_bytes=settings.upload_limit_bytes,
             media_dir=settings.media_dir,
             poll_interval_override=settings.poll_interval_seconds,
+            claim_lease_seconds=settings.job_lease_seconds,
         ),
         clock,
+        instance_id=instance_id,
     )
     jobs.on_due(wake_worker)
     allowlist = settings.allowed_user_ids

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     # 4 Mbit/s uplink is 100 s, plus Telegram's own processing before it answers.
     shutdown_upload_grace_seconds: float = Field(default=120.0, ge=0)
     instance_lease_seconds: float = Field(default=30.0, gt=0)
+    # Several processes on PostgreSQL: a job step is claimed for this long and the claim is
+    # renewed every third of it while the step runs; a killed process's jobs go on elsewhere
+    # after at most this long.
+    job_lease_seconds: float = Field(default=30.0, ge=3, le=60)
     max_concurrent_vendor_calls: int = Field(default=4, ge=1, le=64)
 
     credits_enabled: bool = False

@@ -116,6 +116,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE jobs ADD COLUMN upgradable INTEGER NOT NULL DEFAULT 1;
     """,
+    # 6: claims on jobs (which process works a step, until when); alert cooldowns shared by
+    # every process on the database
+    """
+    ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_until REAL;
+    CREATE TABLE alert_cooldowns (
+        key TEXT PRIMARY KEY,
+        sent_at REAL NOT NULL
+    );
+    """,
 ]
 
 
@@ -311,7 +321,16 @@ POSTGRES_SCHEMA = """
 
 # A later migration N (N > POSTGRES_BASE_VERSION) appends its SQLite script to MIGRATIONS and
 # its PostgreSQL script here under N; both engines then end at the same version.
-POSTGRES_MIGRATIONS: dict[int, str] = {}
+POSTGRES_MIGRATIONS: dict[int, str] = {
+    6: """
+    ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_until DOUBLE PRECISION;
+    CREATE TABLE alert_cooldowns (
+        key TEXT PRIMARY KEY,
+        sent_at DOUBLE PRECISION NOT NULL
+    );
+    """,
+}
 
 
 def postgres_steps(current: int) -> list[tuple[int, str]]:
