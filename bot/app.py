@@ -117,7 +117,9 @@ class BotRuntime:
             stores,
             vendors,
             notifier,
-            OperatorAlerts(notifier, self.clock, stores.alerts),
+            # Several processes share alert cooldowns in the database; SQLite's one process
+            # keeps them in memory.
+            OperatorAlerts(notifier, self.clock, stores.alerts if self._db.shared else None),
             clock=self.clock,
             languages=tuple(CATALOGS),
             wake_worker=self._wake_worker,
