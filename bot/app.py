@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
 from bot.services.health import HealthCheck
-from bot.services.lease import AnotherInstanceError, InstanceLease
+from bot.services.lease import AnotherInstanceError, InstanceLease, instance_id
 from bot.services.ports import Clock
 from bot.services.updates import PollingLeader, UpdateClaims, replica_name
 from bot.store.database import Database, DatabaseError
@@ -92,6 +92,8 @@ class BotRuntime:
         self._updates: UpdateStore | None = None
         self._leader: PollingLeader | None = None
         self._tending: asyncio.Task[None] | None = None
+        self.instance_id = instance_id()
+        self._stop_listening: Callable[[], Awaitable[None]] | None = None
 
     @property
     def http_port(self) -> int | None:
@@ -106,8 +108,10 @@ class BotRuntime:
             settings.database_path,
         )
         stores = Stores.on(self._db)
-        if settings.database_url is None:  # SQLite: one process; PostgreSQL: replicas
-            self._lease = InstanceLease(stores.lease, self.clock, settings.instance_lease_seconds)
+        if not self._db.shared:  # SQLite: one process; PostgreSQL: replicas kept apart by claims
+            self._lease = InstanceLease(
+                stores.lease, self.clock, settings.instance_lease_seconds, self.instance_id
+            )
             await self._lease.acquire()
             self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
         self._updates = UpdateStore(self._db)
@@ -131,10 +135,13 @@ class BotRuntime:
             stores,
             vendors,
             notifier,
-            OperatorAlerts(notifier, self.clock),
+            # Several processes share alert cooldowns in the database; SQLite's one process
+            # keeps them in memory.
+            OperatorAlerts(notifier, self.clock, stores.alerts if self._db.shared else None),
             clock=self.clock,
             languages=tuple(CATALOGS),
             wake_worker=self._wake_worker,
+            instance_id=self.instance_id,
         )
         telegram.bot_data.services = found
         jobs, media = found.jobs, found.media
@@ -172,6 +179,8 @@ class BotRuntime:
         await self._publish_commands()
         await telegram.start()
         await self._receive_updates(telegram, once)
+        # Other processes on the database wake this one's worker when they make a job due.
+        self._stop_listening = await stores.jobs.listen(self._wake_worker)
         await self._worker.start()
         log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
 
@@ -282,6 +291,7 @@ class BotRuntime:
     async def _stop_parts(self, report: Callable[..., None]) -> None:
         telegram = self._telegram
         steps: list[tuple[str, Callable[[], Awaitable[object]] | None]] = [
+            ("stop listening for due jobs", self._stop_listening),
             ("stop the worker", self._worker.stop if self._worker else None),
             ("stop the HTTP server", self._web.stop if self._web else None),
             ("stop receiving updates", self._stop_receiving if self._tending else None),

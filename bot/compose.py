@@ -18,6 +18,7 @@ from bot.services.people import PeopleService
 from bot.services.ports import Clock, JobNotifier
 from bot.services.status import StatusMemory
 from bot.store.albums import AlbumStore
+from bot.store.alerts import AlertStore
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
 from bot.store.hosting import HostingStore
@@ -41,6 +42,7 @@ class Stores:
     photos: PhotoStore
     albums: AlbumStore
     status: StatusStore
+    alerts: AlertStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
@@ -54,6 +56,7 @@ class Stores:
             photos=PhotoStore(db),
             albums=AlbumStore(db),
             status=StatusStore(db),
+            alerts=AlertStore(db),
         )
 
     def status_memory(self) -> StatusMemory:
@@ -71,6 +74,7 @@ def build_services(
     clock: Clock,
     languages: tuple[str, ...],
     wake_worker: Callable[[], None],
+    instance_id: str = "this process",
 ) -> Services:
     """Every service, wired to the stores, the vendors (the first is the card's) and Telegram."""
     primary = vendors[settings.vendor[0]]
@@ -95,8 +99,10 @@ def build_services(
             upload_limit_bytes=settings.upload_limit_bytes,
             media_dir=settings.media_dir,
             poll_interval_override=settings.poll_interval_seconds,
+            claim_lease_seconds=settings.job_lease_seconds,
         ),
         clock,
+        instance_id=instance_id,
     )
     jobs.on_due(wake_worker)
     allowlist = settings.allowed_user_ids

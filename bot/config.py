@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     # another replica's before a resent copy may be handled again.
     leader_lease_seconds: float = Field(default=15.0, gt=0)
     update_claim_seconds: float = Field(default=60.0, gt=0)
+    # Several processes on PostgreSQL: a job step is claimed for this long and the claim is
+    # renewed every third of it while the step runs; a killed process's jobs go on elsewhere
+    # after at most this long.
+    job_lease_seconds: float = Field(default=30.0, ge=3, le=60)
     max_concurrent_vendor_calls: int = Field(default=4, ge=1, le=64)
 
     credits_enabled: bool = False

@@ -1,4 +1,11 @@
-"""The one loop that moves jobs forward; SQLite is the queue, this only ticks."""
+"""The one loop that moves jobs forward; the database is the queue, this only ticks.
+
+Each due job is claimed for this process for a lease (JOB_LEASE_SECONDS) before its step
+runs, the claim is renewed every third of the lease while the step runs, and let go when it
+ends. On SQLite this process is the only claimant; on PostgreSQL several processes claim from
+one queue and never take the same job (see JobStore.claim_due), and one that dies leaves its
+jobs to the others when its leases lapse: a job it left mid-submit is failed, never resent.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +46,7 @@ class Worker:
         self._delivering: set[int] = set()  # jobs whose step hands the video to Telegram
         self._loop_task: asyncio.Task[None] | None = None
         self._next_sweep_at = 0.0
+        self._next_renew_at = 0.0
 
     def wake(self) -> None:
         """Look for work now (a new job was queued)."""
@@ -95,6 +103,7 @@ class Worker:
                         await self._stopped.wait()
 
     async def _tick(self) -> None:
+        await self._keep_claims()
         await self._jobs.expire_overdue()
         if self._clock() >= self._next_sweep_at:
             self._next_sweep_at = self._clock() + SWEEP_EVERY_SECONDS
@@ -106,11 +115,14 @@ class Worker:
         free = self._concurrency - len(self._in_flight)
         if free <= 0:
             return
-        due = await self._jobs.due(limit=free, exclude=set(self._in_flight))
+        due = await self._jobs.claim_due(limit=free, exclude=set(self._in_flight))
         if self._stopping:
-            return  # the stop came while looking: nothing new starts, an upload least of all
+            # The stop came while looking: nothing new starts, an upload least of all.
+            for job in due:
+                await self._release(job.id)
+            return
         for job in due:
-            if job.state is JobState.DELIVERING:
+            if job.state in self._uploading_states:
                 self._delivering.add(job.id)
             task = asyncio.create_task(self._advance(job.id), name=f"job-{job.id}")
             self._in_flight[job.id] = task
@@ -123,9 +135,34 @@ class Worker:
         except Exception:
             log.exception("job %s: step failed", job_id)
         finally:
+            await self._release(job_id)
             self._in_flight.pop(job_id, None)
             self._delivering.discard(job_id)
             self._wake.set()
+
+    @property
+    def _uploading_states(self) -> frozenset[JobState]:
+        """The states whose step may hand a video to Telegram (and so has the upload grace)."""
+        if self._jobs.fetch_delivers:
+            return frozenset({JobState.FETCHING, JobState.DELIVERING})
+        return frozenset({JobState.DELIVERING})
+
+    async def _keep_claims(self) -> None:
+        """Every third of the lease: renew the claims of the steps under way and, with other
+        processes on the database, fail the jobs one of them left mid-submit."""
+        if self._clock() < self._next_renew_at:
+            return
+        self._next_renew_at = self._clock() + self._jobs.claim_lease_seconds / 3
+        if self._in_flight:
+            await self._jobs.renew(set(self._in_flight))
+        if self._jobs.shared:
+            await self._jobs.recover_lapsed()
+
+    async def _release(self, job_id: int) -> None:
+        try:
+            await self._jobs.release(job_id)
+        except Exception as error:  # its lease lapses on its own
+            log.warning("job %s: could not let go of its claim: %s", job_id, error)
 
     async def _sleep_until_due(self) -> None:
         self._wake.clear()

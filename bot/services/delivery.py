@@ -40,6 +40,7 @@ class Delivery:
         media_dir: Path,
         upload_limit_bytes: int,
         max_attempts: int,
+        fetch_delivers: bool = False,
     ) -> None:
         self._moves = moves
         self._vendors = vendors
@@ -48,6 +49,7 @@ class Delivery:
         self._media_dir = media_dir
         self._upload_limit_bytes = upload_limit_bytes
         self._max_attempts = max_attempts
+        self.fetch_delivers = fetch_delivers
 
     async def fetch(self, job: Job) -> None:
         """Download the video (fetching -> delivering); over the limit, deliver a link."""
@@ -92,7 +94,9 @@ class Delivery:
         await self._moves.fail(job, JobState.FETCHING, kind, detail)
 
     async def _to_delivery(self, job: Job, *, video_path: str | None) -> None:
-        await self._moves.move(
+        """On to delivering; with `fetch_delivers`, delivered at once under the same claim
+        (several processes: the downloaded file is on this one's disk only)."""
+        moved = await self._moves.move(
             job,
             JobState.FETCHING,
             JobState.DELIVERING,
@@ -100,6 +104,13 @@ class Delivery:
             video_path=video_path,
             next_action_at=self._clock(),
         )
+        if moved is None or not self.fetch_delivers:
+            return
+        try:
+            await self.deliver(moved)
+        except Later as later:
+            later.job = later.job or moved
+            raise
 
     async def deliver(self, job: Job) -> None:
         """Upload the video (or send its link), then end the job as delivered."""

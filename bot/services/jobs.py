@@ -37,6 +37,8 @@ class JobPolicy:
     max_submit_attempts: int = 5
     max_delivery_attempts: int = 8
     max_backoff_seconds: float = 300.0
+    # How long a claimed step may run before its claim is renewed (Worker renews every third).
+    claim_lease_seconds: float = 30.0
 
 
 class JobService:
@@ -49,6 +51,8 @@ class JobService:
         alerts: OperatorAlerts,
         policy: JobPolicy,
         clock: Clock,
+        *,
+        instance_id: str = "this process",
     ) -> None:
         self._store = store
         self._vendors = vendors
@@ -56,7 +60,11 @@ class JobService:
         self._alerts = alerts
         self._policy = policy
         self._clock = clock
-        self._moves = JobMoves(store, notifier, clock)
+        self.instance_id = instance_id
+        # The worker's steps move the jobs this process claimed, and only while it holds them;
+        # the person's cancel and the deadline move any job, guarded by its state alone.
+        self._moves = JobMoves(store, notifier, clock, claimant=instance_id)
+        self._anyone = JobMoves(store, notifier, clock)
         self._delivery = Delivery(
             self._moves,
             vendors,
@@ -65,6 +73,9 @@ class JobService:
             media_dir=policy.media_dir,
             upload_limit_bytes=policy.upload_limit_bytes,
             max_attempts=policy.max_delivery_attempts,
+            # With other processes on the database, the one that downloads a video uploads it
+            # too: the file is on its disk only.
+            fetch_delivers=store.shared,
         )
         # The step each waiting state is waiting for.
         self._steps: dict[JobState, Callable[[Job], Awaitable[None]]] = {
@@ -93,29 +104,78 @@ class JobService:
     # -- the worker's entry points ---------------------------------------------------------
 
     async def recover_after_restart(self) -> None:
-        """Fail jobs a restart caught mid-submit: the vendor may have them, so never resend."""
-        for job in await self._store.in_states([JobState.SUBMITTING]):
+        """Fail jobs a restart caught mid-submit: the vendor may have them, so never resend.
+
+        The only process on an SQLite database starts with every claim left by one that is
+        gone; on PostgreSQL only claims whose lease lapsed are (see `recover_lapsed`).
+        """
+        if not self._store.shared:
+            await self._store.forget_claims()
+        await self.recover_lapsed()
+
+    async def recover_lapsed(self) -> None:
+        """Fail the jobs in submitting whose process stopped holding them (it died, or was
+        restarted): the vendor may have them, so they are failed, credits released, never sent
+        again. Each is taken over first, so a holder that comes back cannot write any more."""
+        lapsed = await self._store.claim_lapsed(
+            self.instance_id,
+            JobState.SUBMITTING,
+            self._clock(),
+            lease_seconds=self._policy.claim_lease_seconds,
+        )
+        for job in lapsed:
             log.warning("job %s: found in submitting after a restart; failing it", job.id)
             await self._moves.fail(
                 job, JobState.SUBMITTING, FailureKind.INTERRUPTED, "interrupted by a restart"
             )
+            await self.release(job.id)
+
+    async def release(self, job_id: int) -> None:
+        """Let go of a job once its step ended."""
+        await self._store.release_claim(self.instance_id, job_id)
+
+    async def renew(self, job_ids: set[int]) -> None:
+        """Keep holding the jobs whose steps are still under way."""
+        until = self._clock() + self._policy.claim_lease_seconds
+        await self._store.renew_claims(self.instance_id, job_ids, until)
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes work on the same jobs (PostgreSQL)."""
+        return self._store.shared
+
+    @property
+    def fetch_delivers(self) -> bool:
+        """Whether a fetch step goes on to upload the video under the same claim."""
+        return self._delivery.fetch_delivers
+
+    @property
+    def claim_lease_seconds(self) -> float:
+        return self._policy.claim_lease_seconds
 
     async def expire_overdue(self) -> None:
         for job in await self._store.overdue(self._clock(), EXPIRABLE_STATES):
-            ended = await self._moves.finish(
+            ended = await self._anyone.finish(
                 job, job.state, JobState.EXPIRED, tell=False, failure_detail=job.failure_detail
             )
             if ended:
                 log.info("job %s: expired in %s", job.id, job.state)
                 self._delivery.discard_video(job)
-                await self._moves.notify(ended)
+                await self._anyone.notify(ended)
 
     def sweep_media(self) -> int:
         return self._media.sweep()
 
-    async def due(self, *, limit: int, exclude: set[int]) -> list[Job]:
+    async def claim_due(self, *, limit: int, exclude: set[int]) -> list[Job]:
+        """The due jobs, claimed for this process for a lease (`release` when a step ends)."""
         resting = self._troubles.resting(self._clock())
-        return await self._store.due(self._clock(), limit=limit, exclude=exclude | resting)
+        return await self._store.claim_due(
+            self.instance_id,
+            self._clock(),
+            lease_seconds=self._policy.claim_lease_seconds,
+            limit=limit,
+            exclude=exclude | resting,
+        )
 
     async def next_action_at(self, *, exclude: set[int]) -> float | None:
         resting = self._troubles.resting(self._clock())
@@ -152,7 +212,7 @@ class JobService:
         try:
             await step(job)
         except Later as later:
-            await self._wait(job, later)
+            await self._wait(later.job or job, later)
 
     async def _wait(self, job: Job, later: Later) -> None:
         """Back to the state the job waited in: one attempt more, due after a backoff."""
@@ -199,11 +259,11 @@ class JobService:
 
     async def show(self, job: Job) -> None:
         """Show a job's state now (right after the person created it)."""
-        await self._moves.notify(job)
+        await self._anyone.notify(job)
 
     async def cancel(self, job: Job) -> Job | None:
         """Cancel a job the vendor has not seen yet; None when it is past that point."""
-        return await self._moves.finish(job, JobState.QUEUED, JobState.CANCELLED)
+        return await self._anyone.finish(job, JobState.QUEUED, JobState.CANCELLED)
 
     # -- the steps -------------------------------------------------------------------------
 

@@ -1,4 +1,6 @@
-"""One bot per database: a second process refuses to start instead of fighting for updates."""
+"""One bot per SQLite database: a second process refuses to start instead of fighting for
+updates. On PostgreSQL several processes share the database (each with its `instance_id`);
+their jobs are kept apart by claims (bot/worker.py), so the lease is not taken there."""
 
 from __future__ import annotations
 
@@ -19,12 +21,19 @@ class AnotherInstanceError(RuntimeError):
         )
 
 
+def instance_id() -> str:
+    """This process, as its lease and its job claims name it: host, pid and a random part."""
+    return f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(3)}"
+
+
 class InstanceLease:
-    def __init__(self, store: LeaseStore, clock: Clock, ttl_seconds: float) -> None:
+    def __init__(
+        self, store: LeaseStore, clock: Clock, ttl_seconds: float, owner: str | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
         self._ttl = ttl_seconds
-        self.owner = f"{socket.gethostname()} pid {os.getpid()} {secrets.token_hex(3)}"
+        self.owner = owner or instance_id()
 
     async def acquire(self) -> None:
         """Take the lease, waiting out a holder that stops renewing (a crashed process)."""

@@ -27,6 +27,9 @@ class Later(Exception):
         super().__init__(detail or "later")
         self.detail = detail
         self.retry_after = retry_after
+        # The job as it stood when the step gave up, when the step had already moved it (a
+        # fetch that went on to deliver in the same claim); None: as the step found it.
+        self.job: Job | None = None
 
     @classmethod
     def after(cls, error: VendorError) -> Later:
@@ -49,12 +52,19 @@ class Unsaved(Exception):
 
 
 class JobMoves:
-    """Moves jobs through the store's guarded updates and shows each move the person."""
+    """Moves jobs through the store's guarded updates and shows each move the person.
 
-    def __init__(self, store: JobStore, notifier: JobNotifier, clock: Clock) -> None:
+    With a `claimant` (the worker's steps), a move is written only while that process still
+    holds the job's claim: one whose claim another process took over cannot write (fencing).
+    """
+
+    def __init__(
+        self, store: JobStore, notifier: JobNotifier, clock: Clock, claimant: str | None = None
+    ) -> None:
         self._store = store
         self._notifier = notifier
         self._clock = clock
+        self._claimant = claimant
 
     async def move(
         self,
@@ -68,7 +78,7 @@ class JobMoves:
         """Move an unfinished job on; None when it was no longer where `expected` says."""
         try:
             moved = await self._store.transition(
-                job.id, expected, new, now=self._clock(), **changes
+                job.id, expected, new, now=self._clock(), claimant=self._claimant, **changes
             )
         except StorageError as error:
             raise Unsaved(
@@ -89,7 +99,9 @@ class JobMoves:
     ) -> Job | None:
         """End a job, settling its credits in the same transaction."""
         try:
-            ended = await self._store.finish(job.id, expected, end, now=self._clock(), **changes)
+            ended = await self._store.finish(
+                job.id, expected, end, now=self._clock(), claimant=self._claimant, **changes
+            )
         except StorageError as error:
             raise Unsaved(
                 job.id, lambda: self.finish(job, expected, end, tell=tell, **changes)

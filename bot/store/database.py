@@ -15,7 +15,7 @@ import hashlib
 import re
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,6 +58,10 @@ class Connection(Protocol):
         (a balance, then a reservation) take it so that concurrent ones run one after another.
         A no-op on SQLite, where every write transaction already runs alone."""
 
+    async def notify(self, channel: str) -> None:
+        """Wake the processes listening on `channel` when the transaction commits (PostgreSQL's
+        NOTIFY); a no-op on SQLite, where the one process wakes its own worker."""
+
 
 def lock_key(name: str) -> int:
     """A stable signed 64-bit number for a lock name (PostgreSQL's advisory lock keys)."""
@@ -73,6 +77,13 @@ def placed(row: Row) -> dict[str, object]:
 
 class Database(ABC):
     """A database the stores share: SQLite by `open(path)`, PostgreSQL by `connect(url)`."""
+
+    # Whether several bot processes may work on this database at once (PostgreSQL): then claims
+    # keep them apart; on SQLite the instance lease keeps a second process out.
+    shared: bool = False
+    # What a claim's inner SELECT ends with to lock the rows it picks, skipping those another
+    # process is claiming; empty on SQLite, whose write transactions already run one at a time.
+    claim_lock: str = ""
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -106,6 +117,18 @@ class Database(ABC):
     @abstractmethod
     async def healthy(self) -> bool:
         """Reads answer and the last write went through."""
+
+    async def listen(
+        self, channel: str, wake: Callable[[], None]
+    ) -> Callable[[], Awaitable[None]]:
+        """Call `wake` on each notification on `channel`; the answer stops listening.
+
+        Nothing to listen to on SQLite: one process, whose worker is woken in-process."""
+
+        async def stop() -> None:
+            return None
+
+        return stop
 
     async def one(self, query: str, params: Iterable[object] = ()) -> Row | None:
         """The first row a read finds, if any."""
@@ -149,6 +172,9 @@ class SQLiteConnection:
 
     async def serialize(self, name: str) -> None:
         """Nothing to do: BEGIN IMMEDIATE already makes each write transaction run alone."""
+
+    async def notify(self, channel: str) -> None:
+        """Nothing to do: no other process shares an SQLite database."""
 
 
 class SQLiteDatabase(Database):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TypedDict, Unpack
 
 from bot.domain.credits import Quotas
@@ -46,6 +46,8 @@ class JobChanges(TypedDict, total=False):
 
 
 _UPDATABLE = frozenset(JobChanges.__annotations__)
+# Processes working on a shared database LISTEN here; a job that becomes due NOTIFYs it.
+JOBS_CHANNEL = "veo_jobs"
 _WAITING = sorted(WAITING_STATES)
 
 
@@ -144,9 +146,16 @@ async def _move(
     new_state: JobState,
     now: float,
     changes: JobChanges,
+    claimant: str | None,
 ) -> Row | None:
-    """Move a job from an expected state, checked against the move table; None if not there."""
-    found = await conn.fetchrow("SELECT state FROM jobs WHERE id = $1", job_id)
+    """Move a job from an expected state, checked against the move table; None if not there.
+
+    With a `claimant`, only while that process still holds the job's claim (fencing: a process
+    whose claim another took over cannot write).
+    """
+    found = await conn.fetchrow("SELECT state, claimed_by FROM jobs WHERE id = $1", job_id)
+    if found is not None and claimant is not None and found["claimed_by"] != claimant:
+        return None
     expected_states = {expected} if isinstance(expected, JobState) else set(expected)
     if found is None or found["state"] not in expected_states:
         return None
@@ -160,12 +169,17 @@ async def _move(
     values = [int(value) if isinstance(value, bool) else value for value in columns.values()]
     assignments = ", ".join(f"{column} = ${number}" for number, column in enumerate(columns, 1))
     count = len(values)
+    fence = ""
+    if claimant is not None:
+        fence = f" AND claimed_by = ${count + 3}"
+        values.append(claimant)
     return await conn.fetchrow(
         f"UPDATE jobs SET {assignments} "
-        f"WHERE id = ${count + 1} AND state = ${count + 2} RETURNING {_COLUMNS}",
-        *values,
+        f"WHERE id = ${count + 1} AND state = ${count + 2}{fence} RETURNING {_COLUMNS}",
+        *values[:count],
         job_id,
         current,
+        *values[count:],
     )
 
 
@@ -199,6 +213,7 @@ class JobStore:
             row = await _queue(conn, _FROM_DRAFT, values, price, quotas, now)
             if row is not None:
                 await conn.execute("DELETE FROM drafts WHERE id = $1", draft_id)
+                await conn.notify(JOBS_CHANNEL)
         return _job(row) if row else None
 
     async def create_follow_up(
@@ -230,6 +245,8 @@ class JobStore:
         )
         async with self._db.transaction() as conn:
             row = await _queue(conn, _FOLLOW_UP, values, price, quotas, now)
+            if row is not None:
+                await conn.notify(JOBS_CHANNEL)
         return _job(row) if row else None
 
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
@@ -274,6 +291,116 @@ class JobStore:
             (*values, now, limit),
         )
 
+    async def claim_due(
+        self,
+        claimant: str,
+        now: float,
+        *,
+        lease_seconds: float,
+        limit: int,
+        exclude: Iterable[int] = (),
+    ) -> list[Job]:
+        """Claim the waiting jobs whose next action is due, oldest first, for `lease_seconds`.
+
+        A job is free to claim when nobody holds it, when `claimant` already does, or when its
+        holder's lease lapsed. On PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED, so
+        processes claiming at once never take the same job.
+        """
+        where, values = _waiting(exclude)
+        count = len(values)
+        rows = await self._claim(
+            f"{where} AND next_action_at <= ${count + 3}",
+            "ORDER BY next_action_at",
+            values,
+            claimant,
+            now,
+            lease_seconds,
+            limit,
+            mine=True,
+        )
+        return sorted((_job(row) for row in rows), key=lambda job: (job.next_action_at, job.id))
+
+    async def claim_lapsed(
+        self, claimant: str, state: JobState, now: float, *, lease_seconds: float
+    ) -> list[Job]:
+        """Take over the jobs in `state` that nobody holds or whose holder's lease lapsed."""
+        rows = await self._claim(
+            "WHERE state = $1", "ORDER BY id", [state], claimant, now, lease_seconds, None
+        )
+        return sorted((_job(row) for row in rows), key=lambda job: job.id)
+
+    async def _claim(
+        self,
+        where: str,
+        order: str,
+        values: list[object],
+        claimant: str,
+        now: float,
+        lease_seconds: float,
+        limit: int | None,
+        *,
+        mine: bool = False,
+    ) -> list[Row]:
+        """Claim the jobs `where` picks (its parameters: `values`, then claimant, lease end,
+        now and the limit) that are free: held by nobody, by a lapsed lease, or (`mine`)
+        already by `claimant`."""
+        count = len(values)
+        own = f" OR claimed_by = ${count + 1}" if mine else ""
+        free = f"(claimed_by IS NULL OR lease_until <= ${count + 3}{own})"
+        limited = f" LIMIT ${count + 4}" if limit is not None else ""
+        parameters = [*values, claimant, now + lease_seconds, now]
+        if limit is not None:
+            parameters.append(limit)
+        async with self._db.transaction() as conn:
+            return await conn.fetch(
+                f"UPDATE jobs SET claimed_by = ${count + 1}, lease_until = ${count + 2} "
+                f"WHERE id IN (SELECT id FROM jobs {where} AND {free} {order}{limited}"
+                f"{self._db.claim_lock}) RETURNING {_COLUMNS}",
+                *parameters,
+            )
+
+    async def renew_claims(self, claimant: str, job_ids: Iterable[int], until: float) -> int:
+        """Extend the claims `claimant` still holds on these jobs; how many it holds."""
+        ids = list(job_ids)
+        if not ids:
+            return 0
+        async with self._db.transaction() as conn:
+            return await conn.execute(
+                f"UPDATE jobs SET lease_until = $1 WHERE claimed_by = $2 "
+                f"AND id IN ({_placeholders(ids, 3)})",
+                until,
+                claimant,
+                *ids,
+            )
+
+    async def release_claim(self, claimant: str, job_id: int) -> None:
+        """Let go of a job once its step ended (a claim another took over stays theirs)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE jobs SET claimed_by = NULL, lease_until = NULL "
+                "WHERE id = $1 AND claimed_by = $2",
+                job_id,
+                claimant,
+            )
+
+    async def forget_claims(self) -> None:
+        """Drop every claim: at the start of the only process a database has (SQLite), all
+        of them were left by a process that is gone."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE jobs SET claimed_by = NULL, lease_until = NULL "
+                "WHERE claimed_by IS NOT NULL"
+            )
+
+    @property
+    def shared(self) -> bool:
+        """Whether other processes may work on these jobs too (PostgreSQL)."""
+        return self._db.shared
+
+    async def listen(self, wake: Callable[[], None]) -> Callable[[], Awaitable[None]]:
+        """Call `wake` whenever another process makes a job due; the answer stops it."""
+        return await self._db.listen(JOBS_CHANNEL, wake)
+
     async def next_action_at(self, *, exclude: Iterable[int] = ()) -> float | None:
         where, values = _waiting(exclude)
         row = await self._db.one(f"SELECT MIN(next_action_at) FROM jobs {where}", values)
@@ -311,6 +438,8 @@ class JobStore:
                 vendor,
                 task_id,
             )
+            if changed:
+                await conn.notify(JOBS_CHANNEL)
             return changed > 0
 
     async def _one(self, where: str, values: Iterable[object]) -> Job | None:
@@ -328,9 +457,11 @@ class JobStore:
         new_state: JobState,
         *,
         now: float,
+        claimant: str | None = None,
         **changes: Unpack[JobChanges],
     ) -> Job | None:
-        """Move an unfinished job on; None when it was not in an expected state any more.
+        """Move an unfinished job on; None when it was not in an expected state any more (or,
+        with a `claimant`, when that process no longer holds the job's claim).
 
         An illegal move (see bot.domain.jobs.MOVES) raises; ending a job is `finish`.
         """
@@ -338,7 +469,7 @@ class JobStore:
         if new_state in TERMINAL_STATES:
             raise ValueError(f"{new_state} ends a job: use finish()")
         async with self._db.transaction() as conn:
-            row = await _move(conn, job_id, expected, new_state, now, changes)
+            row = await _move(conn, job_id, expected, new_state, now, changes, claimant)
         return _job(row) if row else None
 
     async def finish(
@@ -348,9 +479,11 @@ class JobStore:
         end: JobState,
         *,
         now: float,
+        claimant: str | None = None,
         **changes: Unpack[JobChanges],
     ) -> Job | None:
-        """End a job and settle its credits in one transaction; None when it was elsewhere.
+        """End a job and settle its credits in one transaction; None when it was elsewhere
+        (or, with a `claimant`, when that process no longer holds the job's claim).
 
         Delivered captures the reservation; every other end releases it.
         """
@@ -358,7 +491,7 @@ class JobStore:
         if end not in TERMINAL_STATES:
             raise ValueError(f"{end} does not end a job: use transition()")
         async with self._db.transaction() as conn:
-            row = await _move(conn, job_id, expected, end, now, changes)
+            row = await _move(conn, job_id, expected, end, now, changes, claimant)
             if row is not None:
                 capture = end is JobState.DELIVERED
                 await settle(conn, job_id, row["user_id"], capture=capture, now=now)

@@ -152,9 +152,15 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE jobs ADD COLUMN upgradable INTEGER NOT NULL DEFAULT 1;
     """,
-    # 6: reserved for the "claims" change (issue 11); this placeholder is replaced at merge
+    # 6: claims on jobs (which process works a step, until when); alert cooldowns shared by
+    # every process on the database
     """
-    SELECT 1;
+    ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_until REAL;
+    CREATE TABLE alert_cooldowns (
+        key TEXT PRIMARY KEY,
+        sent_at REAL NOT NULL
+    );
     """,
     # 7: Telegram updates once across replicas (each update id claimed), the polling leader
     """
@@ -369,11 +375,16 @@ POSTGRES_SCHEMA = """
 
 # A later migration N (N > POSTGRES_BASE_VERSION) appends its SQLite script to MIGRATIONS and
 # its PostgreSQL script here under N; both engines then end at the same version.
-# Migration 8 (replica state) is keyed by its place in MIGRATIONS, which the merge of
-# migrations 6 and 7 fixes.
-REPLICA_STATE_VERSION = MIGRATIONS.index(_REPLICA_STATE) + 1
+REPLICA_STATE_VERSION = 8
 POSTGRES_MIGRATIONS: dict[int, str] = {
-    6: "SELECT 1",  # reserved for the "claims" change (issue 11); replaced at merge
+    6: """
+    ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_until DOUBLE PRECISION;
+    CREATE TABLE alert_cooldowns (
+        key TEXT PRIMARY KEY,
+        sent_at DOUBLE PRECISION NOT NULL
+    );
+    """,
     7: """
     CREATE TABLE processed_updates (
         update_id BIGINT PRIMARY KEY,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
@@ -73,9 +73,15 @@ class PostgresConnection:
     async def serialize(self, name: str) -> None:
         await self._connection.execute("SELECT pg_advisory_xact_lock($1)", lock_key(name))
 
+    async def notify(self, channel: str) -> None:
+        await self._connection.execute("SELECT pg_notify($1, '')", channel)
+
 
 class PostgresDatabase(Database):
     """An asyncpg pool: each transaction or read takes a connection of its own."""
+
+    shared = True
+    claim_lock = " FOR UPDATE SKIP LOCKED"
 
     def __init__(self, pool: Any, url: str) -> None:
         self._pool = pool
@@ -123,6 +129,26 @@ class PostgresDatabase(Database):
                 yield PostgresConnection(connection)
         except _ERRORS as error:
             raise StorageError(f"database read failed: {error}") from error
+
+    async def listen(
+        self, channel: str, wake: Callable[[], None]
+    ) -> Callable[[], Awaitable[None]]:
+        """LISTEN on a connection of its own (a pooled one would be handed to others).
+
+        A lost listening connection only delays a wake: the worker looks for due jobs every
+        second anyway."""
+        connection = await asyncpg.connect(self.url)
+
+        def heard(*_: object) -> None:
+            wake()
+
+        await connection.add_listener(channel, heard)
+
+        async def stop() -> None:
+            with contextlib.suppress(*_ERRORS):
+                await connection.close()
+
+        return stop
 
     async def healthy(self) -> bool:
         if self._last_write_failed:
