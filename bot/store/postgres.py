@@ -18,11 +18,8 @@ import asyncpg  # type: ignore[import-untyped]
 
 from bot.domain.errors import StorageError
 from bot.store.database import Connection, Database, Row, lock_key
-from bot.store.migrations import (
-    ForeignDatabaseError,
-    UnusableDatabaseError,
-    postgres_steps,
-)
+from bot.store.migrations import ForeignDatabaseError, UnusableDatabaseError
+from bot.store.postgres_schema import postgres_steps
 
 # What asyncpg raises when the server refuses, the connection drops or is misused.
 _ERRORS: tuple[type[BaseException], ...] = (
