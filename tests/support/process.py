@@ -28,6 +28,10 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
         "HTTP_HOST": "127.0.0.1",
         "HTTP_PORT": "0",
         "TELEGRAM_CHAT_INTERVAL_SECONDS": "0",  # the fake Bot API has no flood limits
+        # On PostgreSQL a restarted bot polls, and takes over jobs, once a killed one's leases
+        # lapse: keep them short here.
+        "LEADER_LEASE_SECONDS": "2",
+        "JOB_LEASE_SECONDS": "3",
     }
     chosen = {**base, **settings}
     return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
