@@ -21,14 +21,12 @@ from bot.domain.credits import (
     Quotas,
     decide,
 )
-from bot.domain.drafts import DraftOptions, DraftStep
 from bot.domain.jobs import (
     EXPIRABLE_STATES,
     MOVES,
     TERMINAL_STATES,
     UNFINISHED_STATES,
     WAITING_STATES,
-    ChatPlace,
     IllegalMoveError,
     Job,
     JobState,
@@ -38,6 +36,7 @@ from bot.domain.request import GenerationRequest
 from bot.store.database import Database
 from bot.store.drafts import DraftStore
 from bot.store.jobs import JobStore
+from tests.support.drafts import card_draft
 from tests.support.postgres import SharedDatabase
 
 # How the worker brings a job to each unfinished state.
@@ -83,16 +82,7 @@ class Jobs:
         self.chats = count(1)
 
     async def job_in(self, state: JobState) -> Job:
-        draft = await self.drafts.replace(
-            user_id=7,
-            place=ChatPlace(chat_id=next(self.chats)),
-            language="en",
-            step=DraftStep.OPTIONS,
-            prompt="p",
-            options=DraftOptions(),
-            request_message_id=None,
-            now=1.0,
-        )
+        draft = await card_draft(self.drafts, chat_id=next(self.chats))
         job = await self.store.create_from_draft(
             draft_id=draft.id,
             user_id=7,

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.domain.credits import Quotas
-from bot.domain.drafts import DraftOptions, DraftStep
 from bot.domain.errors import InvalidRequestError
-from bot.domain.jobs import ChatPlace, JobState
+from bot.domain.jobs import JobState
 from bot.domain.request import GenerationRequest, MediaRef
 from bot.services.albums import AlbumService
 from bot.services.media import PHOTO_RETENTION_SECONDS, MediaLibrary
@@ -26,6 +25,7 @@ from bot.store.photos import PhotoStore
 from bot.store.status import StatusStore
 from bot.vendors.base import MediaBytes
 from tests.fakes.media import photo_bytes
+from tests.support.drafts import card_draft
 from tests.support.harness import OffsetClock
 from tests.support.postgres import SharedDatabase
 
@@ -50,16 +50,7 @@ def library(db: Database, folder: Path, clock: OffsetClock) -> MediaLibrary:
 
 
 async def a_job(db: Database) -> int:
-    draft = await DraftStore(db).replace(
-        user_id=7,
-        place=ChatPlace(chat_id=7),
-        language="en",
-        step=DraftStep.OPTIONS,
-        prompt="p",
-        options=DraftOptions(),
-        request_message_id=None,
-        now=1.0,
-    )
+    draft = await card_draft(DraftStore(db))
     job = await JobStore(db).create_from_draft(
         draft_id=draft.id,
         user_id=7,

@@ -21,6 +21,7 @@ from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
 from bot.store.migrations import MIGRATIONS, SchemaTooNewError
 from tests.fakes.media import photo_bytes
+from tests.support.drafts import card_draft
 from tests.support.harness import OffsetClock
 from tests.support.postgres import SharedDatabase
 
@@ -80,16 +81,7 @@ async def db(shared_database: SharedDatabase) -> Database:
 
 async def test_a_transition_is_guarded_by_the_expected_state(db: Database) -> None:
     drafts, jobs = DraftStore(db), JobStore(db)
-    draft = await drafts.replace(
-        user_id=7,
-        place=ChatPlace(chat_id=7),
-        language="en",
-        step=DraftStep.OPTIONS,
-        prompt="p",
-        options=DraftOptions(),
-        request_message_id=None,
-        now=1.0,
-    )
+    draft = await card_draft(drafts)
     request = GenerationRequest(prompt="p")
     job = await jobs.create_from_draft(
         draft_id=draft.id,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from bot.domain.capabilities import validate
 from bot.domain.errors import InvalidRequestError, VendorError, VendorTimeoutError
-from bot.domain.jobs import EXPIRABLE_STATES, UNFINISHED_STATES, Job, JobState
+from bot.domain.jobs import EXPIRABLE_STATES, Job, JobState
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
 from bot.services.alerts import OperatorAlerts
 from bot.services.delivery import Delivery
+from bot.services.job_reads import JobReads
 from bot.services.media import MediaLibrary
 from bot.services.ports import Clock, JobNotifier
 from bot.services.steps import JobMoves, Later, Troubles, Unsaved
@@ -41,7 +42,7 @@ class JobPolicy:
     claim_lease_seconds: float = 30.0
 
 
-class JobService:
+class JobService(JobReads):
     def __init__(
         self,
         store: JobStore,
@@ -227,28 +228,7 @@ class JobService:
         held = JobState.SUBMITTING if job.state is JobState.QUEUED else job.state
         await self._moves.move(job, held, job.state, tell=False, **changes)
 
-    # -- the person's entry points ---------------------------------------------------------
-
-    async def get(self, job_id: int) -> Job | None:
-        return await self._store.get(job_id)
-
-    async def unfinished(self) -> list[Job]:
-        return await self._store.in_states(UNFINISHED_STATES)
-
-    async def counts_since(self, since: float) -> tuple[dict[str, int], dict[str, int]]:
-        return await self._store.counts_since(since)
-
-    async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
-        return await self._store.recent(chat_id, user_id, limit)
-
-    async def by_result_message(self, chat_id: int, message_id: int) -> Job | None:
-        return await self._store.by_result_message(chat_id, message_id)
-
-    async def latest_unsubmitted(self, chat_id: int, user_id: int) -> Job | None:
-        return await self._store.latest_for(chat_id, user_id, [JobState.QUEUED])
-
-    async def latest_active(self, chat_id: int, user_id: int) -> Job | None:
-        return await self._store.latest_for(chat_id, user_id, UNFINISHED_STATES)
+    # -- the person's entry points (the plain reads are in JobReads) -------------------------
 
     async def poll_soon(self, vendor: str, task_id: str) -> bool:
         """A vendor callback: poll that task now (the status endpoint stays the truth)."""
