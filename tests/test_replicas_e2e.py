@@ -378,6 +378,10 @@ async def test_two_replicas_behind_a_balancer_deliver_each_job_once_and_survive_
         timeout=30,
     )
     assert {name for _, name in cluster.splitter.handled_by} == {"A", "B"}
+    assert Counter(prompt_of(call) for call in accepted_videos(telegram)) == dict.fromkeys(
+        first, 1
+    )
+    assert len(uniall.tasks) == len(first)
 
     # -- a replica killed while it holds a job in flight ----------------------------------------
     uniall.script = [
