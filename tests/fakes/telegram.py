@@ -11,6 +11,7 @@ receives through (real, long-polling) ``getUpdates``; they inspect what the bot 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -69,7 +70,8 @@ class FakeTelegram(BotApi):
     Inspecting: ``calls`` / ``calls_to``, ``messages`` / ``last_message`` / ``message`` (the bot's
     messages as :class:`SentMessage`, edits applied), ``callback_answer``, ``pre_checkout_answer``,
     ``refunds``, ``file_downloads``, ``dropped`` (kept back by privacy mode), ``all_updates``,
-    ``pending_updates`` and the ``wait_for*`` coroutines.
+    ``pending_updates`` and the ``wait_for*`` coroutines; ``take_updates`` for a test that
+    delivers the updates to webhooks itself.
 
     Steering: ``fail_next`` (scripted errors), ``close_topics``, ``add_chat``; slow uploads: a
     sendVideo takes ``upload_seconds`` before the video is accepted (posted in the chat) and
@@ -294,6 +296,15 @@ class FakeTelegram(BotApi):
     @property
     def pending_updates(self) -> int:
         return len(self._queue)
+
+    async def take_updates(self, wait: float = 0.2) -> list[JsonDict]:
+        """Remove the queued updates and return them, waiting up to `wait` seconds for one: a
+        test delivering them to webhooks, as Telegram does, takes them from here."""
+        if not self._queue:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), wait)
+        taken, self._queue = self._queue, []
+        return taken
 
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 from pathlib import Path
 
 from bot.config import Settings
@@ -35,3 +37,11 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     }
     chosen = {**base, **settings}
     return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
+
+
+async def spawn_bot(env: dict[str, str], cwd: Path, log: Path) -> asyncio.subprocess.Process:
+    """`python -m bot` in `cwd` with this environment (`bot_env`), its log written to `log`."""
+    with log.open("ab") as out:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=cwd, env=env, stderr=out
+        )
