@@ -9,6 +9,7 @@ import pytest
 
 from bot.app import BotRuntime
 from bot.config import Settings
+from tests.fakes.contract import VendorFake
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram, TgChat
@@ -35,6 +36,7 @@ from tests.support.postgres import (
     postgres_server,
     stop_side_loop,
 )
+from tests.support.vendors import VENDOR_NAMES, fake_factory
 
 MIDDAY = "midday: run with the bot's clock at the next 12:00 UTC, never straddling midnight"
 SQLITE_ONLY = (
@@ -189,3 +191,12 @@ async def shared_database(store_engine: StoreEngine) -> AsyncIterator[SharedData
     shared = SharedDatabase(store_engine, await store_engine.create())
     yield shared
     await shared.close()
+
+
+@pytest.fixture(params=VENDOR_NAMES)
+async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
+    """Each of the five vendors' fakes in turn (the test runs once per vendor)."""
+    fake = fake_factory(request.param)(VENDOR_KEY, forbidden_substrings=[TOKEN])
+    await fake.start()
+    yield fake
+    await fake.stop()

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from tests.fakes.contract import VendorFake
 from tests.fakes.globalai import FakeGlobalAI
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
-from tests.support.harness import TOKEN, Jobs, Person, StartBot
-from tests.support.vendors import VENDOR_NAMES, fake_factory
+from tests.support.harness import Jobs, Person, StartBot
 
 KEY = "every-vendor-key-0123456789"
 
@@ -29,14 +25,6 @@ def failover(first: FakeUniAll, second: FakeGlobalAI) -> dict[str, Any]:
         "globalai_api_key": KEY,
         "globalai_base_url": second.base_url,
     }
-
-
-@pytest.fixture(params=VENDOR_NAMES)
-async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
-    fake = fake_factory(request.param)(KEY, forbidden_substrings=[TOKEN])
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def test_a_dm_video_from_every_vendor(

@@ -9,7 +9,6 @@ fails the job in words, without sending anything and without waiting for the dea
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -20,8 +19,7 @@ from tests.fakes.steps import GarbleShape
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll, Html, http_error, redirect
 from tests.support.credits import CREDITS, balance_text, create, text_of
-from tests.support.harness import TOKEN, Jobs, Person, StartBot
-from tests.support.vendors import VENDOR_NAMES, fake_factory
+from tests.support.harness import Jobs, Person, StartBot
 
 pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
@@ -31,14 +29,6 @@ FREE = 100
 # Credits on (with a day's free credits to spend), and an alert chat for the operator.
 WATCHED: dict[str, Any] = {**CREDITS, "free_credits_per_day": FREE, "admin_chat_id": ALERTS}
 SHAPES: list[GarbleShape] = ["truncated", "html", "proxy_502"]
-
-
-@pytest.fixture(params=VENDOR_NAMES)
-async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
-    fake = fake_factory(request.param)(KEY, forbidden_substrings=[TOKEN])
-    await fake.start()
-    yield fake
-    await fake.stop()
 
 
 async def failed_and_refunded(alice: Person, jobs: Jobs, line: str) -> tuple[dict[str, Any], str]:
