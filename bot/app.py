@@ -26,7 +26,7 @@ from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
 from bot.services.health import HealthCheck
 from bot.services.lease import AnotherInstanceError, InstanceLease, instance_id
-from bot.services.ports import Clock
+from bot.services.ports import Clock, SharedPace
 from bot.services.updates import PollingLeader, UpdateClaims, replica_name
 from bot.store.database import Database, DatabaseError
 from bot.store.migrations import UnusableDatabaseError
@@ -49,7 +49,7 @@ TelegramApp = Application[Any, Any, Any, Any, BotData, Any]
 PRUNE_SECONDS = 600.0  # how often processed update ids older than a day are forgotten
 
 
-def build_telegram(settings: Settings) -> TelegramApp:
+def build_telegram(settings: Settings, pace: SharedPace | None = None) -> TelegramApp:
     root = settings.telegram_api_root
     bot = TolerantBot(
         settings.telegram_bot_token.get_secret_value(),
@@ -64,6 +64,7 @@ def build_telegram(settings: Settings) -> TelegramApp:
             chat_interval=settings.telegram_chat_interval_seconds,
             group_limit=settings.telegram_group_messages_per_minute,
             overall_rate=settings.telegram_messages_per_second,
+            shared=pace,
         ),
     )
     return (
@@ -120,7 +121,9 @@ class BotRuntime:
         )
         self._http = httpx.AsyncClient()
         vendors = build_vendors(settings.vendor_configs(), self._http)
-        telegram = build_telegram(settings)
+        # Replicas on PostgreSQL share Telegram's limits in the database; SQLite's one process
+        # keeps them in memory.
+        telegram = build_telegram(settings, stores.shared_pace() if self._db.shared else None)
         self._telegram = telegram
         notifier = TelegramNotifier(
             telegram.bot,

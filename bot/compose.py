@@ -14,6 +14,7 @@ from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobPolicy, JobService
 from bot.services.media import MediaLibrary
+from bot.services.pacing import SharedPacing
 from bot.services.people import PeopleService
 from bot.services.ports import Clock, JobNotifier
 from bot.services.status import StatusMemory
@@ -25,6 +26,7 @@ from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
 from bot.store.lease import LeaseStore
 from bot.store.ledger import LedgerStore
+from bot.store.pacing import PaceStore
 from bot.store.people import PeopleStore
 from bot.store.photos import PhotoStore
 from bot.store.status import StatusStore
@@ -43,6 +45,7 @@ class Stores:
     albums: AlbumStore
     status: StatusStore
     alerts: AlertStore
+    pace: PaceStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
@@ -57,11 +60,16 @@ class Stores:
             albums=AlbumStore(db),
             status=StatusStore(db),
             alerts=AlertStore(db),
+            pace=PaceStore(db),
         )
 
     def status_memory(self) -> StatusMemory:
         """What the notifier's status-edit throttle remembers, shared by every replica."""
         return StatusMemory(self.status)
+
+    def shared_pace(self) -> SharedPacing:
+        """Telegram's flood budget kept in the database, for replicas that share it."""
+        return SharedPacing(self.pace)
 
 
 def build_services(

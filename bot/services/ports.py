@@ -36,3 +36,15 @@ class JobNotifier(Protocol):
 
 class AlertSink(Protocol):
     async def send_alert(self, text: str) -> None: ...
+
+
+class SharedPace(Protocol):
+    """Telegram's flood budget shared by every process on the database (PostgreSQL replicas)."""
+
+    async def take_slot(self, chat_id: int, chat_spacing: float, overall_spacing: float) -> None:
+        """Reserve the chat's next slot, then one of the whole bot's, and wait for them."""
+        ...
+
+    async def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram asked the chat to wait: no process sends to it for `seconds`."""
+        ...

@@ -180,6 +180,14 @@ MIGRATIONS: list[str] = [
     # 8: what replicas share: photo bytes (PostgreSQL only: SQLite keeps photos on disk),
     # albums being received, and when each job's status was last shown
     _REPLICA_STATE,
+    # 9: Telegram's flood limits shared by replicas: when each chat (and, as chat 0, the
+    # whole bot) may send next (PostgreSQL only: SQLite's one process keeps them in memory)
+    """
+    CREATE TABLE chat_pace (
+        chat_id INTEGER PRIMARY KEY,
+        next_at REAL NOT NULL
+    );
+    """,
 ]
 
 

@@ -171,6 +171,12 @@ POSTGRES_MIGRATIONS: dict[int, str] = {
         shown_at DOUBLE PRECISION NOT NULL
     );
     """,
+    9: """
+    CREATE TABLE chat_pace (
+        chat_id BIGINT PRIMARY KEY,
+        next_at DOUBLE PRECISION NOT NULL
+    );
+    """,
 }
 
 

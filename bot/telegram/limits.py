@@ -12,6 +12,10 @@ turn:
   sent at all: the newer one shows the latest state;
 - a 429 pauses only its chat for `retry_after`, and the request is tried again.
 
+Replicas on PostgreSQL share the budget (`shared`, see bot/services/pacing.py): once this
+process's own turn and windows let a message go, it also takes the chat's and the whole bot's
+next slot in the database, and a 429 pauses the chat there for every replica.
+
 Answers to button presses, file downloads and the like are not messages and pass at once.
 """
 
@@ -31,6 +35,8 @@ from typing import Any
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from bot.services.ports import SharedPace
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +86,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         overall_rate: int = 28,
         max_retries: int = 5,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedPace | None = None,
     ) -> None:
         self._chat_interval = chat_interval
         self._group_limit = group_limit
@@ -90,6 +97,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._chats: dict[int | str, _Chat] = {}
         self._overall: deque[float] = deque()
         self._tickets = itertools.count()
+        self._shared = shared
 
     async def initialize(self) -> None:
         return None
@@ -139,12 +147,14 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 if key is not None and chat.newest.get(key) != ticket:
                     return SKIPPED  # a newer edit of the same message is on its way
-                await self._wait_for_budget(chat, group=_is_group(chat_id))
+                await self._wait_for_budget(chat, chat_id)
                 try:
                     return await callback(*args, **kwargs)
                 except RetryAfter as exc:
                     pause = _seconds(exc)
                     chat.next_at = self._clock() + pause
+                    if self._shared is not None and isinstance(chat_id, int):
+                        await self._shared.hold(chat_id, pause)
                     attempt += 1
                     if attempt > self._max_retries:
                         raise
@@ -178,8 +188,9 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat.busy = False
         self._hand_on(chat)
 
-    async def _wait_for_budget(self, chat: _Chat, *, group: bool) -> None:
+    async def _wait_for_budget(self, chat: _Chat, chat_id: int | str) -> None:
         """Sleep until this chat, its group window and the whole bot may send one more."""
+        group = _is_group(chat_id)
         while True:
             now = self._clock()
             wait = chat.next_at - now
@@ -195,11 +206,22 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
             if wait <= 0:
                 break
             await asyncio.sleep(wait)
+        if self._shared is not None and isinstance(chat_id, int):
+            await self._shared.take_slot(
+                chat_id, self._spacing(group), overall_spacing=1.0 / self._overall_rate
+            )
         now = self._clock()
         chat.next_at = now + self._chat_interval
         if group:
             chat.sent.append(now)
         self._overall.append(now)
+
+    def _spacing(self, group: bool) -> float:
+        """How far apart the replicas together send to one chat: a group's slots also keep
+        its per-minute limit (20 a minute: one every ~3 s), with no count to keep."""
+        if not group:
+            return self._chat_interval
+        return max(self._chat_interval, self._group_window / self._group_limit)
 
 
 def _is_group(chat_id: int | str) -> bool:
