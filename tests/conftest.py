@@ -200,3 +200,12 @@ async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+async def database_url(postgres_url: str) -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for this test (dropped after it), as a DATABASE_URL."""
+    engine = PostgresEngine(postgres_url)
+    url = str(await engine.create())
+    yield url
+    await engine.drop(url)

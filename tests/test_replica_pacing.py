@@ -5,7 +5,6 @@ the reservation behind it takes one slot per message for a chat across processes
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +17,8 @@ from tests.fakes.telegram import FakeTelegram, FloodLimits, TgChat, TgUser
 from tests.fakes.uniall import FakeUniAll, completed, in_progress, queued
 from tests.support.group import BOT_USERNAME
 from tests.support.harness import ALICE, BOB, TOKEN, OffsetClock, Person, make_settings
-from tests.support.postgres import PostgresEngine, SharedDatabase
+from tests.support.postgres import SharedDatabase
 from tests.test_flood import DONE, TELEGRAMS_LIMITS, make_video
-
-
-@pytest.fixture
-async def database_url(postgres_url: str) -> AsyncIterator[str]:
-    engine = PostgresEngine(postgres_url)
-    url = str(await engine.create())
-    yield url
-    await engine.drop(url)
 
 
 async def _jobs(url: str) -> list[dict[str, Any]]:

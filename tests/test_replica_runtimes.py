@@ -8,28 +8,18 @@ Each job is submitted to the vendor once and delivered once, by whichever replic
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
-import pytest
 
 from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import TOKEN, OffsetClock, Person
-from tests.support.postgres import PostgresEngine
 
 JOBS = 3
-
-
-@pytest.fixture
-async def database_url(postgres_url: str) -> AsyncIterator[str]:
-    engine = PostgresEngine(postgres_url)
-    url = str(await engine.create())
-    yield url
-    await engine.drop(url)
 
 
 async def _states(url: str) -> list[str]:

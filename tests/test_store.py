@@ -12,7 +12,7 @@ import pytest
 
 from bot.domain.credits import Quotas
 from bot.domain.drafts import DraftOptions, DraftStep
-from bot.domain.jobs import ChatPlace, JobState
+from bot.domain.jobs import ChatPlace, Job, JobState
 from bot.domain.request import GenerationRequest
 from bot.services.media import PHOTO_RETENTION_SECONDS, MediaLibrary
 from bot.store.database import Database
@@ -83,27 +83,22 @@ async def test_a_transition_is_guarded_by_the_expected_state(db: Database) -> No
     drafts, jobs = DraftStore(db), JobStore(db)
     draft = await card_draft(drafts)
     request = GenerationRequest(prompt="p")
-    job = await jobs.create_from_draft(
-        draft_id=draft.id,
-        user_id=7,
-        vendor="uniall",
-        request=request,
-        price=0,
-        quotas=Quotas(),
-        now=1.0,
-        deadline_at=9.0,
-    )
+
+    async def confirm() -> Job | None:
+        return await jobs.create_from_draft(
+            draft_id=draft.id,
+            user_id=7,
+            vendor="uniall",
+            request=request,
+            price=0,
+            quotas=Quotas(),
+            now=1.0,
+            deadline_at=9.0,
+        )
+
+    job = await confirm()
     assert job is not None
-    again = await jobs.create_from_draft(
-        draft_id=draft.id,
-        user_id=7,
-        vendor="uniall",
-        request=request,
-        price=0,
-        quotas=Quotas(),
-        now=1.0,
-        deadline_at=9.0,
-    )
+    again = await confirm()  # the draft is the job's idempotency key
     assert again is None
 
     claimed = await jobs.transition(job.id, JobState.QUEUED, JobState.SUBMITTING, now=2.0)

@@ -35,9 +35,6 @@ from tests.fakes.media import photo_bytes, sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
 from tests.support.adapters import FAULTS
 from tests.support.harness import TOKEN, make_settings
-from tests.support.vendors import VENDOR_NAMES, fake_factory
-
-KEY = "contract-test-key-0123456789"
 
 
 class PhotoShelf:
@@ -50,12 +47,10 @@ class PhotoShelf:
         return MediaBytes(photo_bytes(int(ref.key)), "image/jpeg", f"photo-{ref.key}.jpg")
 
 
-@pytest.fixture(params=VENDOR_NAMES)
-async def fake(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
-    vendor = fake_factory(request.param)(KEY, forbidden_substrings=[TOKEN])
-    await vendor.start()
-    yield vendor
-    await vendor.stop()
+@pytest.fixture
+def fake(vendor: VendorFake) -> VendorFake:
+    """Each vendor's fake in turn (the shared `vendor` fixture), under this suite's name."""
+    return vendor
 
 
 def settings_for(fake: VendorFake, tmp_path: Path, **overrides: Any) -> Settings:
