@@ -14,7 +14,7 @@ from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.credits import OLGA, dm
-from tests.support.harness import ALICE, Jobs, Person, StartBot, free_port
+from tests.support.harness import ALICE, Jobs, Person, StartBot, database_url, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,8 @@ async def test_healthz_reports_database_worker_and_vendor(
         after = await client.get(f"http://127.0.0.1:{port}/healthz")
         details = (await olga.say("/health")).text
 
-    replica = {"engine": "sqlite", "replica": f"{socket.gethostname()}:{os.getpid()}"}
+    engine = "postgresql" if database_url(jobs.database_path) else "sqlite"
+    replica = {"engine": engine, "replica": f"{socket.gethostname()}:{os.getpid()}"}
     assert before.status_code == 200
     assert before.json() == {
         "database": "ok",

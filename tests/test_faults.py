@@ -98,8 +98,9 @@ async def test_an_unreadable_update_between_two_good_ones_is_skipped(
     replies = await telegram.wait_for(
         lambda: telegram.texts(alice.chat.id) if len(telegram.texts(alice.chat.id)) >= 2 else None
     )
-    assert "/video" in replies[0]
-    assert "Alice" in replies[1]
+    # Updates are handled concurrently: the two answers may come in either order.
+    assert any("/video" in reply for reply in replies[:2])
+    assert any("Alice" in reply for reply in replies[:2])
     await telegram.wait_for(lambda: telegram.pending_updates == 0 or None)
     unreadable = [r for r in caplog.records if "cannot be read" in r.getMessage()]
     assert len(unreadable) == 1

@@ -23,7 +23,12 @@ from tests.support.harness import ALICE, Jobs, Person, StartBot, free_port
 from tests.support.postgres import PostgresEngine
 from tests.test_payments import pay
 
-pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
+pytestmark = [
+    pytest.mark.midday,  # balances count per UTC day: never straddle midnight
+    pytest.mark.sqlite_only(
+        reason="the source is a SQLite database the bot made; the target is PostgreSQL anyway"
+    ),
+]
 
 Table = list[dict[str, Any]]
 
