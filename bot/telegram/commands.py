@@ -140,25 +140,25 @@ async def choose_default(turn: Turn, button: SettingsButton) -> None:
     """A choice on the /settings card."""
     caps = turn.services.capabilities
     options = await turn.services.people.choose_default(turn.user.id, button.option, button.value)
+    await turn.query.answer()
     await turn.query.edit_message_text(
         settings_text(turn.lang, options, caps),
         reply_markup=settings_keyboard(turn.lang, options, caps),
     )
-    await turn.query.answer()
 
 
 @on_button(SettingsDone)
 async def settings_done(turn: Turn, button: SettingsDone) -> None:
-    await turn.query.edit_message_text(t(turn.lang, "settings.saved"))
     await turn.query.answer()
+    await turn.query.edit_message_text(t(turn.lang, "settings.saved"))
 
 
 @on_button(LanguageButton)
 async def choose_language(turn: Turn, button: LanguageButton) -> None:
     if not await turn.services.people.set_language(turn.user.id, button.language):
         raise StaleButtonError
-    await turn.query.edit_message_text(t(button.language, "language.set"))
     await turn.query.answer()
+    await turn.query.edit_message_text(t(button.language, "language.set"))
 
 
 BUTTONS = (cancel_job, choose_default, settings_done, choose_language)

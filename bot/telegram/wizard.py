@@ -186,13 +186,14 @@ async def choose(turn: Turn, button: ChooseOption) -> None:
     draft, changed = await found.drafts.choose(
         button.draft_id, turn.user.id, button.option, button.value
     )
-    if changed and isinstance(turn.update.effective_message, Message):
-        if draft.step is not DraftStep.OPTIONS:
-            await show_draft(turn, draft)
-        else:
-            text, keyboard = await card_view(draft, found)
-            await turn.query.edit_message_text(text, reply_markup=keyboard)
-    await turn.query.answer()  # after the card changed: the spinner stops on the new card
+    await turn.query.answer()  # at once: the edit below may wait for the chat's turn
+    if not changed or not isinstance(turn.update.effective_message, Message):
+        return
+    if draft.step is not DraftStep.OPTIONS:
+        await show_draft(turn, draft)
+        return
+    text, keyboard = await card_view(draft, found)
+    await turn.query.edit_message_text(text, reply_markup=keyboard)
 
 
 @on_button(CreateJob)
@@ -207,8 +208,8 @@ async def create(turn: Turn, button: CreateJob) -> None:
 async def discard(turn: Turn, button: DiscardDraft) -> None:
     draft = await turn.services.drafts.owned(button.draft_id, turn.user.id)
     await turn.services.drafts.discard(draft)
-    await turn.query.edit_message_text(t(turn.lang, "draft.discarded"))
     await turn.query.answer()
+    await turn.query.edit_message_text(t(turn.lang, "draft.discarded"))
 
 
 BUTTONS = (choose, create, discard)
