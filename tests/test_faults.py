@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -26,18 +27,18 @@ def _names(connection: sqlite3.Connection, kind: str, like: str) -> list[str]:
 
 def refuse_writes(database_path: Path) -> None:
     """Make every write to the bot's tables fail, as a full or read-only disk would."""
-    with sqlite3.connect(database_path) as connection:
+    with closing(sqlite3.connect(database_path, timeout=60)) as connection, connection:
         tables = [t for t in _names(connection, "table", "%") if not t.startswith("sqlite_")]
         for table in tables:
             for operation in ("INSERT", "UPDATE", "DELETE"):
                 connection.execute(
                     f"CREATE TRIGGER refuse_{table}_{operation.lower()} BEFORE {operation} "
-                    f"ON {table} BEGIN SELECT RAISE(FAIL, 'disk I/O error'); END"
+                    f"ON {table} BEGIN SELECT RAISE(ROLLBACK, 'disk I/O error'); END"
                 )
 
 
 def accept_writes(database_path: Path) -> None:
-    with sqlite3.connect(database_path) as connection:
+    with closing(sqlite3.connect(database_path, timeout=60)) as connection, connection:
         for name in _names(connection, "trigger", "refuse_%"):
             connection.execute(f"DROP TRIGGER {name}")
 

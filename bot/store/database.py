@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import logging
 import re
 import sqlite3
 from abc import ABC, abstractmethod
@@ -25,6 +26,8 @@ import aiosqlite
 from bot.domain.errors import StorageError
 from bot.domain.jobs import ChatPlace
 from bot.store.migrations import UnusableDatabaseError, claim, migrate
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -235,6 +238,10 @@ class SQLiteDatabase(Database):
         rollback then waits for it, shielded, so no transaction is ever left open.
         """
         async with self._lock:
+            if self._connection.in_transaction:
+                # One an earlier failure could not end (its rollback failed): end it now, or
+                # it would hold the write lock for good.
+                await self._abandon()
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
                 yield self._conn
@@ -248,10 +255,12 @@ class SQLiteDatabase(Database):
             self._last_write_failed = False
 
     async def _abandon(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
+        try:
             await self._connection.execute("SELECT 1")  # runs after anything still queued
             if self._connection.in_transaction:
                 await self._connection.rollback()
+        except sqlite3.Error as error:
+            log.warning("could not roll back a failed transaction: %s", error)
 
     async def healthy(self) -> bool:
         if self._last_write_failed:
