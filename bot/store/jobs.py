@@ -127,16 +127,6 @@ class JobStore(JobClaims):
                 job_id,
             )
 
-    async def due(self, now: float, *, limit: int, exclude: Iterable[int] = ()) -> list[Job]:
-        """Waiting jobs whose next action is due, oldest first."""
-        where, values = _waiting(exclude)
-        count = len(values)
-        return await self._all(
-            f"{where} AND next_action_at <= ${count + 1} ORDER BY next_action_at "
-            f"LIMIT ${count + 2}",
-            (*values, now, limit),
-        )
-
     async def next_action_at(self, *, exclude: Iterable[int] = ()) -> float | None:
         where, values = _waiting(exclude)
         row = await self._db.one(f"SELECT MIN(next_action_at) FROM jobs {where}", values)

@@ -151,7 +151,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 try:
                     return await callback(*args, **kwargs)
                 except RetryAfter as exc:
-                    pause = _seconds(exc)
+                    pause = retry_after_seconds(exc)
                     chat.next_at = self._clock() + pause
                     if self._shared is not None and isinstance(chat_id, int):
                         await self._shared.hold(chat_id, pause)
@@ -228,7 +228,8 @@ def _is_group(chat_id: int | str) -> bool:
     return isinstance(chat_id, str) or chat_id < 0
 
 
-def _seconds(exc: RetryAfter) -> float:
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """Telegram's `retry_after` in seconds, whichever type this PTB version gives."""
     with warnings.catch_warnings():
         # PTB warns about the int/timedelta migration on every read of retry_after.
         warnings.simplefilter("ignore")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Mapping
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +17,7 @@ from bot.domain.jobs import DeliveredVideo, Job
 from bot.services.ports import Clock, VideoMeta
 from bot.services.status import ShownStatus, StatusMemory
 from bot.telegram.i18n import t
+from bot.telegram.limits import retry_after_seconds
 from bot.telegram.render import caption, status_keyboard, status_text, video_keyboard
 
 log = logging.getLogger(__name__)
@@ -179,7 +178,7 @@ class TelegramNotifier:
 
 def _delivery_error(exc: TelegramError) -> Exception:
     if isinstance(exc, RetryAfter):
-        return DeliveryRetryableError(exc.message, _retry_after_seconds(exc))
+        return DeliveryRetryableError(exc.message, retry_after_seconds(exc))
     if isinstance(exc, Forbidden):
         return DeliveryRefusedError(exc.message)
     if isinstance(exc, BadRequest):
@@ -189,11 +188,3 @@ def _delivery_error(exc: TelegramError) -> Exception:
     if isinstance(exc, NetworkError) and "too large" in exc.message.lower():
         return DeliveryTooLargeError(exc.message)
     return DeliveryRetryableError(exc.message)
-
-
-def _retry_after_seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():
-        # PTB warns about the int/timedelta migration on every read of retry_after.
-        warnings.simplefilter("ignore")
-        value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
