@@ -62,7 +62,9 @@ async def test_failing_storage_backs_off_answers_people_and_recovers(
         await telegram.wait_for(lambda: len(uniall.polls) >= 2)
         task_id = next(iter(uniall.tasks))
 
-        refuse_writes(database_path)
+        # In a thread: a blocking wait for SQLite's lock on the loop's own thread would stop
+        # the bot from finishing the transaction that holds it.
+        await asyncio.to_thread(refuse_writes, database_path)
         polls_before = len(uniall.polls)
         reply = await alice.say("/video a second lighthouse")
         assert reply.text == STORAGE_DOWN
@@ -76,7 +78,7 @@ async def test_failing_storage_backs_off_answers_people_and_recovers(
         alerts = [m.text or "" for m in telegram.messages(admins.id)]
         assert len([a for a in alerts if "database" in a.lower()]) == 1, alerts
 
-        accept_writes(database_path)
+        await asyncio.to_thread(accept_writes, database_path)
         uniall.tasks[task_id].script.append(completed())
         await telegram.wait_for(
             lambda: [row["state"] for row in job_rows(database_path)] == ["delivered"],

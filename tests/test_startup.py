@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -239,6 +240,12 @@ def non_daemon_threads() -> set[threading.Thread]:
     return {thread for thread in threading.enumerate() if not thread.daemon}
 
 
+def drop_table(database_path: Path, table: str) -> None:
+    """From another thread, so the bot's loop can end a transaction this waits for."""
+    with sqlite3.connect(database_path, timeout=30) as conn:
+        conn.execute(f"DROP TABLE {table}")
+
+
 async def test_stop_closes_the_database_when_the_lease_cannot_be_released(
     settings_for: Callable[..., Settings],
     database_path: Path,
@@ -250,8 +257,10 @@ async def test_stop_closes_the_database_when_the_lease_cannot_be_released(
     before = non_daemon_threads()
     async with BotRuntime(settings_for(), clock=clock):
         assert (await alice.say("/help")).text
-        with sqlite3.connect(database_path) as conn:  # the lease's table is gone under it
-            conn.execute("DROP TABLE instance_lease")
+        with ThreadPoolExecutor(1) as thread:  # ended before the threads are counted
+            await asyncio.get_running_loop().run_in_executor(
+                thread, drop_table, database_path, "instance_lease"
+            )
 
     assert "could not release the instance lease" in caplog.text
     assert any(r.levelno == logging.INFO and r.message == "bot stopped" for r in caplog.records)
