@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -151,7 +152,14 @@ def build_services(
         jobs=jobs,
         follow_ups=follow_ups,
         credits=credits,
-        people=PeopleService(stores.people, primary.capabilities, languages, clock),
+        people=PeopleService(
+            stores.people,
+            primary.capabilities,
+            languages,
+            clock,
+            # Another replica may change a language: it shows here within half a minute.
+            remember_seconds=30.0 if stores.jobs.shared else math.inf,
+        ),
         media=media,
         capabilities=primary.capabilities,
         support_contact=settings.support_contact,

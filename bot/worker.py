@@ -12,16 +12,44 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import dataclass, field
 
-from bot.domain.jobs import JobState
+from bot.domain.jobs import WAITING_STATES, Job, JobState
 from bot.services.jobs import JobService
 from bot.services.ports import Clock
 
 log = logging.getLogger(__name__)
 
 IDLE_TICK_SECONDS = 1.0
+EXPIRE_EVERY_SECONDS = 1.0
 SWEEP_EVERY_SECONDS = 3600.0
 MAX_TICK_REST_SECONDS = 60.0
+# Uploads wait for Telegram's pace in their chat, not for the vendor: they get their own slots,
+# so polls keep their schedule while videos go out.
+DELIVERY_SLOTS = 8
+
+
+@dataclass
+class _Pool:
+    """Slots for the steps of some states, and the jobs claimed for them.
+
+    Up to `ahead` jobs are claimed at once (running, or waiting for one of the `slots`), so a
+    finished step is followed by the next without a trip to the database, and claims come in
+    batches: a pool claims again once half of its claims are done.
+    """
+
+    states: frozenset[JobState]
+    slots: asyncio.Semaphore
+    ahead: int
+    jobs: set[int] = field(default_factory=set)
+
+    @property
+    def room(self) -> int:
+        return self.ahead - len(self.jobs)
+
+    @property
+    def hungry(self) -> bool:
+        return self.room * 2 >= self.ahead
 
 
 class Worker:
@@ -35,18 +63,24 @@ class Worker:
         upload_grace_seconds: float,
     ) -> None:
         self._jobs = jobs
-        self._concurrency = concurrency
         self._clock = clock
         self._grace_seconds = grace_seconds
         self._upload_grace_seconds = max(grace_seconds, upload_grace_seconds)
+        uploads = frozenset({JobState.FETCHING, JobState.DELIVERING})
+        self._pools = (
+            _Pool(WAITING_STATES - uploads, asyncio.Semaphore(concurrency), 2 * concurrency),
+            _Pool(uploads, asyncio.Semaphore(DELIVERY_SLOTS), DELIVERY_SLOTS),
+        )
         self._stopping = False
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._delivering: set[int] = set()  # jobs whose step hands the video to Telegram
+        self._ended: set[int] = set()  # steps that ended, whose claims are let go together
         self._loop_task: asyncio.Task[None] | None = None
         self._next_sweep_at = 0.0
         self._next_renew_at = 0.0
+        self._next_expire_at = 0.0
 
     def wake(self) -> None:
         """Look for work now (a new job was queued)."""
@@ -82,6 +116,8 @@ class Worker:
                 log.warning("job %s: upload still running after the upload grace", job_id)
                 step.cancel()
         await asyncio.gather(*others.values(), *uploads.values(), return_exceptions=True)
+        await self._let_go()
+        await self._jobs.close(self._grace_seconds)
 
     @property
     def healthy(self) -> bool:
@@ -103,42 +139,64 @@ class Worker:
                         await self._stopped.wait()
 
     async def _tick(self) -> None:
+        await self._let_go()
         await self._keep_claims()
-        await self._jobs.expire_overdue()
-        if self._clock() >= self._next_sweep_at:
-            self._next_sweep_at = self._clock() + SWEEP_EVERY_SECONDS
+        now = self._clock()
+        if now >= self._next_expire_at:
+            self._next_expire_at = now + EXPIRE_EVERY_SECONDS
+            await self._jobs.expire_overdue()
+        if now >= self._next_sweep_at:
+            self._next_sweep_at = now + SWEEP_EVERY_SECONDS
             removed = self._jobs.sweep_media()
             if removed:
                 log.info("removed %d old photos", removed)
-        if self._stopping:
-            return
-        free = self._concurrency - len(self._in_flight)
-        if free <= 0:
-            return
-        due = await self._jobs.claim_due(limit=free, exclude=set(self._in_flight))
+        for pool in self._pools:
+            if self._stopping:
+                return
+            if pool.hungry:
+                await self._claim(pool)
+
+    async def _claim(self, pool: _Pool) -> None:
+        due = await self._jobs.claim_due(
+            limit=pool.room, exclude=set(self._in_flight), states=pool.states
+        )
         if self._stopping:
             # The stop came while looking: nothing new starts, an upload least of all.
-            for job in due:
-                await self._release(job.id)
+            self._ended.update(job.id for job in due)
             return
         for job in due:
+            self._ended.discard(job.id)  # ours again: its claim must not be let go now
             if job.state in self._uploading_states:
                 self._delivering.add(job.id)
-            task = asyncio.create_task(self._advance(job.id), name=f"job-{job.id}")
+            pool.jobs.add(job.id)
+            task = asyncio.create_task(self._advance(pool, job), name=f"job-{job.id}")
             self._in_flight[job.id] = task
 
-    async def _advance(self, job_id: int) -> None:
+    async def _advance(self, pool: _Pool, job: Job) -> None:
         try:
-            job = await self._jobs.get(job_id)
-            if job is not None:
-                await self._jobs.advance(job)
+            async with pool.slots:
+                if not self._stopping:
+                    await self._jobs.advance(job)
         except Exception:
-            log.exception("job %s: step failed", job_id)
+            log.exception("job %s: step failed", job.id)
         finally:
-            await self._release(job_id)
-            self._in_flight.pop(job_id, None)
-            self._delivering.discard(job_id)
-            self._wake.set()
+            self._ended.add(job.id)
+            self._in_flight.pop(job.id, None)
+            pool.jobs.discard(job.id)
+            self._delivering.discard(job.id)
+            if pool.hungry:
+                self._wake.set()
+
+    async def _let_go(self) -> None:
+        """Let go of the claims of the steps that ended, in one write."""
+        ended = self._ended - self._in_flight.keys()
+        self._ended = set()
+        if not ended:
+            return
+        try:
+            await self._jobs.release(ended)
+        except Exception as error:  # their leases lapse on their own
+            log.warning("could not let go of %d job claim(s): %s", len(ended), error)
 
     @property
     def _uploading_states(self) -> frozenset[JobState]:
@@ -158,17 +216,13 @@ class Worker:
         if self._jobs.shared:
             await self._jobs.recover_lapsed()
 
-    async def _release(self, job_id: int) -> None:
-        try:
-            await self._jobs.release(job_id)
-        except Exception as error:  # its lease lapses on its own
-            log.warning("job %s: could not let go of its claim: %s", job_id, error)
-
     async def _sleep_until_due(self) -> None:
+        """Until a pool with room has a job due, a step ends, or a second passed."""
         self._wake.clear()
         timeout = IDLE_TICK_SECONDS
-        if len(self._in_flight) < self._concurrency:
-            next_at = await self._jobs.next_action_at(exclude=set(self._in_flight))
+        states = frozenset().union(*(pool.states for pool in self._pools if pool.hungry))
+        if states:
+            next_at = await self._jobs.next_action_at(exclude=set(self._in_flight), states=states)
             if next_at is not None:
                 timeout = min(timeout, max(0.0, next_at - self._clock()))
         # asyncio.timeout, not wait_for: wait_for can swallow a cancellation on Python 3.11.

@@ -116,7 +116,7 @@ async def test_a_lapsed_claim_is_taken_over_and_its_old_holder_cannot_write(
         await a.finish(job.id, JobState.QUEUED, JobState.FAILED, now=later, claimant="a") is None
     )
     assert await a.renew_claims("a", [job.id], later + LEASE) == 0
-    await a.release_claim("a", job.id)
+    await a.release_claims("a", [job.id])
 
     moved = await b.transition(
         job.id, JobState.QUEUED, JobState.SUBMITTING, now=later, claimant="b"

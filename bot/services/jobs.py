@@ -10,11 +10,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.domain.capabilities import validate
-from bot.domain.errors import InvalidRequestError, VendorError, VendorTimeoutError
+from bot.domain.errors import (
+    InvalidRequestError,
+    StorageError,
+    VendorError,
+    VendorTimeoutError,
+)
 from bot.domain.jobs import EXPIRABLE_STATES, Job, JobState
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
 from bot.services.alerts import OperatorAlerts
 from bot.services.delivery import Delivery
+from bot.services.feed import StatusFeed
 from bot.services.job_reads import JobReads
 from bot.services.media import MediaLibrary
 from bot.services.ports import Clock, JobNotifier
@@ -64,8 +70,10 @@ class JobService(JobReads):
         self.instance_id = instance_id
         # The worker's steps move the jobs this process claimed, and only while it holds them;
         # the person's cancel and the deadline move any job, guarded by its state alone.
-        self._moves = JobMoves(store, notifier, clock, claimant=instance_id)
-        self._anyone = JobMoves(store, notifier, clock)
+        self._notifier = notifier
+        self._feed = StatusFeed(self._say)
+        self._moves = JobMoves(store, self._feed, clock, claimant=instance_id)
+        self._anyone = JobMoves(store, self._feed, clock)
         self._delivery = Delivery(
             self._moves,
             vendors,
@@ -129,11 +137,11 @@ class JobService(JobReads):
             await self._moves.fail(
                 job, JobState.SUBMITTING, FailureKind.INTERRUPTED, "interrupted by a restart"
             )
-            await self.release(job.id)
+            await self.release({job.id})
 
-    async def release(self, job_id: int) -> None:
-        """Let go of a job once its step ended."""
-        await self._store.release_claim(self.instance_id, job_id)
+    async def release(self, job_ids: set[int]) -> None:
+        """Let go of jobs whose steps ended."""
+        await self._store.release_claims(self.instance_id, job_ids)
 
     async def renew(self, job_ids: set[int]) -> None:
         """Keep holding the jobs whose steps are still under way."""
@@ -167,8 +175,11 @@ class JobService(JobReads):
     def sweep_media(self) -> int:
         return self._media.sweep()
 
-    async def claim_due(self, *, limit: int, exclude: set[int]) -> list[Job]:
-        """The due jobs, claimed for this process for a lease (`release` when a step ends)."""
+    async def claim_due(
+        self, *, limit: int, exclude: set[int], states: frozenset[JobState]
+    ) -> list[Job]:
+        """The due jobs waiting in `states`, claimed for this process for a lease (`release`
+        when a step ends)."""
         resting = self._troubles.resting(self._clock())
         return await self._store.claim_due(
             self.instance_id,
@@ -176,11 +187,14 @@ class JobService(JobReads):
             lease_seconds=self._policy.claim_lease_seconds,
             limit=limit,
             exclude=exclude | resting,
+            states=states,
         )
 
-    async def next_action_at(self, *, exclude: set[int]) -> float | None:
+    async def next_action_at(
+        self, *, exclude: set[int], states: frozenset[JobState]
+    ) -> float | None:
         resting = self._troubles.resting(self._clock())
-        found = await self._store.next_action_at(exclude=exclude | resting)
+        found = await self._store.next_action_at(exclude=exclude | resting, states=states)
         back = self._troubles.next_back(self._clock())
         return min((at for at in (found, back) if at is not None), default=None)
 
@@ -239,7 +253,21 @@ class JobService(JobReads):
 
     async def show(self, job: Job) -> None:
         """Show a job's state now (right after the person created it)."""
-        await self._anyone.notify(job)
+        await self._feed.shown(job)
+
+    async def _say(self, job: Job) -> int | None:
+        """Show a job's state in its status message (the feed calls this, one at a time)."""
+        sent = await self._notifier.job_changed(job)
+        if sent is not None:
+            try:
+                await self._store.set_status_message(job.id, sent)
+            except StorageError as error:  # the feed still knows it for this job's next state
+                log.warning("job %s: could not store its status message: %s", job.id, error)
+        return sent
+
+    async def close(self, grace: float) -> None:
+        """Let status messages under way finish for up to `grace` seconds."""
+        await self._feed.close(grace)
 
     async def cancel(self, job: Job) -> Job | None:
         """Cancel a job the vendor has not seen yet; None when it is past that point."""

@@ -9,10 +9,16 @@ from typing import Unpack
 from bot.domain.errors import StorageError, VendorError, VendorRateLimitedError
 from bot.domain.jobs import Job, JobState
 from bot.domain.status import FailureKind
-from bot.services.ports import Clock, JobNotifier
+from bot.services.feed import StatusFeed
+from bot.services.ports import Clock
 from bot.store.jobs import JobChanges, JobStore
 
 log = logging.getLogger(__name__)
+
+
+# States shown only when they last this long: a quick delivery is not held up by its own
+# progress edits (the chat may get a message a second, and the video is what the person wants).
+QUIET_SECONDS = {JobState.FETCHING: 2.0, JobState.DELIVERING: 2.0}
 
 
 class Later(Exception):
@@ -59,10 +65,10 @@ class JobMoves:
     """
 
     def __init__(
-        self, store: JobStore, notifier: JobNotifier, clock: Clock, claimant: str | None = None
+        self, store: JobStore, feed: StatusFeed, clock: Clock, claimant: str | None = None
     ) -> None:
         self._store = store
-        self._notifier = notifier
+        self._feed = feed
         self._clock = clock
         self._claimant = claimant
 
@@ -114,14 +120,12 @@ class JobMoves:
         await self.finish(job, expected, JobState.FAILED, failure_kind=kind, failure_detail=detail)
 
     async def notify(self, job: Job) -> None:
-        """Show a job's state; a status message that cannot be updated is only logged."""
-        try:
-            sent = await self._notifier.job_changed(job)
-        except Exception:
-            log.exception("job %s: could not update the status message", job.id)
-            return
-        if sent is not None:
-            await self._store.set_status_message(job.id, sent)
+        """Show a job's state: its end is waited for, progress goes out in the background
+        (and "downloading"/"sending" only if the video is not there by then)."""
+        if job.state.is_terminal:
+            await self._feed.shown(job)
+        else:
+            self._feed.post(job, after=QUIET_SECONDS.get(job.state, 0.0))
 
 
 class Troubles:

@@ -19,7 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -27,6 +27,7 @@ from bot.domain.errors import StorageError
 from bot.domain.jobs import ChatPlace
 from bot.store.migrations import UnusableDatabaseError, claim, migrate
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
@@ -116,6 +117,16 @@ class Database(ABC):
     @abstractmethod
     def read(self) -> contextlib.AbstractAsyncContextManager[Connection]:
         """Reads outside a write transaction; a database error comes out as StorageError."""
+
+    async def write(self, query: str, *args: object) -> int:
+        """One statement that writes, a transaction of its own; the rows it changed."""
+        async with self.transaction() as conn:
+            return await conn.execute(query, *args)
+
+    async def write_rows(self, query: str, *args: object) -> list[Row]:
+        """One statement that writes and returns rows (`RETURNING`), a transaction of its own."""
+        async with self.transaction() as conn:
+            return await conn.fetch(query, *args)
 
     @abstractmethod
     async def healthy(self) -> bool:
@@ -253,6 +264,27 @@ class SQLiteDatabase(Database):
                     raise StorageError(f"database write failed: {error}") from error
                 raise
             self._last_write_failed = False
+
+    async def write(self, query: str, *args: object) -> int:
+        """SQLite runs a lone statement as a transaction of its own: no BEGIN and COMMIT."""
+        return await self._alone(self._conn.execute, query, args)
+
+    async def write_rows(self, query: str, *args: object) -> list[Row]:
+        return await self._alone(self._conn.fetch, query, args)
+
+    async def _alone(
+        self, run: Callable[..., Awaitable[T]], query: str, args: tuple[object, ...]
+    ) -> T:
+        async with self._lock:
+            if self._connection.in_transaction:
+                await self._abandon()
+            try:
+                result = await run(query, *args)
+            except sqlite3.Error as error:
+                self._last_write_failed = True
+                raise StorageError(f"database write failed: {error}") from error
+            self._last_write_failed = False
+            return result
 
     async def _abandon(self) -> None:
         try:

@@ -78,23 +78,22 @@ class DraftStore:
         request_message_id: int | None = None,
     ) -> Draft | None:
         """Change the given fields; None leaves a field as it is. None when the draft is gone."""
-        async with self._db.transaction() as conn:
-            row = await conn.fetchrow(
-                "UPDATE drafts SET step = COALESCE($1, step), prompt = COALESCE($2, prompt), "
-                "options_json = COALESCE($3, options_json), "
-                "card_message_id = COALESCE($4, card_message_id), "
-                "request_message_id = COALESCE($5, request_message_id), updated_at = $6 "
-                f"WHERE id = $7 RETURNING {_COLUMNS}",
-                step,
-                prompt,
-                options.model_dump_json() if options else None,
-                card_message_id,
-                request_message_id,
-                now,
-                draft_id,
-            )
+        rows = await self._db.write_rows(
+            "UPDATE drafts SET step = COALESCE($1, step), prompt = COALESCE($2, prompt), "
+            "options_json = COALESCE($3, options_json), "
+            "card_message_id = COALESCE($4, card_message_id), "
+            "request_message_id = COALESCE($5, request_message_id), updated_at = $6 "
+            f"WHERE id = $7 RETURNING {_COLUMNS}",
+            step,
+            prompt,
+            options.model_dump_json() if options else None,
+            card_message_id,
+            request_message_id,
+            now,
+            draft_id,
+        )
+        row = rows[0] if rows else None
         return _draft(row) if row else None
 
     async def delete(self, draft_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            return await conn.execute("DELETE FROM drafts WHERE id = $1", draft_id) > 0
+        return await self._db.write("DELETE FROM drafts WHERE id = $1", draft_id) > 0

@@ -26,14 +26,16 @@ class JobClaims:
         lease_seconds: float,
         limit: int,
         exclude: Iterable[int] = (),
+        states: Iterable[JobState] | None = None,
     ) -> list[Job]:
-        """Claim the waiting jobs whose next action is due, oldest first, for `lease_seconds`.
+        """Claim the waiting jobs (in `states`, when given) whose next action is due, oldest
+        first, for `lease_seconds`.
 
         A job is free to claim when nobody holds it, when `claimant` already does, or when its
         holder's lease lapsed. On PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED, so
         processes claiming at once never take the same job.
         """
-        where, values = _waiting(exclude)
+        where, values = _waiting(exclude, states)
         count = len(values)
         rows = await self._claim(
             f"{where} AND next_action_at <= ${count + 3}",
@@ -78,37 +80,37 @@ class JobClaims:
         parameters = [*values, claimant, now + lease_seconds, now]
         if limit is not None:
             parameters.append(limit)
-        async with self._db.transaction() as conn:
-            return await conn.fetch(
-                f"UPDATE jobs SET claimed_by = ${count + 1}, lease_until = ${count + 2} "
-                f"WHERE id IN (SELECT id FROM jobs {where} AND {free} {order}{limited}"
-                f"{self._db.claim_lock}) RETURNING {_COLUMNS}",
-                *parameters,
-            )
+        return await self._db.write_rows(
+            f"UPDATE jobs SET claimed_by = ${count + 1}, lease_until = ${count + 2} "
+            f"WHERE id IN (SELECT id FROM jobs {where} AND {free} {order}{limited}"
+            f"{self._db.claim_lock}) RETURNING {_COLUMNS}",
+            *parameters,
+        )
 
     async def renew_claims(self, claimant: str, job_ids: Iterable[int], until: float) -> int:
         """Extend the claims `claimant` still holds on these jobs; how many it holds."""
         ids = list(job_ids)
         if not ids:
             return 0
-        async with self._db.transaction() as conn:
-            return await conn.execute(
-                f"UPDATE jobs SET lease_until = $1 WHERE claimed_by = $2 "
-                f"AND id IN ({_placeholders(ids, 3)})",
-                until,
-                claimant,
-                *ids,
-            )
+        return await self._db.write(
+            f"UPDATE jobs SET lease_until = $1 WHERE claimed_by = $2 "
+            f"AND id IN ({_placeholders(ids, 3)})",
+            until,
+            claimant,
+            *ids,
+        )
 
-    async def release_claim(self, claimant: str, job_id: int) -> None:
-        """Let go of a job once its step ended (a claim another took over stays theirs)."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE jobs SET claimed_by = NULL, lease_until = NULL "
-                "WHERE id = $1 AND claimed_by = $2",
-                job_id,
-                claimant,
-            )
+    async def release_claims(self, claimant: str, job_ids: Iterable[int]) -> None:
+        """Let go of jobs whose steps ended (a claim another took over stays theirs)."""
+        ids = list(job_ids)
+        if not ids:
+            return
+        await self._db.write(
+            "UPDATE jobs SET claimed_by = NULL, lease_until = NULL "
+            f"WHERE claimed_by = $1 AND id IN ({_placeholders(ids, 2)})",
+            claimant,
+            *ids,
+        )
 
     async def forget_claims(self) -> None:
         """Drop every claim: at the start of the only process a database has (SQLite), all

@@ -62,13 +62,17 @@ def _placeholders(values: Iterable[object], start: int = 1) -> str:
     return ", ".join(f"${number}" for number, _ in enumerate(values, start))
 
 
-def _waiting(exclude: Iterable[int]) -> tuple[str, list[object]]:
-    """A WHERE clause for the waiting jobs, but those in `exclude` (the steps under way)."""
+def _waiting(
+    exclude: Iterable[int], states: Iterable[JobState] | None = None
+) -> tuple[str, list[object]]:
+    """A WHERE clause for the jobs waiting in `states` (any waiting state when None), but
+    those in `exclude` (the steps under way)."""
+    wanted: list[object] = list(_WAITING if states is None else sorted(states))
     skip = list(exclude)
-    where = f"WHERE state IN ({_placeholders(_WAITING)})"
+    where = f"WHERE state IN ({_placeholders(wanted)})"
     if skip:
-        where += f" AND id NOT IN ({_placeholders(skip, len(_WAITING) + 1)})"
-    return where, [*_WAITING, *skip]
+        where += f" AND id NOT IN ({_placeholders(skip, len(wanted) + 1)})"
+    return where, [*wanted, *skip]
 
 
 def _insert_queued(key_column: str, source: str) -> str:

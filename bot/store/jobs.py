@@ -119,16 +119,16 @@ class JobStore(JobClaims):
         return {str(r[0]): int(r[1]) for r in states}, {str(r[0]): int(r[1]) for r in kinds}
 
     async def set_status_message(self, job_id: int, message_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE jobs SET status_message_id = $1 "
-                "WHERE id = $2 AND status_message_id IS NULL",
-                message_id,
-                job_id,
-            )
+        await self._db.write(
+            "UPDATE jobs SET status_message_id = $1 WHERE id = $2 AND status_message_id IS NULL",
+            message_id,
+            job_id,
+        )
 
-    async def next_action_at(self, *, exclude: Iterable[int] = ()) -> float | None:
-        where, values = _waiting(exclude)
+    async def next_action_at(
+        self, *, exclude: Iterable[int] = (), states: Iterable[JobState] | None = None
+    ) -> float | None:
+        where, values = _waiting(exclude, states)
         row = await self._db.one(f"SELECT MIN(next_action_at) FROM jobs {where}", values)
         return float(row[0]) if row and row[0] is not None else None
 

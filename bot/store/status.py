@@ -27,20 +27,18 @@ class StatusStore:
         return ShownStatus(str(row["text"]), float(row["shown_at"]), str(row["state"]))
 
     async def record(self, job_id: int, shown: ShownStatus) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO status_shown (job_id, text, shown_at, state) "
-                "VALUES ($1, $2, $3, $4) ON CONFLICT (job_id) DO UPDATE SET "
-                "text = excluded.text, shown_at = excluded.shown_at, state = excluded.state",
-                job_id,
-                shown.text,
-                shown.shown_at,
-                shown.state,
-            )
+        await self._db.write(
+            "INSERT INTO status_shown (job_id, text, shown_at, state) "
+            "VALUES ($1, $2, $3, $4) ON CONFLICT (job_id) DO UPDATE SET "
+            "text = excluded.text, shown_at = excluded.shown_at, state = excluded.state",
+            job_id,
+            shown.text,
+            shown.shown_at,
+            shown.state,
+        )
 
     async def forget(self, job_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM status_shown WHERE job_id = $1", job_id)
+        await self._db.write("DELETE FROM status_shown WHERE job_id = $1", job_id)
 
     async def sweep(self, cutoff: float) -> int:
         """Forget statuses last shown before `cutoff` (a job whose end was never shown)."""

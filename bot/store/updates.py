@@ -30,35 +30,32 @@ class UpdateStore:
     ) -> Claim:
         """Take the update id if nobody has, or if a claim that never finished has lapsed
         (or, `from_others`, is another owner's: one that is gone)."""
-        async with self._db.transaction() as conn:
-            taken = await conn.execute(
-                "INSERT INTO processed_updates (update_id, claimed_by, claimed_at) "
-                "VALUES ($1, $2, $3) ON CONFLICT (update_id) DO UPDATE SET "
-                "claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at "
-                "WHERE processed_updates.done_at IS NULL AND (processed_updates.claimed_at < $4 "
-                "OR ($5 AND processed_updates.claimed_by <> excluded.claimed_by))",
-                update_id,
-                owner,
-                now,
-                now - lease_seconds,
-                from_others,
-            )
-            if taken:
-                return Claim.TAKEN
-            done_at = await conn.fetchval(
-                "SELECT done_at FROM processed_updates WHERE update_id = $1", update_id
-            )
-        return Claim.BUSY if done_at is None else Claim.DONE
+        taken = await self._db.write(
+            "INSERT INTO processed_updates (update_id, claimed_by, claimed_at) "
+            "VALUES ($1, $2, $3) ON CONFLICT (update_id) DO UPDATE SET "
+            "claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at "
+            "WHERE processed_updates.done_at IS NULL AND (processed_updates.claimed_at < $4 "
+            "OR ($5 AND processed_updates.claimed_by <> excluded.claimed_by))",
+            update_id,
+            owner,
+            now,
+            now - lease_seconds,
+            from_others,
+        )
+        if taken:
+            return Claim.TAKEN
+        found = await self._db.one(
+            "SELECT done_at FROM processed_updates WHERE update_id = $1", (update_id,)
+        )
+        return Claim.BUSY if found is None or found[0] is None else Claim.DONE
 
     async def finish(self, update_id: int, owner: str, now: float) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE processed_updates SET done_at = $1 "
-                "WHERE update_id = $2 AND claimed_by = $3",
-                now,
-                update_id,
-                owner,
-            )
+        await self._db.write(
+            "UPDATE processed_updates SET done_at = $1 WHERE update_id = $2 AND claimed_by = $3",
+            now,
+            update_id,
+            owner,
+        )
 
     async def forget_before(self, cutoff: float) -> int:
         """Drop the ids claimed before `cutoff`; Telegram does not resend anything that old."""

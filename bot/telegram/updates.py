@@ -16,11 +16,13 @@ is replaced by a bare update with its id, which no handler takes, so the offset 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, Update
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import JSONDict, ODVInput
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
+from telegram._utils.types import JSONDict, ODVInput, TimePeriod
 from telegram.ext import Application, ApplicationHandlerStop, ExtBot, TypeHandler
 
 from bot.domain.errors import StorageError
@@ -78,46 +80,61 @@ class OnceOnly:
             log.warning("update %s handled, but not marked done", update.update_id)
 
 
-def readable(raw: object, bot: Bot) -> JSONDict:
-    """`raw` when the library can read it, else a bare update with the same id."""
+def read_update(raw: object, bot: Bot) -> Update:
+    """The update `raw` holds, read once; one the library cannot read is a bare update with
+    the same id, which no handler takes."""
     update_id = raw.get("update_id") if isinstance(raw, dict) else None
     try:
-        Update.de_json(raw, bot)  # type: ignore[arg-type]
+        update = Update.de_json(raw, bot)  # type: ignore[arg-type]
     except Exception as error:
-        log.error(
-            "update %s cannot be read and is skipped: %s: %s",
-            update_id,
-            type(error).__name__,
-            str(error)[:200],
-        )
-        return {"update_id": update_id if isinstance(update_id, int) else 0}
-    assert isinstance(raw, dict)
-    return raw
+        update = None
+        problem = f"{type(error).__name__}: {str(error)[:200]}"
+    else:
+        problem = "not an update"
+    if update is None:
+        log.error("update %s cannot be read and is skipped: %s", update_id, problem)
+        return Update(update_id if isinstance(update_id, int) else 0)
+    return update
 
 
 class TolerantBot(ExtBot[Any]):
-    """The bot, with every `getUpdates` answer made readable update by update."""
+    """The bot, with every `getUpdates` answer read update by update (and only once)."""
 
-    async def _post(
+    async def get_updates(
         self,
-        endpoint: str,
-        data: JSONDict | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        timeout: TimePeriod | None = None,  # noqa: ASYNC109 (Bot.get_updates's own signature)
+        allowed_updates: Sequence[str] | None = None,
         *,
         read_timeout: ODVInput[float] = DEFAULT_NONE,
         write_timeout: ODVInput[float] = DEFAULT_NONE,
         connect_timeout: ODVInput[float] = DEFAULT_NONE,
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
         api_kwargs: JSONDict | None = None,
-    ) -> Any:
-        result = await super()._post(
-            endpoint,
+    ) -> tuple[Update, ...]:
+        # As Bot.get_updates: the long poll's own timeout is added to the read timeout.
+        if isinstance(read_timeout, DefaultValue):
+            base: float = self._request[0].read_timeout or 0
+        else:
+            base = read_timeout or 0
+        seconds = timeout.total_seconds() if isinstance(timeout, timedelta) else timeout or 0
+        data: JSONDict = {
+            "timeout": timeout,
+            "offset": offset,
+            "limit": limit,
+            "allowed_updates": allowed_updates,
+        }
+        result = await self._post(
+            "getUpdates",
             data,
-            read_timeout=read_timeout,
+            read_timeout=base + seconds,
             write_timeout=write_timeout,
             connect_timeout=connect_timeout,
             pool_timeout=pool_timeout,
             api_kwargs=api_kwargs,
         )
-        if endpoint == "getUpdates" and isinstance(result, list):
-            return [readable(raw, self) for raw in result]
-        return result
+        updates = tuple(read_update(raw, self) for raw in result or ())
+        for update in updates:
+            self.insert_callback_data(update)
+        return updates

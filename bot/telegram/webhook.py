@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.services.updates import Claim
-from bot.telegram.updates import OnceOnly, readable
+from bot.telegram.updates import OnceOnly, read_update
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def update_feeder(
     A StorageError (the claim could not be written) comes out for the server to answer 5xx."""
 
     async def feed(data: Any) -> bool:
-        update = Update.de_json(readable(data, application.bot), application.bot)
+        update = read_update(data, application.bot)
         return await once.handle(application, update) is not Claim.BUSY
 
     return feed
