@@ -2,9 +2,10 @@
 
 The fake UniAll serves a `relay_mb` MB file; the bot fetches it and sends it with sendVideo to
 the fake Bot API. Growth is VmHWM (reset just before the vendor says "completed") minus VmRSS
-then; a 5 ms RSS sampler checks it. Wall time runs from the vendor's first byte request to the
-moment the fake Bot API has the whole upload. The floor does the same copy with plain httpx
-streams in its own process.
+then; a 5 ms RSS sampler checks it. The vendor says "completed" once the chat has been quiet
+for 1.5 s (the wizard's own card edits are paced a second apart before that). Wall time runs
+from the vendor's first byte request to the moment the fake Bot API has the whole upload. The
+floor does the same copy with plain httpx streams in its own process.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ async def bot_round(scale: Scale, work: Path, result: RelayResult) -> None:
             user = TgUser(id=3001, first_name="Relay")
             await wizard(Driver(telegram, user, TgChat.private(user)))
             await telegram.wait_for(lambda: len(uniall.polls) >= 2, 30)
-            await asyncio.sleep(0.5)
+            # The wizard's card edits and the first status are paced a second apart in this
+            # chat: the relay is measured once the chat is quiet, as after a real wait.
+            await _quiet_chat(telegram, user.id, seconds=1.5)
             before = rss_bytes(proc.pid)
             reset = reset_peak(proc.pid)
             sampler = RssSampler(proc.pid)
@@ -65,6 +68,18 @@ async def bot_round(scale: Scale, work: Path, result: RelayResult) -> None:
             sent = next(iter(video.files.values()))
             result.intact = result.intact and len(sent) == scale.relay_mb * MB
             del sent, video
+
+
+async def _quiet_chat(telegram: FakeTelegram, chat_id: int, *, seconds: float) -> None:
+    """Until the bot has sent nothing to this chat for `seconds`."""
+
+    def last() -> float:
+        return max(
+            (c.at for c in telegram.calls if c.params.get("chat_id") == chat_id), default=0.0
+        )
+
+    while time.monotonic() - last() < seconds:  # noqa: ASYNC110 (the fake has no event for it)
+        await asyncio.sleep(0.1)
 
 
 async def copy_round(scale: Scale, result: RelayResult) -> None:

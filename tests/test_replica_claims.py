@@ -134,6 +134,9 @@ class _Quiet:
     async def job_changed(self, job: Job) -> int | None:
         return None
 
+    def outdated(self, job: Job) -> None:
+        return None
+
     async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> DeliveredVideo:
         raise AssertionError("no video here")
 

@@ -4,7 +4,8 @@ Telegram lets a bot send about one message a second into a chat, so showing a st
 (bot/telegram/limits.py). A worker step that waited for that would hold its slot while other
 jobs' polls fall behind; instead a step *posts* the job's new state and goes on. Per job one
 sender shows the newest state it was given, one at a time, so a state overtaken before it went
-out is never sent and a status message is never sent twice. The end of a job is awaited
+out is never sent (one already waiting for the chat's turn is dropped there) and a status
+message is never sent twice. The end of a job is awaited
 (`shown`): it is never dropped, and it replaces any progress still waiting.
 
 A state can be posted `after` a quiet time: "downloading" and "sending" are shown only if the
@@ -29,19 +30,28 @@ class _Pending:
     job: Job | None = None
     due: float = 0.0
     message_id: int | None = None  # the status message a send of this feed made
+    showing: bool = False  # a state of this job is on its way to Telegram
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     sender: asyncio.Task[None] | None = None
 
 
 class StatusFeed:
-    def __init__(self, show: Callable[[Job], Awaitable[int | None]]) -> None:
-        """`show` shows a job's state; the id of the status message when it sent a new one."""
+    def __init__(
+        self,
+        show: Callable[[Job], Awaitable[int | None]],
+        outdated: Callable[[Job], None],
+    ) -> None:
+        """`show` shows a job's state (the id of the status message when it sent a new one);
+        `outdated` says that a state being shown may be dropped: a newer one is coming."""
         self._show = show
+        self._outdated = outdated
         self._pending: dict[int, _Pending] = {}
 
     def post(self, job: Job, *, after: float = 0.0) -> None:
         """Show this state when the chat's turn comes (or `after` seconds, if still newest)."""
         pending = self._pending.setdefault(job.id, _Pending())
+        if pending.showing and job.status_message_id is not None:
+            self._outdated(job)
         pending.job = job
         pending.due = asyncio.get_running_loop().time() + after
         pending.changed.set()
@@ -81,11 +91,14 @@ class StatusFeed:
                 job, pending.job = pending.job, None
                 if job.status_message_id is None and pending.message_id is not None:
                     job = job.model_copy(update={"status_message_id": pending.message_id})
+                pending.showing = True
                 try:
                     sent = await self._show(job)
                 except Exception:
                     log.exception("job %s: could not update the status message", job_id)
                     continue
+                finally:
+                    pending.showing = False
                 if sent is not None:
                     pending.message_id = sent
         finally:

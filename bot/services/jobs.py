@@ -71,7 +71,7 @@ class JobService(JobReads):
         # The worker's steps move the jobs this process claimed, and only while it holds them;
         # the person's cancel and the deadline move any job, guarded by its state alone.
         self._notifier = notifier
-        self._feed = StatusFeed(self._say)
+        self._feed = StatusFeed(self._say, notifier.outdated)
         self._moves = JobMoves(store, self._feed, clock, claimant=instance_id)
         self._anyone = JobMoves(store, self._feed, clock)
         self._delivery = Delivery(

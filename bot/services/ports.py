@@ -25,6 +25,10 @@ class JobNotifier(Protocol):
         """Show the job's new state; the message id when a new status message was sent."""
         ...
 
+    def outdated(self, job: Job) -> None:
+        """A newer state of the job is coming: a status edit still waiting need not be sent."""
+        ...
+
     async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> DeliveredVideo:
         """Upload the finished video as a reply to the request."""
         ...

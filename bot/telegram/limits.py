@@ -7,9 +7,10 @@ turn:
 
 - messages and edits in one chat go one at a time, at least `chat_interval` apart, and a
   group keeps to `group_limit` a minute; everything together keeps to `overall_rate` a second;
-- a reply to what a person did goes before a progress edit (`priority="low"`), and a
-  progress edit that is overtaken by a newer one for the same message (`coalesce=key`) is not
-  sent at all: the newer one shows the latest state;
+- a reply to what a person did goes before a progress edit (`priority="low"`), and an edit
+  still waiting when a newer edit of the same kind for the same message comes (a card tapped
+  three times in a second, a status that moved on) is not sent at all: the newer one shows the
+  latest state;
 - a 429 pauses only its chat for `retry_after`, and the request is tried again.
 
 Replicas on PostgreSQL share the budget (`shared`, see bot/services/pacing.py): once this
@@ -60,6 +61,12 @@ COUNTED = frozenset(
         "editMessageReplyMarkup",
         "editMessageMedia",
     }
+)
+
+# Edits that carry a message's whole new state (text and keyboard, or caption, or keyboard):
+# a newer one of the same kind for the same message makes an older one still waiting moot.
+EDITS = frozenset(
+    {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
 )
 
 SKIPPED = True  # what an overtaken edit returns instead of Telegram's answer
@@ -119,7 +126,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
             return await callback(*args, **kwargs)
         options = rate_limit_args or {}
         low = options.get("priority") == "low"
-        key = options.get("coalesce")
+        key = _edit_key(endpoint, data.get("message_id"))
         chat = self._chats.setdefault(chat_id, _Chat())
         ticket = next(self._tickets)
         if key is not None:
@@ -129,6 +136,12 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         finally:
             if key is not None and chat.newest.get(key) == ticket:
                 del chat.newest[key]
+
+    def supersede(self, chat_id: int, message_id: int) -> None:
+        """A newer text of this message is coming: an edit of its text still waiting is moot."""
+        chat = self._chats.get(chat_id)
+        if chat is not None:
+            chat.newest[_edit_key("editMessageText", message_id)] = next(self._tickets)
 
     async def _send(
         self,
@@ -222,6 +235,10 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if not group:
             return self._chat_interval
         return max(self._chat_interval, self._group_window / self._group_limit)
+
+
+def _edit_key(endpoint: str, message_id: object) -> Hashable | None:
+    return (endpoint, message_id) if endpoint in EDITS and message_id is not None else None
 
 
 def _is_group(chat_id: int | str) -> bool:

@@ -17,7 +17,7 @@ from bot.domain.jobs import DeliveredVideo, Job
 from bot.services.ports import Clock, VideoMeta
 from bot.services.status import ShownStatus, StatusMemory
 from bot.telegram.i18n import t
-from bot.telegram.limits import retry_after_seconds
+from bot.telegram.limits import SKIPPED, ChatRateLimiter, retry_after_seconds
 from bot.telegram.render import caption, status_keyboard, status_text, video_keyboard
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 PROGRESS_EDIT_INTERVAL_PRIVATE = 3.0
 PROGRESS_EDIT_INTERVAL_GROUP = 12.0
 UPLOAD_TIMEOUT_SECONDS = 600.0
+
+
+class _Overtaken(Exception):
+    """The rate limiter skipped an edit: a newer one of the same message overtook it."""
 
 
 class TelegramNotifier:
@@ -58,7 +62,10 @@ class TelegramNotifier:
             )
             if shown.state == job.state and self._clock() - shown.shown_at < interval:
                 return None
-        sent = await self._show(job, text, status_keyboard(job))
+        try:
+            sent = await self._show(job, text, status_keyboard(job))
+        except _Overtaken:
+            return None  # a newer state of this job is on its way: this one was not shown
         if job.state.is_terminal:
             if shown is not None:
                 await self._shown.finished(job.id)
@@ -73,17 +80,14 @@ class TelegramNotifier:
         if job.status_message_id is None:
             return (await self._send_text(job, text, keyboard)).message_id
         try:
-            await self._bot.edit_message_text(
+            answer = await self._bot.edit_message_text(
                 text,
                 chat_id=job.place.chat_id,
                 message_id=job.status_message_id,
                 reply_markup=keyboard,
-                # A chat out of budget sends only the newest state of this status message;
-                # the end of a job is never overtaken and goes before other progress.
-                rate_limit_args={
-                    "priority": "high" if job.state.is_terminal else "low",
-                    "coalesce": ("status", job.id),
-                },
+                # A chat out of budget sends only the newest state of this status message
+                # (limits.py); the end of a job goes before other progress.
+                rate_limit_args={"priority": "high" if job.state.is_terminal else "low"},
             )
         except BadRequest as exc:
             if "not modified" in exc.message:
@@ -91,7 +95,15 @@ class TelegramNotifier:
             if "not found" in exc.message:
                 return (await self._send_text(job, text, keyboard)).message_id
             raise
+        if answer is SKIPPED:
+            raise _Overtaken
         return None
+
+    def outdated(self, job: Job) -> None:
+        """A newer state of this job is coming: its status edit still waiting need not go."""
+        limiter = self._bot.rate_limiter
+        if isinstance(limiter, ChatRateLimiter) and job.status_message_id is not None:
+            limiter.supersede(job.place.chat_id, job.status_message_id)
 
     async def _send_text(
         self, job: Job, text: str, keyboard: InlineKeyboardMarkup | None = None
