@@ -68,6 +68,11 @@ def _polls_between(uniall: TimedUniAll, start: float, end: float) -> int:
     return sum(1 for times in uniall.poll_times.values() for at in times if start <= at <= end)
 
 
+# A person's pace: Telegram lets a bot put one message a second into a chat, so a person who
+# acts faster waits for the chat's turn by design, whatever the load (see bench/README.md).
+HUMAN_PAUSE_SECONDS = 1.2
+
+
 async def _drive(telegram: FakeTelegram, stop: asyncio.Event, result: PollResult) -> None:
     """One person making cards and pressing options while the jobs run (figure 4)."""
     user = TgUser(id=1001, first_name="Alice")
@@ -77,8 +82,9 @@ async def _drive(telegram: FakeTelegram, stop: asyncio.Event, result: PollResult
         for label in OPTION_LABELS:
             if stop.is_set():
                 break
+            await asyncio.sleep(HUMAN_PAUSE_SECONDS)
             await driver.press(card, label, timeout=60)
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(HUMAN_PAUSE_SECONDS)
     result.card_latencies = driver.card_latencies
     result.answer_latencies = driver.answer_latencies
 

@@ -116,3 +116,69 @@ async def test_a_throttled_chat_does_not_hold_up_another_persons_answer(
 
     assert slowest <= 1.5, f"Bob waited {slowest:.2f} s for his button"
     assert telegram.flood_refusals == []
+
+
+async def test_fast_taps_show_the_last_card_with_fewer_edits_and_no_429(
+    flood_telegram: FakeTelegram, uniall: FakeUniAll, database_path: Path, clock: OffsetClock
+) -> None:
+    telegram = flood_telegram
+    alice = Person(telegram, ALICE, TgChat.private(ALICE))
+    settings = make_settings(
+        telegram.api_url, database_path, **uniall.bot_settings(), **TELEGRAMS_LIMITS
+    )
+    async with BotRuntime(settings, clock=clock):
+        card = await alice.say("/video a lighthouse at dusk")
+        edits_before = len(telegram.calls_to("editMessageText"))
+        taps = ("Quality", "9:16", "6 s", "1080p")
+        for label in taps:  # as fast as a thumb: every tap answered at once
+            started = time.monotonic()
+            await alice.press(card, label)
+            assert time.monotonic() - started < 0.5
+        await telegram.wait_for(
+            lambda: all(
+                part in (alice.current(card).text or "")
+                for part in ("Quality", "1080p", "9:16", "6 s")
+            ),
+            timeout=10,
+        )
+        await asyncio.sleep(1.5)  # anything still waiting in the chat's queue has gone out
+        edits = [c for c in telegram.calls_to("editMessageText")[edits_before:] if c.status == 200]
+
+    # The card shows every choice, and the taps that came within the chat's second were one edit.
+    assert 1 <= len(edits) < len(taps)
+    assert "1080p" in str(edits[-1].params["text"])
+    assert telegram.flood_refusals == []
+
+
+async def test_a_status_that_moved_on_is_not_shown_after_the_video(
+    flood_telegram: FakeTelegram, uniall: FakeUniAll, database_path: Path, clock: OffsetClock
+) -> None:
+    telegram = flood_telegram
+    uniall.script = [in_progress(20), in_progress(40), completed()]
+    alice = Person(telegram, ALICE, TgChat.private(ALICE))
+    settings = make_settings(
+        telegram.api_url,
+        database_path,
+        **uniall.bot_settings(),
+        **TELEGRAMS_LIMITS,
+        poll_interval_seconds=0.05,  # states change faster than the chat may show them
+    )
+    async with BotRuntime(settings, clock=clock):
+        card = await make_video(alice, "/video a quick one")
+        await telegram.wait_for(
+            lambda: [r["state"] for r in job_rows(database_path)] == ["delivered"], timeout=30
+        )
+        await telegram.wait_for(lambda: DONE in (alice.current(card).text or ""), timeout=10)
+        await asyncio.sleep(1.5)
+
+    video = next(c for c in telegram.calls_to("sendVideo") if c.status == 200)
+    after = [
+        str(c.params["text"])
+        for c in telegram.calls_to("editMessageText")
+        if c.status == 200 and c.at > video.at
+    ]
+    # After the video only the job's end is shown: no stale "in the queue" or progress.
+    assert after, "the end was shown after the video"
+    assert all(DONE in text for text in after), after
+    assert DONE in (alice.current(card).text or "")
+    assert telegram.flood_refusals == []

@@ -11,6 +11,8 @@ turn:
   still waiting when a newer edit of the same kind for the same message comes (a card tapped
   three times in a second, a status that moved on) is not sent at all: the newer one shows the
   latest state;
+- a group that used half of its minute keeps the rest for replies, videos and the end of
+  each job: a progress edit there is left out (the next state shows);
 - a 429 pauses only its chat for `retry_after`, and the request is tried again.
 
 Replicas on PostgreSQL share the budget (`shared`, see bot/services/pacing.py): once this
@@ -160,6 +162,8 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
             try:
                 if key is not None and chat.newest.get(key) != ticket:
                     return SKIPPED  # a newer edit of the same message is on its way
+                if low and key is not None and self._saving_budget(chat, chat_id):
+                    return SKIPPED  # progress in a busy group: the next state will show
                 await self._wait_for_budget(chat, chat_id)
                 try:
                     return await callback(*args, **kwargs)
@@ -228,6 +232,15 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if group:
             chat.sent.append(now)
         self._overall.append(now)
+
+    def _saving_budget(self, chat: _Chat, chat_id: int | str) -> bool:
+        """Whether a group has used half of its minute: the rest is kept for what people
+        need (replies, videos, the end of each job), progress edits wait for the next state."""
+        if not _is_group(chat_id):
+            return False
+        now = self._clock()
+        recent = sum(1 for at in chat.sent if now - at < self._group_window)
+        return recent * 2 >= self._group_limit
 
     def _spacing(self, group: bool) -> float:
         """How far apart the replicas together send to one chat: a group's slots also keep
