@@ -10,9 +10,9 @@ import os
 import signal
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram import Update
@@ -38,10 +38,13 @@ from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.updates import OnceOnly, TolerantBot
 from bot.telegram.webhook import register_webhook, update_feeder
-from bot.vendors.base import CallbackVendor
+from bot.vendors.base import CallbackVendor, VideoVendor
 from bot.vendors.registry import build_vendors
-from bot.web.server import WEBHOOK_PATH, Replica, TelegramWebhook, WebServer
+from bot.web.listener import reserve
 from bot.worker import Worker
+
+if TYPE_CHECKING:  # the HTTP server's library is imported once polling runs (faster start)
+    from bot.web.server import WebServer
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,7 @@ class BotRuntime:
         self._telegram: TelegramApp | None = None
         self._worker: Worker | None = None
         self._web: WebServer | None = None
+        self._listener: socket.socket | None = None
         self._lease: InstanceLease | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self.replica = replica_name()
@@ -147,7 +151,7 @@ class BotRuntime:
             instance_id=self.instance_id,
         )
         telegram.bot_data.services = found
-        jobs, media = found.jobs, found.media
+        jobs = found.jobs
         self._worker = Worker(
             jobs,
             concurrency=settings.max_concurrent_vendor_calls,
@@ -155,37 +159,71 @@ class BotRuntime:
             grace_seconds=settings.shutdown_grace_seconds,
             upload_grace_seconds=settings.shutdown_upload_grace_seconds,
         )
-        callback_vendors = {
-            name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)
-        }
-        webhook = (
-            TelegramWebhook(settings.webhook_secret, update_feeder(telegram, once))
-            if settings.telegram_webhook
-            else None
-        )
         health = HealthCheck(
             jobs.vendor_health,
             worker_healthy=self._worker_healthy,
             database_healthy=self._db.healthy,
         )
         telegram.bot_data.health = health
+        self._listener = reserve(settings.http_host, settings.http_port)
+        register(telegram, once)
+        await telegram.initialize()
+        await telegram.start()
+        # Polling starts first: people are answered while the HTTP server (whose library is
+        # imported only now) and the command menu follow. A webhook needs the server first.
+        if not settings.telegram_webhook:
+            await self._receive_updates(telegram, once)
+        await self._serve_http(vendors, health, webhook=update_feeder(telegram, once))
+        if settings.telegram_webhook:
+            await self._receive_updates(telegram, once)
+        await self._publish_commands()
+        # Other processes on the database wake this one's worker when they make a job due.
+        self._stop_listening = await stores.jobs.listen(self._wake_worker)
+        await self._worker.start()
+        log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
+
+    async def _serve_http(
+        self,
+        vendors: Mapping[str, VideoVendor],
+        health: HealthCheck,
+        *,
+        webhook: Callable[[Any], Awaitable[bool]],
+    ) -> None:
+        """/healthz, vendor callbacks, hosted photos and (in webhook mode) Telegram's updates."""
+        from bot.web.server import Replica, TelegramWebhook, WebServer
+
+        settings = self.settings
+        assert self._telegram is not None
+        services = self._telegram.bot_data.services
+        assert services is not None
+        callback_vendors = {
+            name: vendor for name, vendor in vendors.items() if isinstance(vendor, CallbackVendor)
+        }
         replica = Replica(
             name=f"{socket.gethostname()}:{os.getpid()}",
             engine="postgresql" if settings.database_url else "sqlite",
         )
         self._web = WebServer(
-            jobs, media, callback_vendors, health=health, webhook=webhook, replica=replica
+            services.jobs,
+            services.media,
+            callback_vendors,
+            health=health,
+            webhook=(
+                TelegramWebhook(settings.webhook_secret, webhook)
+                if settings.telegram_webhook
+                else None
+            ),
+            replica=replica,
         )
-        await self._web.start(settings.http_host, settings.http_port)
-        register(telegram, once)
-        await telegram.initialize()
-        await self._publish_commands()
-        await telegram.start()
-        await self._receive_updates(telegram, once)
-        # Other processes on the database wake this one's worker when they make a job due.
-        self._stop_listening = await stores.jobs.listen(self._wake_worker)
-        await self._worker.start()
-        log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
+        assert self._listener is not None
+        listener, self._listener = self._listener, None
+        await self._web.start(listener)
+
+    async def _close_listener(self) -> None:
+        """The port taken at start, when the server never came to serve it."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
 
     def _wake_worker(self) -> None:
         if self._worker is not None:
@@ -210,6 +248,8 @@ class BotRuntime:
         assert self._updates is not None
         if settings.telegram_webhook:
             assert settings.public_base_url is not None
+            from bot.web.server import WEBHOOK_PATH
+
             url = str(settings.public_base_url).rstrip("/") + WEBHOOK_PATH
             await register_webhook(telegram, url, settings.webhook_secret)
         elif settings.database_url is None:
@@ -297,6 +337,7 @@ class BotRuntime:
             ("stop listening for due jobs", self._stop_listening),
             ("stop the worker", self._worker.stop if self._worker else None),
             ("stop the HTTP server", self._web.stop if self._web else None),
+            ("close the HTTP port", self._close_listener if self._listener else None),
             ("stop receiving updates", self._stop_receiving if self._tending else None),
             ("stop Telegram", self._stop_telegram if telegram else None),
             ("close the HTTP client", self._http.aclose if self._http else None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -70,12 +71,13 @@ class WebServer:
         app.router.add_post(WEBHOOK_PATH, self._telegram_update)
         return app
 
-    async def start(self, host: str, port: int) -> None:
+    async def start(self, listener: socket.socket) -> None:
+        """Serve on a socket bound beforehand (bot/web/listener.py); it is closed at stop."""
         self._runner = web.AppRunner(self.application(), access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
+        site = web.SockSite(self._runner, listener)
         await site.start()
-        self.port = self._runner.addresses[0][1]
+        host, self.port = listener.getsockname()[:2]
         log.info("HTTP server listening on %s:%s", host, self.port)
 
     async def stop(self) -> None:
