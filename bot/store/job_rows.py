@@ -126,6 +126,20 @@ def _check(changes: JobChanges) -> None:
         raise ValueError(f"not an updatable job column: {sorted(unknown)}")
 
 
+async def _refuse_illegal(
+    conn: Connection, job_id: int, expected: JobState | Iterable[JobState], new: JobState
+) -> None:
+    """After a move found nothing: raise if the job is in an expected state that cannot move
+    to `new` (a bug), rather than report a lost race."""
+    wanted = {expected} if isinstance(expected, JobState) else set(expected)
+    if all(can_move(state, new) for state in wanted):
+        return
+    found = await conn.fetchval("SELECT state FROM jobs WHERE id = $1", job_id)
+    current = JobState(found) if found is not None else None
+    if current is not None and current in wanted and not can_move(current, new):
+        raise IllegalMoveError(current, new)
+
+
 async def _queue(
     conn: Connection,
     insert: str,
@@ -144,45 +158,34 @@ async def _queue(
     return row
 
 
-async def _move(
-    conn: Connection,
+def _move(
     job_id: int,
     expected: JobState | Iterable[JobState],
     new_state: JobState,
     now: float,
     changes: JobChanges,
     claimant: str | None,
-) -> Row | None:
-    """Move a job from an expected state, checked against the move table; None if not there.
+) -> tuple[str, list[object]]:
+    """The one statement that moves a job from an expected state and returns its row; no row
+    when it was not there. Only the expected states the move table allows are moved from: a
+    job found in another one is an illegal move (see `_refuse_illegal`).
 
     With a `claimant`, only while that process still holds the job's claim (fencing: a process
     whose claim another took over cannot write).
     """
-    found = await conn.fetchrow("SELECT state, claimed_by FROM jobs WHERE id = $1", job_id)
-    if found is not None and claimant is not None and found["claimed_by"] != claimant:
-        return None
-    expected_states = {expected} if isinstance(expected, JobState) else set(expected)
-    if found is None or found["state"] not in expected_states:
-        return None
-    current = JobState(found["state"])
-    if not can_move(current, new_state):
-        raise IllegalMoveError(current, new_state)
+    wanted = [expected] if isinstance(expected, JobState) else sorted(set(expected))
+    states = [state for state in wanted if can_move(state, new_state)]
+    if not states:
+        raise IllegalMoveError(wanted[0], new_state)
     columns: dict[str, object] = {"state": new_state, "updated_at": now, **changes}
     if new_state in TERMINAL_STATES:
         columns["finished_at"] = now
     # Flags are 0/1 integers on both engines.
     values = [int(value) if isinstance(value, bool) else value for value in columns.values()]
     assignments = ", ".join(f"{column} = ${number}" for number, column in enumerate(columns, 1))
-    count = len(values)
-    fence = ""
+    where = f"id = ${len(values) + 1} AND state IN ({_placeholders(states, len(values) + 2)})"
+    values += [job_id, *states]
     if claimant is not None:
-        fence = f" AND claimed_by = ${count + 3}"
+        where += f" AND claimed_by = ${len(values) + 1}"
         values.append(claimant)
-    return await conn.fetchrow(
-        f"UPDATE jobs SET {assignments} "
-        f"WHERE id = ${count + 1} AND state = ${count + 2}{fence} RETURNING {_COLUMNS}",
-        *values[:count],
-        job_id,
-        current,
-        *values[count:],
-    )
+    return f"UPDATE jobs SET {assignments} WHERE {where} RETURNING {_COLUMNS}", values

@@ -22,6 +22,7 @@ from bot.store.job_rows import (
     _placeholders,
     _queue,
     _queued,
+    _refuse_illegal,
     _waiting,
 )
 from bot.store.ledger import settle
@@ -194,9 +195,13 @@ class JobStore(JobClaims):
         _check(changes)
         if new_state in TERMINAL_STATES:
             raise ValueError(f"{new_state} ends a job: use finish()")
-        async with self._db.transaction() as conn:
-            row = await _move(conn, job_id, expected, new_state, now, changes, claimant)
-        return _job(row) if row else None
+        query, values = _move(job_id, expected, new_state, now, changes, claimant)
+        rows = await self._db.write_rows(query, *values)
+        if not rows:
+            async with self._db.read() as conn:
+                await _refuse_illegal(conn, job_id, expected, new_state)
+            return None
+        return _job(rows[0])
 
     async def finish(
         self,
@@ -217,7 +222,10 @@ class JobStore(JobClaims):
         if end not in TERMINAL_STATES:
             raise ValueError(f"{end} does not end a job: use transition()")
         async with self._db.transaction() as conn:
-            row = await _move(conn, job_id, expected, end, now, changes, claimant)
+            query, values = _move(job_id, expected, end, now, changes, claimant)
+            row = await conn.fetchrow(query, *values)
+            if row is None:
+                await _refuse_illegal(conn, job_id, expected, end)
             if row is not None:
                 capture = end is JobState.DELIVERED
                 await settle(conn, job_id, row["user_id"], capture=capture, now=now)
