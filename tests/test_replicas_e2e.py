@@ -359,6 +359,9 @@ async def test_two_replicas_behind_a_balancer_deliver_each_job_once_and_survive_
         "the cat blinks",
     }
     # The vendor fetches the photo from PUBLIC_BASE_URL: either replica serves it.
+    await cluster.telegram.wait_for(  # pressing Create is answered before the job is submitted
+        lambda: any("image" in body for body in uniall.submissions), timeout=20
+    )
     [image] = [body["image"] for body in uniall.submissions if "image" in body]
     assert image.startswith(cluster.splitter.url + "/media/")
     for _ in range(4):
