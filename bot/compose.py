@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.config import Settings
+from bot.domain.capabilities import Capabilities
 from bot.services.albums import AlbumService
 from bot.services.alerts import OperatorAlerts
 from bot.services.container import Services
@@ -72,6 +73,17 @@ class Stores:
         return SharedPacing(self.pace)
 
 
+def shown_capabilities(
+    settings: Settings, vendors: Mapping[str, VideoVendor]
+) -> dict[str, Capabilities]:
+    """Each vendor's capabilities as people see them: named VENDOR_DISPLAY_NAME, never by the
+    reseller's brand (logs and admin commands name vendors by their id)."""
+    return {
+        name: replace(vendor.capabilities, display_name=settings.vendor_display_name)
+        for name, vendor in vendors.items()
+    }
+
+
 def build_services(
     settings: Settings,
     stores: Stores,
@@ -86,7 +98,7 @@ def build_services(
 ) -> Services:
     """Every service, wired to the stores, the vendors (the first is the card's) and Telegram."""
     primary = vendors[settings.vendor[0]]
-    capabilities = {name: vendor.capabilities for name, vendor in vendors.items()}
+    capabilities = shown_capabilities(settings, vendors)
     job_timeout_seconds = settings.job_timeout_minutes * 60
     media = MediaLibrary(
         settings.media_dir / "photos",
@@ -145,15 +157,16 @@ def build_services(
         job_timeout_seconds=job_timeout_seconds,
         clock=clock,
         on_job_created=wake_worker,
+        primary_vendor=primary.name,
     )
     return Services(
         drafts=drafts,
         jobs=jobs,
         follow_ups=follow_ups,
         credits=credits,
-        people=PeopleService(stores.people, primary.capabilities, languages, clock),
+        people=PeopleService(stores.people, capabilities[primary.name], languages, clock),
         media=media,
-        capabilities=primary.capabilities,
+        capabilities=capabilities[primary.name],
         support_contact=settings.support_contact,
         alerts=alerts,
         albums=AlbumService(stores.albums, clock),

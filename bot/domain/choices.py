@@ -61,9 +61,24 @@ def fit(options: DraftOptions, caps: Capabilities) -> DraftOptions:
 
 
 def mode_choices(options: DraftOptions, caps: Capabilities) -> tuple[Mode, ...]:
+    """Every mode some tier can do with this many photos, in the usual order.
+
+    A mode the chosen tier lacks is offered too: choosing it switches to a tier that has it
+    (UniAll's Fast takes no reference photos, its Quality does).
+    """
     if options.mode is Mode.EXTEND:
         return ()
-    return caps.modes_for_photos(options.tier, len(options.images))
+    count = len(options.images)
+    offered = {mode for tier in caps.tiers for mode in caps.modes_for_photos(tier, count)}
+    order = (Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.REFERENCE)
+    return tuple(mode for mode in order if mode in offered)
+
+
+def tier_for_mode(options: DraftOptions, mode: Mode, caps: Capabilities) -> Tier:
+    """The chosen tier when it can do `mode` with the draft's photos, else the first that can."""
+    count = len(options.images)
+    tiers = (options.tier, *caps.tiers)
+    return next(tier for tier in tiers if mode in caps.modes_for_photos(tier, count))
 
 
 def with_choice(
@@ -73,7 +88,9 @@ def with_choice(
     if option is Option.MODE:
         if value not in mode_choices(options, caps):
             raise StaleButtonError
-        return options.model_copy(update={"mode": Mode(value)})
+        mode = Mode(value)
+        tier = tier_for_mode(options, mode, caps)
+        return fit(options.model_copy(update={"mode": mode, "tier": tier}), caps)
     if option is Option.EXTRA:
         if value not in caps.extras:
             raise StaleButtonError
