@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 
 from bot.domain.credits import StarPack
 from bot.domain.errors import Refusal, StaleButtonError
-from bot.telegram.callbacks import BuyButton
+from bot.telegram.callbacks import BuyButton, ShowPacks
 from bot.telegram.context import Turn, on_button, on_update, pre_checkout_of
 from bot.telegram.i18n import t
 
@@ -50,10 +50,25 @@ async def balance(turn: Turn) -> None:
 @on_update
 async def buy(turn: Turn) -> None:
     """/buy: the credit packs, each a button that sends its Stars invoice."""
-    credits, lang = turn.services.credits, turn.lang
-    if not credits.enabled:
-        await turn.reply(t(lang, "balance.free_bot"))
+    if not turn.services.credits.enabled:
+        await turn.reply(t(turn.lang, "balance.free_bot"))
         return
+    await _send_packs(turn)
+
+
+@on_button(ShowPacks)
+async def show_packs(turn: Turn, button: ShowPacks) -> None:
+    """⭐ Buy credits on a card its person cannot afford: the packs, one tap from an invoice."""
+    if not turn.services.credits.enabled:
+        raise StaleButtonError
+    await turn.services.credits.check_access(turn.user.id)  # refused before it is answered
+    await turn.query.answer()
+    await _send_packs(turn)
+
+
+async def _send_packs(turn: Turn) -> None:
+    """The credit packs, each a button that sends its Stars invoice."""
+    credits, lang = turn.services.credits, turn.lang
     await credits.check_access(turn.user.id)
     rows = [
         [
@@ -173,4 +188,4 @@ async def terms(turn: Turn) -> None:
     await turn.reply(t(turn.lang, "terms"))
 
 
-BUTTONS = (send_invoice,)
+BUTTONS = (send_invoice, show_packs)

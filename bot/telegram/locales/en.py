@@ -343,7 +343,7 @@ MESSAGES: dict[str, str] = {
     "button.buy_credits": "⭐ Buy credits",
     "button.affordable": "💡 {options} · {price} credits",
     "card.create_short": (
-        "This video costs {price} credits and you have {balance}. Tap ⭐ Buy credits on the "
-        "card, or 💡 for options that fit."
+        "This video costs {price} credits and you have {balance}: tap ⭐ Buy credits on the "
+        "card, or choose cheaper options."
     ),
 }

@@ -289,6 +289,6 @@ MESSAGES: dict[str, str] = {
     "button.affordable": "💡 {options} · {price} 点",
     "card.create_short": (
         "这个视频需要 {price} 点，你有 {balance} 点。"
-        "点卡片上的 ⭐ 购买点数，或点 💡 换成够用的选项。"
+        "请点卡片上的 ⭐ 购买点数，或选择更便宜的选项。"
     ),
 }
