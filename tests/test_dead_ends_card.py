@@ -23,7 +23,7 @@ def labels(message: SentMessage) -> list[str]:
     return [label for label, _ in message.buttons()]
 
 
-async def test_short_of_credits_the_card_offers_to_buy_and_an_invoice_is_two_taps_away(
+async def test_short_of_credits_the_card_offers_to_buy_an_invoice_two_taps_away_then_creates(
     start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     async with start_bot(**CREDITS, free_credits_per_day=5):
@@ -35,15 +35,25 @@ async def test_short_of_credits_the_card_offers_to_buy_and_an_invoice_is_two_tap
 
         await alice.press(card, "Quality")
         shown = await card_showing(alice, card, SHORT)
-        short = alice.current(card)
+        short = labels(alice.current(card))
         create = await alice.press(card, "Create video")
 
         packs = await alice.press_for_question(card, "Buy credits")  # tap 1
         await alice.press(packs, "50 credits")  # tap 2
         invoice = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "invoice")
 
+        # Paid: the open card shows the new balance and creates the video.
+        telegram.successful_payment(
+            alice.user, alice.chat, payload=f"s:{ALICE.id}", total_amount=50, charge_id="ch-1"
+        )
+        await card_showing(alice, card, "💳 Costs 15 credits · you have 55")
+        paid = labels(alice.current(card))
+        await alice.press(card, "Create video")
+        await jobs.wait(1, "delivered")
+
     assert "⚙️ Quality · 720p · 16:9 · 4 s · 🔊 Sound" in shown.split("\n\n")
-    assert labels(short)[-4:] == [
+    assert not any(label.startswith(("⭐", "💡")) for label in paid)
+    assert short[-4:] == [
         "⭐ Buy credits",
         "💡 Fast · 🔇 Silent · 4 credits",
         "✖️ Cancel",
@@ -59,7 +69,8 @@ async def test_short_of_credits_the_card_offers_to_buy_and_an_invoice_is_two_tap
     assert labels(packs) == PACK_BUTTONS
     assert (invoice.params["payload"], invoice.params["currency"]) == (f"s:{ALICE.id}", "XTR")
     assert invoice.params["prices"] == [{"label": "50 credits", "amount": 50}]
-    assert jobs.rows() == []
+    [job] = jobs.rows()
+    assert (job["state"], job["price"]) == ("delivered", 15)
 
 
 async def test_the_cheaper_options_button_switches_the_card_to_options_that_fit(
@@ -135,13 +146,13 @@ async def test_short_of_credits_in_chinese(
             card,
             "💳 花费 15 点 · 你有 5 点：不够用这些选项。可以 ⭐ 购买点数，或换成够用的选项。",
         )
-        short = xiaoming.current(card)
+        short = labels(xiaoming.current(card))
         packs = await xiaoming.press_for_question(card, "购买点数")
         await xiaoming.press(packs, "50")
         invoice = await telegram.wait_for_message(xiaoming.chat.id, lambda m: m.kind == "invoice")
 
     assert "⚙️ 高质量 · 720p · 16:9 · 4 秒 · 🔊 有声" in shown.split("\n\n")
-    assert "⭐ 购买点数" in labels(short)
-    assert "💡 快速 · 🔇 静音 · 4 点" in labels(short)
+    assert "⭐ 购买点数" in short
+    assert "💡 快速 · 🔇 静音 · 4 点" in short
     assert packs.text == "选择点数包（用 Telegram 星星支付）："
     assert invoice.params["payload"] == f"s:{XIAOMING.id}"
