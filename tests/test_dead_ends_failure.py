@@ -10,7 +10,7 @@ import pytest
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.uniall import FakeUniAll, in_progress
 from tests.support.credits import CREDITS, DEFAULT_SETTINGS, balance_text, text_of
-from tests.support.harness import BOB, Jobs, Person, StartBot, settle
+from tests.support.harness import BOB, Jobs, OffsetClock, Person, StartBot, settle
 
 pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
@@ -148,7 +148,7 @@ async def test_try_again_passes_the_same_credit_checks(
         uniall.script = [in_progress(10)]  # the next job keeps running and holds its credits
         card = await alice.say("/video a second idea")
         await alice.press(card, "Create video")
-        await telegram.wait_for(lambda: len(uniall.submissions) == 1)
+        await jobs.wait(2, "running")
 
         answer = await alice.press(status, "Try again")
 
@@ -197,3 +197,30 @@ async def test_a_failed_job_in_chinese(
     assert labels(shown) == ["✏️ 修改提示词", "🔁 重试"]
     assert ask.text == "✏️ 请发送新的提示词。上一次是：\n\n一只红狐狸在日出时穿过新雪奔跑"
     assert balance.startswith("💳 你有 30 点")
+
+
+async def test_an_expired_job_gives_the_credits_back_and_can_be_tried_again(
+    start_bot: StartBot,
+    telegram: FakeTelegram,
+    uniall: FakeUniAll,
+    alice: Person,
+    clock: OffsetClock,
+    jobs: Jobs,
+) -> None:
+    uniall.script = [in_progress(10)]
+    async with start_bot(**CREDITS, free_credits_per_day=30):
+        card = await alice.say(f"/video {PROMPT}")
+        await alice.press(card, "Create video")
+        await telegram.wait_for(lambda: len(uniall.polls) >= 2)
+        clock.advance(6 * 60)
+        text = await alice.showing(card, "took longer")
+        await telegram.wait_for(lambda: "🔁 Try again" in labels(alice.current(card)))
+        uniall.play_success()
+        await alice.press(card, "Try again")
+        await jobs.wait(2, "delivered")
+
+    assert text == (
+        "⌛ Job #1 took longer than 5 minutes and was stopped. Please try again.\n"
+        f"💳 Your 10 credits are back.\n\n{PROMPT}\n⚙️ {DEFAULT_SETTINGS}"
+    )
+    assert [row["state"] for row in jobs.rows()] == ["expired", "delivered"]
