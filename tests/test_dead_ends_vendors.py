@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
+from bot.config import Settings, describe_error
 from tests.fakes.contract import VendorFake
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
@@ -184,3 +186,22 @@ async def test_reference_photos_are_reachable_on_every_vendor(
     if vendor.name == "uniall":  # its Fast models take no references: the card switched
         assert "⚙️ Quality ·" in shown
         assert "⚙️ Fast ·" in first
+
+
+def test_the_display_name_setting_defaults_to_veo_and_refuses_a_blank_one() -> None:
+    env = {
+        "telegram_bot_token": "1:x",
+        "vendor": "uniall",
+        "vendor_api_key": "k",
+        "vendor_base_url": "https://vendor.example",
+    }
+    assert Settings(_env_file=None, **env).vendor_display_name == "Veo 3.1"  # type: ignore[call-arg]
+    assert (
+        Settings(_env_file=None, **env, vendor_display_name="  My   Videos ").vendor_display_name  # type: ignore[call-arg]
+        == "My Videos"
+    )
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **env, vendor_display_name="   ")  # type: ignore[call-arg]
+    assert describe_error(caught.value) == (
+        "configuration error: VENDOR_DISPLAY_NAME: give the name people should see, e.g. Veo 3.1"
+    )

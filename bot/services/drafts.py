@@ -142,9 +142,13 @@ class DraftService:
     async def start_from_job(
         self, parent: Job, *, keep_prompt: bool, request_message_id: int | None
     ) -> Draft:
-        """A new card with a delivered job's settings: regenerate (new seed) or a new prompt."""
-        caps = self._capabilities.get(parent.vendor, self.capabilities)
+        """A new card with a finished job's settings: regenerate (new seed) or a new prompt.
+
+        The card is the first vendor's (where a failed-over job began), or the one that has
+        the video a continuation extends."""
         request = parent.request
+        source = request.source.vendor if request.source is not None else self._vendor
+        caps = self._capabilities.get(source, self.capabilities)
         seed = None
         if caps.seed_range is not None and request.seed is not None:
             seed = random.randint(*caps.seed_range)
