@@ -4,9 +4,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from bot.domain.jobs import ChatPlace, Job, JobState
+from bot.domain.request import GenerationRequest
+from bot.domain.status import FailureKind
+from bot.telegram.i18n import t
+from bot.telegram.render import failure_details, failure_reason
+from bot.vendors.uniall import CAPABILITIES as UNIALL_CAPABILITIES
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.uniall import FakeUniAll, in_progress
 from tests.support.credits import CREDITS, DEFAULT_SETTINGS, balance_text, text_of
@@ -224,3 +231,45 @@ async def test_an_expired_job_gives_the_credits_back_and_can_be_tried_again(
         f"💳 Your 10 credits are back.\n\n{PROMPT}\n⚙️ {DEFAULT_SETTINGS}"
     )
     assert [row["state"] for row in jobs.rows()] == ["expired", "delivered"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("kind", [kind for kind in FailureKind if kind is not FailureKind.INPUT])
+def test_every_failure_reads_as_a_sentence_without_the_vendors_words(
+    language: str, kind: FailureKind
+) -> None:
+    caps = replace(UNIALL_CAPABILITIES, display_name="Veo 3.1")
+    job = Job(
+        id=7,
+        user_id=1,
+        place=ChatPlace(chat_id=1),
+        language=language,
+        request_message_id=None,
+        status_message_id=None,
+        state=JobState.FAILED,
+        vendor="uniall",
+        request=GenerationRequest(prompt="a fox"),
+        vendor_task_id=None,
+        video_url=None,
+        video_path=None,
+        file_id=None,
+        result_message_id=None,
+        progress=None,
+        price=0,
+        failure_kind=kind,
+        failure_detail="UniAll: upstream_error_4711",
+        attempts=0,
+        next_action_at=0,
+        deadline_at=0,
+        created_at=0,
+        updated_at=0,
+    )
+
+    reason = failure_reason(job, caps)
+
+    assert "{" not in reason
+    assert "upstream_error_4711" not in reason
+    assert "UniAll" not in reason
+    assert failure_details(job, caps) == t(
+        language, "history.details", detail="Veo 3.1: upstream_error_4711"
+    )

@@ -27,7 +27,7 @@ class FollowUp(StrEnum):
 _UPGRADES = {Resolution.P1080: FollowUp.UPGRADE_1080P, Resolution.K4: FollowUp.UPGRADE_4K}
 UPGRADE_TARGET = {action: resolution for resolution, action in _UPGRADES.items()}
 # Ends a person may try again from: failed, or stopped by the deadline (not cancelled).
-_RETRIABLE = ENDED_WITHOUT_VIDEO - {JobState.CANCELLED}
+RETRIABLE = ENDED_WITHOUT_VIDEO - {JobState.CANCELLED}
 
 
 def follow_ups(job: Job, caps: Capabilities) -> list[FollowUp]:
@@ -133,10 +133,17 @@ class FollowUpService:
     async def ended(self, job_id: int, user_id: int) -> Job:
         """The job behind a button under a failed (or expired) job, if it is theirs."""
         job = await self._store.get(job_id)
-        if job is None or job.state not in _RETRIABLE:
+        if job is None or job.state not in RETRIABLE:
             raise StaleButtonError
         if job.user_id != user_id:
             raise NotYourPanelError
+        return job
+
+    async def editable(self, job_id: int, user_id: int) -> Job:
+        """A failed job whose prompt may be edited (an upgrade has none of its own)."""
+        job = await self.ended(job_id, user_id)
+        if job.request.mode is Mode.UPGRADE:
+            raise StaleButtonError
         return job
 
     async def retry(self, job_id: int, user_id: int) -> Job | None:

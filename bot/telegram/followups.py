@@ -127,7 +127,7 @@ def _history_line(lang: str, job: Job, found: Services, refunded: bool) -> str:
 async def edit_failed_prompt(turn: Turn, button: EditFailedPrompt) -> None:
     """✏️ Edit prompt: the failed job's card again, asking for a new prompt first."""
     found = turn.services
-    parent = await found.follow_ups.ended(button.job_id, turn.user.id)
+    parent = await found.follow_ups.editable(button.job_id, turn.user.id)
     await turn.query.answer()
     await found.drafts.start_from_job(
         parent, keep_prompt=False, request_message_id=parent.request_message_id

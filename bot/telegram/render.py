@@ -13,7 +13,7 @@ from bot.domain.jobs import Job, JobState
 from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind, shown_failure, without_brands
-from bot.services.followups import follow_ups
+from bot.services.followups import RETRIABLE, follow_ups
 from bot.telegram.callbacks import (
     Button,
     CancelJob,
@@ -51,8 +51,10 @@ def resolution_label(resolution: Resolution) -> str:
 def failure_reason(job: Job, caps: Capabilities) -> str:
     """Why a job failed, as one human sentence: never the vendor's own words or codes."""
     kind = shown_failure(job.failure_kind or FailureKind.GENERATION, job.failure_detail)
-    if kind is FailureKind.INPUT and job.failure_detail:
-        return t(job.language, job.failure_detail, vendor=caps.display_name)
+    if kind is FailureKind.INPUT:  # its detail is a message key of ours
+        if job.failure_detail:
+            return t(job.language, job.failure_detail, vendor=caps.display_name)
+        kind = FailureKind.GENERATION
     return t(job.language, f"failure.{kind.value}", vendor=caps.display_name)
 
 
@@ -68,9 +70,6 @@ def failure_details(job: Job, caps: Capabilities) -> str | None:
     )
 
 
-_RETRIABLE = frozenset({JobState.FAILED, JobState.EXPIRED})
-
-
 def status_text(job: Job, caps: Capabilities, job_timeout_minutes: float) -> str:
     lang = job.language
     summary = shorten(job.request.prompt, 300) + "\n⚙️ " + settings_line(lang, job.request, caps)
@@ -84,7 +83,7 @@ def status_text(job: Job, caps: Capabilities, job_timeout_minutes: float) -> str
     elif job.state is JobState.EXPIRED:
         params["minutes"] = f"{job_timeout_minutes:g}"
     text = t(lang, f"status.{job.state.value}", **params)
-    if job.state in _RETRIABLE and job.price > 0:
+    if job.state in RETRIABLE and job.price > 0:
         # Released in the same transaction that ended the job: the credits are back already.
         head, _, rest = text.partition("\n\n")
         text = f"{head}\n{t(lang, 'status.credits_back', price=job.price)}\n\n{rest}"
@@ -94,7 +93,7 @@ def status_text(job: Job, caps: Capabilities, job_timeout_minutes: float) -> str
 def status_keyboard(job: Job) -> InlineKeyboardMarkup | None:
     """✖️ Cancel while queued; ✏️ Edit prompt and 🔁 Try again once it failed or expired."""
     lang = job.language
-    if job.state in _RETRIABLE:
+    if job.state in RETRIABLE:
         buttons = [_button(lang, "button.retry", RetryFailedJob(job.id))]
         if job.request.mode is not Mode.UPGRADE:
             buttons.insert(0, _button(lang, "button.edit_prompt", EditFailedPrompt(job.id)))
