@@ -20,7 +20,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Updater
 from telegram.request import HTTPXRequest
 
-from bot.compose import Stores, build_services
+from bot.compose import Stores, build_services, shown_capabilities
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
@@ -131,7 +131,7 @@ class BotRuntime:
         self._telegram = telegram
         notifier = TelegramNotifier(
             telegram.bot,
-            {name: vendor.capabilities for name, vendor in vendors.items()},
+            shown_capabilities(settings, vendors),
             job_timeout_minutes=settings.job_timeout_minutes,
             admin_chat_id=settings.admin_chat_id,
             clock=self.clock,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.config import Settings
+from bot.domain.capabilities import Capabilities
 from bot.services.albums import AlbumService
 from bot.services.alerts import OperatorAlerts
 from bot.services.container import Services
@@ -73,6 +74,17 @@ class Stores:
         return SharedPacing(self.pace)
 
 
+def shown_capabilities(
+    settings: Settings, vendors: Mapping[str, VideoVendor]
+) -> dict[str, Capabilities]:
+    """Each vendor's capabilities as people see them: named VENDOR_DISPLAY_NAME, never by the
+    reseller's brand (logs and admin commands name vendors by their id)."""
+    return {
+        name: replace(vendor.capabilities, display_name=settings.vendor_display_name)
+        for name, vendor in vendors.items()
+    }
+
+
 def build_services(
     settings: Settings,
     stores: Stores,
@@ -87,7 +99,7 @@ def build_services(
 ) -> Services:
     """Every service, wired to the stores, the vendors (the first is the card's) and Telegram."""
     primary = vendors[settings.vendor[0]]
-    capabilities = {name: vendor.capabilities for name, vendor in vendors.items()}
+    capabilities = shown_capabilities(settings, vendors)
     job_timeout_seconds = settings.job_timeout_minutes * 60
     media = MediaLibrary(
         settings.media_dir / "photos",
@@ -146,6 +158,7 @@ def build_services(
         job_timeout_seconds=job_timeout_seconds,
         clock=clock,
         on_job_created=wake_worker,
+        primary_vendor=primary.name,
     )
     return Services(
         drafts=drafts,
@@ -154,14 +167,14 @@ def build_services(
         credits=credits,
         people=PeopleService(
             stores.people,
-            primary.capabilities,
+            capabilities[primary.name],
             languages,
             clock,
             # Another replica may change a language: it shows here within half a minute.
             remember_seconds=30.0 if stores.jobs.shared else math.inf,
         ),
         media=media,
-        capabilities=primary.capabilities,
+        capabilities=capabilities[primary.name],
         support_contact=settings.support_contact,
         alerts=alerts,
         albums=AlbumService(stores.albums, clock),

@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     gemini_base_url: HttpUrl | None = None
     kie_upload_base_url: HttpUrl = HttpUrl(KIE_UPLOAD_BASE_URL)
     kie_webhook_hmac_key: SecretStr | None = None
+    # The name people see for the video service in every text (never the reseller's brand);
+    # logs and admin commands keep the vendor id.
+    vendor_display_name: str = Field(default="Veo 3.1", min_length=1, max_length=40)
 
     database_path: Path = Path("data/bot.sqlite3")
     database_url: SecretStr | None = None
@@ -112,6 +115,14 @@ class Settings(BaseSettings):
                 raise ValueError("name at least one vendor")
             return names
         return value
+
+    @field_validator("vendor_display_name")
+    @classmethod
+    def _visible_name(cls, value: str) -> str:
+        name = " ".join(value.split())
+        if not name:
+            raise ValueError("give the name people should see, e.g. Veo 3.1")
+        return name
 
     @field_validator("admin_user_ids", "allowed_user_ids", mode="before")
     @classmethod

@@ -200,7 +200,7 @@ async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
         await jobs.wait(2, "failed")
         for card in (first, second):
             text = await alice.showing(card, "failed")
-            assert "UniAll is not available right now. The operator has been told" in text
+            assert "Veo 3.1 is not available right now. The operator has been told" in text
         await settle(telegram)
 
         assert uniall.submit_attempts == 2

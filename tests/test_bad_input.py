@@ -165,7 +165,7 @@ CASES = {
     "edited into /video": Case(edited_video, "There is nothing to cancel."),
     "prompt over the limit": Case(
         long_prompt,
-        "The prompt is 1025 characters long; Google Gemini accepts at most 1024. "
+        "The prompt is 1025 characters long; Veo 3.1 accepts at most 1024. "
         "Please shorten it and send it again.",
     ),
     "sticker for the prompt": Case(sticker, NEED_TEXT),
@@ -178,7 +178,7 @@ CASES = {
     "an image type that is not an image": Case(image_mime_but_not_an_image, NOT_A_PHOTO),
     "a photo over 20 MB": Case(huge_photo, TOO_BIG),
     "too many photos": Case(
-        too_many_photos, "Google Gemini takes at most 3 photos. Send /video to start over."
+        too_many_photos, "Veo 3.1 takes at most 3 photos. Send /video to start over."
     ),
     "forged create": Case(forged("v1|c|999"), EXPIRED),
     "forged value": Case(forged("v1|o|1|tier|ultra"), EXPIRED),

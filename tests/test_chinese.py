@@ -33,7 +33,7 @@ HELP_ZH = (
     "/extend — 回复我生成的视频来续写\n"
     "/cancel — 关闭卡片，或取消尚未开始的任务\n"
     "/help — 显示本消息\n\n"
-    "视频由 UniAll 生成。\n"
+    "视频由 Veo 3.1 生成。\n"
     "• 类型：纯文字\n"
     "• 速度：快速, 高质量\n"
     "• 分辨率：720p, 1080p, 4K\n"
@@ -53,11 +53,11 @@ ASK_PROMPT = "✍️ 请发送提示词：用一条消息描述你想要的视�
 # The beginning of every status text a Chinese job may show.
 STATUS_PREFIXES = (
     "⏳ 任务 #1 正在排队。",
-    "📨 任务 #1：正在提交给 UniAll…",
-    "🎬 任务 #1：UniAll 正在生成视频…",
+    "📨 任务 #1：正在提交给 Veo 3.1…",
+    "🎬 任务 #1：Veo 3.1 正在生成视频…",
     "⬇️ 任务 #1：视频已生成，正在下载…",
     "📤 任务 #1：正在发送视频…",
-    "✅ 任务 #1 已完成（由 UniAll 生成）。",
+    "✅ 任务 #1 已完成（由 Veo 3.1 生成）。",
     "❌ 任务 #1 失败：",
 )
 
@@ -122,7 +122,7 @@ async def test_a_chinese_conversation_from_start_to_video(
     video = await telegram.wait_for_message(xiaoming.chat.id, lambda m: m.kind == "video")
     done = await xiaoming.showing(card, "已完成")
 
-    assert done == f"✅ 任务 #1 已完成（由 UniAll 生成）。\n\n{PROMPT}\n⚙️ {settings}"
+    assert done == f"✅ 任务 #1 已完成（由 Veo 3.1 生成）。\n\n{PROMPT}\n⚙️ {settings}"
     shown = status_texts(xiaoming.current(card))
     assert shown[0] == f"⏳ 任务 #1 正在排队。\n\n{PROMPT}\n⚙️ {settings}"
     assert all(text.startswith(STATUS_PREFIXES) for text in shown), shown
@@ -146,7 +146,8 @@ async def test_a_vendor_failure_is_explained_in_chinese(
     failed = await xiaoming.showing(card, "失败")
 
     assert failed == (
-        "❌ 任务 #1 失败：UniAll 无法生成这个视频：Your prompt was flagged by the content policy"
+        "❌ 任务 #1 失败：Veo 3.1 不能生成这个视频：提示词或照片似乎违反了内容规则。"
+        "请修改提示词后重试。"
         f"\n\n{PROMPT}\n⚙️ {DEFAULT_SETTINGS}"
     )
     assert all(text.startswith(STATUS_PREFIXES) for text in status_texts(xiaoming.current(card)))
@@ -187,7 +188,7 @@ async def test_language_switches_a_chinese_user_to_english_and_back(
 
     help_text = await xiaoming.say("/help")
     assert (help_text.text or "").startswith(HELP_EN_START)
-    assert "Videos are made by UniAll." in (help_text.text or "")
+    assert "Videos are made by Veo 3.1." in (help_text.text or "")
     card = await xiaoming.say(f"/video {PROMPT}")
     assert card.text == (
         f"🎬 New video\n\n📝 {PROMPT}\n\n⚙️ Fast · 720p · 16:9 · 8 s · 🔊 Sound\n\n"
@@ -206,7 +207,7 @@ async def test_wrong_input_is_answered_in_chinese(
     bot: BotRuntime, telegram: FakeTelegram, xiaoming: Person, jobs: Jobs
 ) -> None:
     too_long = await xiaoming.say("/video " + "雪" * 2345)
-    assert too_long.text == "提示词有 2345 个字符，UniAll 最多接受 2000 个。请缩短后重新发送。"
+    assert too_long.text == "提示词有 2345 个字符，Veo 3.1 最多接受 2000 个。请缩短后重新发送。"
 
     ask = await xiaoming.say("/video")
     assert ask.text == ASK_PROMPT
@@ -257,7 +258,7 @@ async def test_in_a_group_each_person_gets_their_own_language(
     await xiaoming.press(card, "生成视频")
     video = await telegram.wait_for_message(GROUP.id, lambda m: m.kind == "video")
     done = await xiaoming.showing(card, "已完成")
-    assert done == f"✅ 任务 #1 已完成（由 UniAll 生成）。\n\n{PROMPT}\n⚙️ {DEFAULT_SETTINGS}"
+    assert done == f"✅ 任务 #1 已完成（由 Veo 3.1 生成）。\n\n{PROMPT}\n⚙️ {DEFAULT_SETTINGS}"
     assert video.caption == f"{PROMPT}\n\n⚙️ {DEFAULT_SETTINGS}"
     assert video.reply_to_message_id == xiaoming.last_sent_id
     [job] = jobs.rows()

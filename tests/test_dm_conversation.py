@@ -56,7 +56,7 @@ async def test_full_conversation_delivers_the_vendors_video(
         }
     ]
     status = await alice.showing(card, "done")
-    assert status.startswith("✅ Job #1 is done (made by UniAll).")
+    assert status.startswith("✅ Job #1 is done (made by Veo 3.1).")
     [job] = jobs.rows()
     assert job["state"] == "delivered"
     assert job["file_id"] == video.file_id

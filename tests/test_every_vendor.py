@@ -54,8 +54,13 @@ async def test_a_vendor_failure_is_told_on_every_vendor(
         card = await alice.say("/video an impossible scene")
         await alice.press(card, "Create video")
         text = await alice.showing(card, "failed")
+        history = (await alice.say("/history")).text or ""
 
-    assert "the scene could not be rendered" in text
+    # A human sentence in the status; the vendor's own words only in /history's details.
+    assert text.startswith("❌ Job #1 failed: Veo 3.1 could not make this video this time.")
+    assert "the scene could not be rendered" not in text
+    assert "🔎 The video service said: " in history
+    assert "the scene could not be rendered" in history
     assert telegram.calls_to("sendVideo") == []
 
 
@@ -75,7 +80,7 @@ async def test_failover_sends_the_same_job_to_the_next_vendor(
         assert first.submissions == []
         assert len(second.submissions) == 1
     assert video.video_bytes == sample_mp4_bytes()
-    assert done.startswith("✅ Job #1 is done (made by GlobalAI")
+    assert done.startswith("✅ Job #1 is done (made by Veo 3.1).")
     [job] = jobs.rows()
     assert (job["vendor"], job["state"]) == ("globalai", "delivered")
     [alert] = telegram.messages(-100777)

@@ -889,7 +889,7 @@ async def test_an_extension_after_two_days_is_refused_on_the_card(
             refused = await alice.say("the wave breaks into foam")
 
         assert refused.text == (
-            "Google Gemini can extend a video only within 2 days of making it, and this one is "
+            "Veo 3.1 can extend a video only within 2 days of making it, and this one is "
             "older. Make a new video instead."
         )
         assert len(gemini.submissions) == 1

@@ -117,12 +117,12 @@ async def test_forum_topic_panels_belong_to_their_authors(
         assert video.message_thread_id == TOPIC
     await alice.sees(
         card,
-        "✅ Job #1 is done (made by UniAll).\n\n"
+        "✅ Job #1 is done (made by Veo 3.1).\n\n"
         f"{ALICE_PROMPT}\n⚙️ Fast · 720p · 9:16 · 8 s · 🔊 Sound",
     )
     await bob.sees(
         bob_card,
-        "✅ Job #2 is done (made by UniAll).\n\n"
+        "✅ Job #2 is done (made by Veo 3.1).\n\n"
         f"{BOB_PROMPT}\n⚙️ Quality · 720p · 16:9 · 8 s · 🔊 Sound",
     )
 

@@ -38,8 +38,8 @@ async def test_vendor_failure_reaches_the_person_in_words(
     text = await alice.showing(card, "failed")
 
     assert text.startswith(
-        "❌ Job #1 failed: UniAll could not make this video: "
-        "Your prompt was flagged by the content policy"
+        "❌ Job #1 failed: Veo 3.1 would not make this video: the prompt or a photo seems to "
+        "break its content rules. Change the prompt and try again."
     )
     assert telegram.calls_to("sendVideo") == []
     assert jobs.rows()[0]["state"] == "failed"
@@ -80,7 +80,7 @@ async def test_a_vendor_that_never_recovers_fails_the_job_cleanly(
 
     text = await alice.showing(card, "failed")
 
-    assert "UniAll is not responding. Please try again later." in text
+    assert "Veo 3.1 is not responding. Please try again later." in text
     assert uniall.submit_attempts == 5
     assert uniall.submissions == []
     [job] = jobs.rows()
@@ -96,7 +96,7 @@ async def test_a_final_vendor_refusal_is_not_retried(
 
     text = await alice.showing(card, "failed")
 
-    assert "UniAll is not available right now. The operator has been told" in text
+    assert "Veo 3.1 is not available right now. The operator has been told" in text
     assert uniall.submit_attempts == 1
     assert jobs.rows()[0]["failure_kind"] == "balance"
 
@@ -109,7 +109,7 @@ async def test_completed_without_a_video_is_a_failure(
 
     text = await alice.showing(card, "failed")
 
-    assert "UniAll said the video was finished but sent no video." in text
+    assert "Veo 3.1 said the video was finished but sent no video." in text
     assert jobs.rows()[0]["failure_kind"] == "no_video"
 
 

@@ -200,7 +200,7 @@ async def test_without_a_public_url_photo_modes_are_off_and_help_says_why(
     reply = await alice.next_message(before)
 
     assert reply.text == (
-        "This bot cannot pass photos to UniAll: the operator has to set PUBLIC_BASE_URL. "
+        "This bot cannot pass photos to Veo 3.1: the operator has to set PUBLIC_BASE_URL. "
         "Send a text prompt instead."
     )
     assert jobs.rows() == []

@@ -137,13 +137,18 @@ async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
         await jobs.wait(1, "delivered")
         assert await text_of(alice, "/balance") == balance_text(0, 0, 10)
 
+        # Nothing fits: the new card starts from the cheapest options, not the last ones.
         card = await open_card(alice, "a second lantern festival")
-        assert cost_line(PRICE, 0) in (card.text or "").split("\n\n")
+        paragraphs = (card.text or "").split("\n\n")
+        assert "⚙️ Fast · 720p · 16:9 · 4 s · 🔇 Silent" in paragraphs
+        assert (
+            "💳 Costs 4 credits · you have 0: not enough for any video. ⭐ Buy credits to go on."
+        ) in paragraphs
         answer = await alice.press(card, "Create video")
 
         assert refusal(answer) == (
-            "This video costs 10 credits and you have 0. /buy adds credits; "
-            "your 10 free credits come back tomorrow (UTC).",
+            "This video costs 4 credits and you have 0: tap ⭐ Buy credits on the card, "
+            "or choose cheaper options.",
             True,
         )
         assert len(jobs.rows()) == 1
@@ -154,7 +159,7 @@ async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
         answer = await alice.press(card, "Create video")
         assert not answer.get("show_alert")
         await jobs.wait(2, "delivered")
-        assert await text_of(alice, "/balance") == balance_text(0, 0, 10)
+        assert await text_of(alice, "/balance") == balance_text(6, 0, 10)
 
 
 async def test_two_taps_racing_for_the_last_credits_make_one_job(
@@ -177,8 +182,8 @@ async def test_two_taps_racing_for_the_last_credits_make_one_job(
         refused = [refusal(a) for a in answers if a.get("show_alert")]
         assert refused == [
             (
-                "This video costs 10 credits and you have 0. /buy adds credits; "
-                "your 10 free credits come back tomorrow (UTC).",
+                "This video costs 10 credits and you have 0: tap ⭐ Buy credits on the card, "
+                "or choose cheaper options.",
                 True,
             )
         ]

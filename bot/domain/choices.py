@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from bot.domain.capabilities import Capabilities
-from bot.domain.drafts import DraftOptions, Preferences
-from bot.domain.errors import StaleButtonError
+from bot.domain.capabilities import Capabilities, validate
+from bot.domain.drafts import Cost, DraftOptions, Preferences, request_from
+from bot.domain.errors import InvalidRequestError, StaleButtonError
 from bot.domain.options import AspectRatio, Extra, Mode, Option, Resolution, Tier
 
 _T = TypeVar("_T")
@@ -61,9 +62,31 @@ def fit(options: DraftOptions, caps: Capabilities) -> DraftOptions:
 
 
 def mode_choices(options: DraftOptions, caps: Capabilities) -> tuple[Mode, ...]:
+    """Every mode some tier can do with this many photos, in the usual order.
+
+    A mode the chosen tier lacks is offered too: choosing it switches to a tier that has it
+    (UniAll's Fast takes no reference photos, its Quality does).
+    """
     if options.mode is Mode.EXTEND:
         return ()
-    return caps.modes_for_photos(options.tier, len(options.images))
+    count = len(options.images)
+    offered = {mode for tier in caps.tiers for mode in caps.modes_for_photos(tier, count)}
+    order = (Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.REFERENCE)
+    return tuple(mode for mode in order if mode in offered)
+
+
+def tier_for_photos(caps: Capabilities, options: DraftOptions, photos: int) -> Tier:
+    """The chosen tier when it can use this many photos, else the first one that can."""
+    if caps.modes_for_photos(options.tier, photos):
+        return options.tier
+    return next((t for t in caps.tiers if caps.modes_for_photos(t, photos)), options.tier)
+
+
+def tier_for_mode(options: DraftOptions, mode: Mode, caps: Capabilities) -> Tier:
+    """The chosen tier when it can do `mode` with the draft's photos, else the first that can."""
+    count = len(options.images)
+    tiers = (options.tier, *caps.tiers)
+    return next(tier for tier in tiers if mode in caps.modes_for_photos(tier, count))
 
 
 def with_choice(
@@ -73,7 +96,9 @@ def with_choice(
     if option is Option.MODE:
         if value not in mode_choices(options, caps):
             raise StaleButtonError
-        return options.model_copy(update={"mode": Mode(value)})
+        mode = Mode(value)
+        tier = tier_for_mode(options, mode, caps)
+        return fit(options.model_copy(update={"mode": mode, "tier": tier}), caps)
     if option is Option.EXTRA:
         if value not in caps.extras:
             raise StaleButtonError
@@ -112,3 +137,112 @@ def current_value(options: DraftOptions, option: Option) -> str:
     if option is Option.DURATION:
         return str(options.duration_seconds)
     return "on" if options.sound else "off"
+
+
+Price = Callable[[DraftOptions], int]  # credits for a video with these options
+# What changing to a cheaper option set may change; the mode, photos, shape and switches stay.
+_PRICED = ("tier", "resolution", "aspect_ratio", "duration_seconds", "sound")
+
+
+def cheapest(options: DraftOptions, caps: Capabilities, price: Price) -> DraftOptions:
+    """The cheapest option set that keeps the draft's kind of video (its mode and photos),
+    as a card its person cannot afford offers it; of equally cheap ones, the fewest changes."""
+    return min(
+        _variants(options, caps),
+        key=lambda variant: (price(variant), _changes(options, variant)),
+        default=options,
+    )
+
+
+def affordable_start(
+    options: DraftOptions, caps: Capabilities, price: Price, budget: int
+) -> DraftOptions:
+    """Where a new card starts for a person with `budget` credits: `options` when they fit,
+    else the nearest options that do, else the cheapest (never a choice they cannot pay)."""
+    if price(options) <= budget:
+        return options
+    return nearest_within(options, caps, price, budget) or cheapest(options, caps, price)
+
+
+def card_cost(options: DraftOptions, caps: Capabilities, price: Price, budget: int) -> Cost:
+    """The card's price and balance; when short, the cheapest options of the same kind."""
+    cost = Cost(price=price(options), balance=budget)
+    if not cost.short:
+        return cost
+    cheaper = cheapest(options, caps, price)
+    if cheaper == options:
+        return cost
+    return cost.model_copy(update={"cheaper": cheaper, "cheaper_price": price(cheaper)})
+
+
+def nearest_within(
+    options: DraftOptions,
+    caps: Capabilities,
+    price: Price,
+    budget: int,
+) -> DraftOptions | None:
+    """The option set closest to `options` that costs at most `budget` (fewest changed
+    choices; of those, the one that keeps the tier and then the dearest), or None."""
+    fitting = [variant for variant in _variants(options, caps) if price(variant) <= budget]
+    if not fitting:
+        return None
+    return min(
+        fitting,
+        key=lambda variant: (
+            _changes(options, variant),
+            variant.tier != options.tier,
+            -price(variant),
+        ),
+    )
+
+
+def _variants(options: DraftOptions, caps: Capabilities) -> Iterator[DraftOptions]:
+    count = len(options.images)
+    sounds = (options.sound, not options.sound) if caps.sound else (options.sound,)
+    for tier, tier_caps in caps.tiers.items():
+        if options.mode is Mode.EXTEND:
+            if Mode.EXTEND not in tier_caps.modes:
+                continue
+        elif options.mode not in caps.modes_for_photos(tier, count):
+            continue
+        for resolution in tier_caps.resolutions:
+            for duration in tier_caps.durations:
+                for sound in sounds:
+                    changed = {
+                        "tier": tier,
+                        "resolution": resolution,
+                        "duration_seconds": duration,
+                        "sound": sound,
+                    }
+                    variant = fit(options.model_copy(update=changed), caps)
+                    if _allowed(variant, caps):
+                        yield variant
+
+
+def _allowed(options: DraftOptions, caps: Capabilities) -> bool:
+    """Whether the vendor's own rules take these options (GlobalAI's stable Fast model...)."""
+    try:
+        validate(request_from(options, "-"), caps)
+    except InvalidRequestError:
+        return False
+    return True
+
+
+def _changes(before: DraftOptions, after: DraftOptions) -> int:
+    return sum(getattr(before, name) != getattr(after, name) for name in _PRICED)
+
+
+def changed_choices(before: DraftOptions, after: DraftOptions) -> list[tuple[Option, str]]:
+    """The listed choices `after` makes differently from `before`, in the card's order."""
+    fields = {
+        Option.TIER: "tier",
+        Option.RESOLUTION: "resolution",
+        Option.ASPECT_RATIO: "aspect_ratio",
+        Option.DURATION: "duration_seconds",
+        Option.SOUND: "sound",
+    }
+    return [
+        (option, current_value(after, option))
+        for option, name in fields.items()
+        if getattr(before, name) != getattr(after, name)
+    ]

@@ -59,3 +59,24 @@ class Draft(BaseModel):
 
 def request_from(options: DraftOptions, prompt: str) -> GenerationRequest:
     return GenerationRequest.of(options, prompt)
+
+
+class Cost(BaseModel):
+    """What a card's video costs its person, when videos cost credits."""
+
+    model_config = ConfigDict(frozen=True)
+
+    price: int
+    balance: int
+    # When the balance is short: the cheapest options of the same kind of video, and their
+    # price (None: nothing is cheaper than what the card has).
+    cheaper: DraftOptions | None = None
+    cheaper_price: int = 0
+
+    @property
+    def short(self) -> bool:
+        return self.price > self.balance
+
+    @property
+    def cheaper_fits(self) -> bool:
+        return self.cheaper is not None and self.cheaper_price <= self.balance

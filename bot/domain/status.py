@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -27,6 +28,34 @@ class FailureKind(StrEnum):
     NOT_VIDEO = "not_video"  # the result URL kept serving something that is not an MP4
     LINK_EXPIRED = "link_expired"  # the result URL answered 404 or 410
     UNSAFE_LINK = "unsafe_link"  # the result URL leads to an address the bot may not fetch
+
+
+# Words vendors use when their content rules stopped a video (English and Chinese resellers).
+_CONTENT_RULES = re.compile(
+    r"content.?polic|safety|unsafe|nsfw|violat|prohibited|inappropriate|sensitive|moderation|"
+    r"flagged|filtered|blocked|guideline|celebrit|public figure|"
+    r"审核|违规|敏感|违禁|不安全|安全策略|内容政策|色情",
+    re.IGNORECASE,
+)
+# The resellers' names, which a person never reads (VENDOR_DISPLAY_NAME stands for them).
+_BRANDS = re.compile(
+    r"google gemini|\bgemini\b|uniall|globalai(?: opc)?|\bkie(?:\.ai)?\b|gptplus5|"
+    r"\bunified\b|yunwu|vectorengine",
+    re.IGNORECASE,
+)
+
+
+def shown_failure(kind: FailureKind, detail: str | None) -> FailureKind:
+    """The kind a person is told about: a failure whose words say the content rules stopped it
+    is a refusal, whatever kind the vendor's answer had."""
+    if kind is FailureKind.GENERATION and detail and _CONTENT_RULES.search(detail):
+        return FailureKind.REJECTED
+    return kind
+
+
+def without_brands(text: str, name: str) -> str:
+    """`text` (a vendor's own words) with every reseller's name replaced by `name`."""
+    return _BRANDS.sub(name, text)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,19 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 
 from bot.domain.capabilities import Capabilities, is_blank, validate
-from bot.domain.choices import default_options, fit, with_choice
-from bot.domain.drafts import Draft, DraftOptions, DraftStep, request_from
+from bot.domain.choices import (
+    affordable_start,
+    card_cost,
+    cheapest,
+    default_options,
+    fit,
+    tier_for_photos,
+    with_choice,
+)
+from bot.domain.drafts import Cost, Draft, DraftOptions, DraftStep, request_from
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, StaleButtonError
 from bot.domain.jobs import ChatPlace, Job
-from bot.domain.options import ImageTransport, Mode, Option, Tier
+from bot.domain.options import ImageTransport, Mode, Option
 from bot.domain.request import MediaRef, SourceVideo
 from bot.services.credits import CreditsService
 from bot.services.ports import Clock
@@ -23,13 +31,6 @@ _TEXT_STEPS = {
     Option.SEED: DraftStep.SEED,
     Option.NEGATIVE: DraftStep.NEGATIVE,
 }
-
-
-def _tier_for(caps: Capabilities, options: DraftOptions, photos: int) -> Tier:
-    """The chosen tier when it can use this many photos, else the first one that can."""
-    if caps.modes_for_photos(options.tier, photos):
-        return options.tier
-    return next((t for t in caps.tiers if caps.modes_for_photos(t, photos)), options.tier)
 
 
 class DraftService:
@@ -97,9 +98,27 @@ class DraftService:
         """Open a wizard; with a prompt it goes straight to the options card."""
         await self._credits.check_access(user_id)
         options = default_options(self.capabilities, await self._people.preferences(user_id))
+        options = await self._affordable(user_id, options)
         if prompt is not None:
             validate(request_from(options, prompt), self.capabilities)
         return await self._replace(user_id, place, language, options, prompt, request_message_id)
+
+    async def _affordable(self, user_id: int, options: DraftOptions) -> DraftOptions:
+        """Where a new card starts: never the last expensive choice its person cannot pay."""
+        if not self._credits.enabled:
+            return options
+        balance = (await self._credits.balance(user_id)).total
+        return affordable_start(options, self.capabilities, self._price, balance)
+
+    def _price(self, options: DraftOptions) -> int:
+        return self._credits.price(request_from(options, ""))
+
+    async def cost(self, draft: Draft) -> Cost | None:
+        """What the card's video costs its person; None when videos are free."""
+        if not self._credits.enabled:
+            return None
+        balance = (await self._credits.balance(draft.user_id)).total
+        return card_cost(draft.options, self.capabilities_for(draft), self._price, balance)
 
     async def start_extension(
         self,
@@ -123,9 +142,13 @@ class DraftService:
     async def start_from_job(
         self, parent: Job, *, keep_prompt: bool, request_message_id: int | None
     ) -> Draft:
-        """A new card with a delivered job's settings: regenerate (new seed) or a new prompt."""
-        caps = self._capabilities.get(parent.vendor, self.capabilities)
+        """A new card with a finished job's settings: regenerate (new seed) or a new prompt.
+
+        The card is the first vendor's (where a failed-over job began), or the one that has
+        the video a continuation extends."""
         request = parent.request
+        source = request.source.vendor if request.source is not None else self._vendor
+        caps = self._capabilities.get(source, self.capabilities)
         seed = None
         if caps.seed_range is not None and request.seed is not None:
             seed = random.randint(*caps.seed_range)
@@ -251,7 +274,10 @@ class DraftService:
                 raise refusal
             options = fit(
                 draft.options.model_copy(
-                    update={"images": images, "tier": _tier_for(caps, draft.options, len(images))}
+                    update={
+                        "images": images,
+                        "tier": tier_for_photos(caps, draft.options, len(images)),
+                    }
                 ),
                 caps,
             )
@@ -290,6 +316,16 @@ class DraftService:
         if options == draft.options and draft.step is DraftStep.OPTIONS:
             return draft, False
         return await self._update(draft, step=DraftStep.OPTIONS, options=options), True
+
+    async def choose_cheapest(self, draft_id: int, user_id: int) -> tuple[Draft, bool]:
+        """💡 on a card its person cannot afford: the cheapest options of the same kind."""
+        draft = await self.owned(draft_id, user_id)
+        if draft.step is not DraftStep.OPTIONS:
+            raise StaleButtonError
+        options = cheapest(draft.options, self.capabilities_for(draft), self._price)
+        if options == draft.options:
+            return draft, False
+        return await self._update(draft, options=options), True
 
     async def _text_option(
         self, draft: Draft, option: Option, value: str, caps: Capabilities

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from bot.domain.capabilities import Capabilities, validate
 from bot.domain.errors import InvalidRequestError, NotYourPanelError, Refusal, StaleButtonError
-from bot.domain.jobs import Job, JobState
+from bot.domain.jobs import ENDED_WITHOUT_VIDEO, Job, JobState
 from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest, SourceVideo
 from bot.services.credits import CreditsService
@@ -26,6 +26,8 @@ class FollowUp(StrEnum):
 
 _UPGRADES = {Resolution.P1080: FollowUp.UPGRADE_1080P, Resolution.K4: FollowUp.UPGRADE_4K}
 UPGRADE_TARGET = {action: resolution for resolution, action in _UPGRADES.items()}
+# Ends a person may try again from: failed, or stopped by the deadline (not cancelled).
+RETRIABLE = ENDED_WITHOUT_VIDEO - {JobState.CANCELLED}
 
 
 def follow_ups(job: Job, caps: Capabilities) -> list[FollowUp]:
@@ -66,7 +68,9 @@ class FollowUpService:
         job_timeout_seconds: float,
         clock: Clock,
         on_job_created: Callable[[], None],
+        primary_vendor: str,
     ) -> None:
+        self._primary_vendor = primary_vendor  # the card's vendor, where a new job starts
         self._store = store
         self._credits = credits
         self._capabilities = capabilities
@@ -117,6 +121,48 @@ class FollowUpService:
             vendor=parent.vendor,
             request=request,
             status_message_id=status_message_id,
+            price=self._credits.price(request),
+            quotas=self._credits.quotas,
+            now=now,
+            deadline_at=now + self._job_timeout_seconds,
+        )
+        if job is not None:
+            self._on_job_created()
+        return job
+
+    async def ended(self, job_id: int, user_id: int) -> Job:
+        """The job behind a button under a failed (or expired) job, if it is theirs."""
+        job = await self._store.get(job_id)
+        if job is None or job.state not in RETRIABLE:
+            raise StaleButtonError
+        if job.user_id != user_id:
+            raise NotYourPanelError
+        return job
+
+    async def editable(self, job_id: int, user_id: int) -> Job:
+        """A failed job whose prompt may be edited (an upgrade has none of its own)."""
+        job = await self.ended(job_id, user_id)
+        if job.request.mode is Mode.UPGRADE:
+            raise StaleButtonError
+        return job
+
+    async def retry(self, job_id: int, user_id: int) -> Job | None:
+        """🔁 Try again: a new job with a failed job's request, through the same checks and
+        credits; None when this job was already tried again (a double press)."""
+        parent = await self.ended(job_id, user_id)
+        request = parent.request
+        # A continuation or an upgrade stays with the vendor that has the video; anything
+        # else starts again at the first vendor (and fails over from there).
+        vendor = request.source.vendor if request.source is not None else self._primary_vendor
+        now = self._clock()
+        validate(request, self._capabilities[vendor], now=now)
+        await self._credits.check_access(user_id)
+        job = await self._store.create_follow_up(
+            origin_key=f"{parent.id}:retry",
+            parent=parent,
+            vendor=vendor,
+            request=request,
+            status_message_id=None,
             price=self._credits.price(request),
             quotas=self._credits.quotas,
             now=now,

@@ -146,3 +146,29 @@ class LanguageButton(Button, prefix="l"):
 @dataclasses.dataclass(frozen=True)
 class BuyButton(Button, prefix="b"):
     pack_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class EditFailedPrompt(Button, prefix="fe"):
+    """✏️ Edit prompt under a failed job: its card again, asking for a new prompt."""
+
+    job_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RetryFailedJob(Button, prefix="fr"):
+    """🔁 Try again under a failed job: a new job with the same request (once)."""
+
+    job_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ShowPacks(Button, prefix="bp"):
+    """⭐ Buy credits on a card its person cannot afford: the credit packs."""
+
+
+@dataclasses.dataclass(frozen=True)
+class AffordableOptions(Button, prefix="ca"):
+    """💡 on a card its person cannot afford: switch to options that fit the balance."""
+
+    draft_id: int

@@ -5,16 +5,18 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.capabilities import Capabilities
-from bot.domain.choices import current_value, mode_choices
-from bot.domain.drafts import Draft, DraftOptions
+from bot.domain.choices import changed_choices, current_value, mode_choices
+from bot.domain.drafts import Cost, Draft, DraftOptions
 from bot.domain.options import LISTED_OPTIONS, Option
 from bot.telegram.callbacks import (
+    AffordableOptions,
     Button,
     ChooseOption,
     CreateJob,
     DiscardDraft,
     SettingsButton,
     SettingsDone,
+    ShowPacks,
 )
 from bot.telegram.i18n import t
 from bot.telegram.render import settings_line, shorten
@@ -38,8 +40,8 @@ def option_label(lang: str, option: Option, value: str) -> str:
     return value.upper() if value == "4k" else value
 
 
-def card_text(draft: Draft, caps: Capabilities, cost: tuple[int, int] | None = None) -> str:
-    """The card; `cost` is (price, balance) when videos cost credits."""
+def card_text(draft: Draft, caps: Capabilities, cost: Cost | None = None) -> str:
+    """The card; `cost` is there when videos cost credits."""
     lang, options = draft.language, draft.options
     lines = [t(lang, "card.title")]
     if options.images:
@@ -54,10 +56,34 @@ def card_text(draft: Draft, caps: Capabilities, cost: tuple[int, int] | None = N
     if extras:
         lines.append(extras)
     if cost is not None:
-        price, balance = cost
-        lines.append(t(lang, "card.cost", price=price, balance=balance))
+        lines.append(_cost_line(lang, cost))
     lines.append(t(lang, "card.hint"))
     return "\n\n".join(lines)
+
+
+def _cost_line(lang: str, cost: Cost) -> str:
+    key = "card.cost"
+    if cost.short:
+        key = "card.short" if cost.cheaper_fits else "card.short_nothing_fits"
+    return t(lang, key, price=cost.price, balance=cost.balance)
+
+
+def _short_rows(draft: Draft, cost: Cost | None) -> list[list[InlineKeyboardButton]]:
+    """On a card its person cannot afford: ⭐ Buy credits, and 💡 the cheapest options."""
+    if cost is None or not cost.short:
+        return []
+    lang = draft.language
+    rows = [[_button(lang, "button.buy_credits", ShowPacks())]]
+    if cost.cheaper is not None and cost.cheaper_fits:
+        changes = " · ".join(
+            option_label(lang, option, value)
+            for option, value in changed_choices(draft.options, cost.cheaper)
+        )
+        label = t(lang, "button.affordable", options=changes, price=cost.cheaper_price)
+        rows.append(
+            [InlineKeyboardButton(label, callback_data=AffordableOptions(draft.id).pack())]
+        )
+    return rows
 
 
 def _switches_line(lang: str, options: DraftOptions, caps: Capabilities) -> str:
@@ -111,7 +137,9 @@ def _option_rows(
     return rows
 
 
-def card_keyboard(draft: Draft, caps: Capabilities) -> InlineKeyboardMarkup:
+def card_keyboard(
+    draft: Draft, caps: Capabilities, cost: Cost | None = None
+) -> InlineKeyboardMarkup:
     lang, options = draft.language, draft.options
     rows: list[list[InlineKeyboardButton]] = []
     modes = mode_choices(options, caps)
@@ -129,6 +157,7 @@ def card_keyboard(draft: Draft, caps: Capabilities) -> InlineKeyboardMarkup:
         texts.append(_choice(lang, "button.clear_photos", draft.id, Option.PHOTOS, "clear"))
     if texts:
         rows.append(texts)
+    rows += _short_rows(draft, cost)
     rows.append(
         [
             _button(lang, "button.discard", DiscardDraft(draft.id)),

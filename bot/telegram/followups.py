@@ -9,11 +9,11 @@ from bot.domain.options import Option
 from bot.services.container import Services
 from bot.services.followups import FollowUp
 from bot.telegram import wizard
-from bot.telegram.callbacks import FollowUpButton
+from bot.telegram.callbacks import EditFailedPrompt, FollowUpButton, RetryFailedJob
 from bot.telegram.cards import option_label
 from bot.telegram.context import Turn, on_button, on_update
 from bot.telegram.i18n import t
-from bot.telegram.render import failure_reason, settings_line, shorten
+from bot.telegram.render import failure_details, failure_reason, settings_line, shorten
 
 HISTORY_SIZE = 10
 _STATE_ICONS = {
@@ -114,7 +114,37 @@ def _history_line(lang: str, job: Job, found: Services, refunded: bool) -> str:
             line += t(lang, "history.returned")
     if job.state is JobState.FAILED:
         line += "\n" + failure_reason(job, caps)
+        details = failure_details(job, caps)
+        if details:
+            line += "\n" + details
     return line
 
 
-BUTTONS = (follow_up,)
+# -- under a failed job ----------------------------------------------------------------------
+
+
+@on_button(EditFailedPrompt)
+async def edit_failed_prompt(turn: Turn, button: EditFailedPrompt) -> None:
+    """✏️ Edit prompt: the failed job's card again, asking for a new prompt first."""
+    found = turn.services
+    parent = await found.follow_ups.editable(button.job_id, turn.user.id)
+    await turn.query.answer()
+    await found.drafts.start_from_job(
+        parent, keep_prompt=False, request_message_id=parent.request_message_id
+    )
+    await wizard.ask(turn, parent.language, "ask_prompt_again", prompt=parent.request.prompt)
+
+
+@on_button(RetryFailedJob)
+async def retry_failed(turn: Turn, button: RetryFailedJob) -> None:
+    """🔁 Try again: a new job with the same request, once, through the same checks."""
+    found = turn.services
+    job = await found.follow_ups.retry(button.job_id, turn.user.id)
+    if job is None:
+        await turn.query.answer(t(turn.lang, "follow_up.already"))
+        return
+    await turn.query.answer()
+    await found.jobs.show(job)
+
+
+BUTTONS = (follow_up, edit_failed_prompt, retry_failed)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, SuccessfulPayment
 from telegram.error import TelegramError
 
 from bot.domain.credits import StarPack
+from bot.domain.drafts import DraftStep
 from bot.domain.errors import Refusal, StaleButtonError
-from bot.telegram.callbacks import BuyButton
+from bot.telegram import wizard
+from bot.telegram.callbacks import BuyButton, ShowPacks
 from bot.telegram.context import Turn, on_button, on_update, pre_checkout_of
 from bot.telegram.i18n import t
 
@@ -50,10 +53,25 @@ async def balance(turn: Turn) -> None:
 @on_update
 async def buy(turn: Turn) -> None:
     """/buy: the credit packs, each a button that sends its Stars invoice."""
-    credits, lang = turn.services.credits, turn.lang
-    if not credits.enabled:
-        await turn.reply(t(lang, "balance.free_bot"))
+    if not turn.services.credits.enabled:
+        await turn.reply(t(turn.lang, "balance.free_bot"))
         return
+    await _send_packs(turn)
+
+
+@on_button(ShowPacks)
+async def show_packs(turn: Turn, button: ShowPacks) -> None:
+    """⭐ Buy credits on a card its person cannot afford: the packs, one tap from an invoice."""
+    if not turn.services.credits.enabled:
+        raise StaleButtonError
+    await turn.services.credits.check_access(turn.user.id)  # refused before it is answered
+    await turn.query.answer()
+    await _send_packs(turn)
+
+
+async def _send_packs(turn: Turn) -> None:
+    """The credit packs, each a button that sends its Stars invoice."""
+    credits, lang = turn.services.credits, turn.lang
     await credits.check_access(turn.user.id)
     rows = [
         [
@@ -130,6 +148,23 @@ async def successful_payment(turn: Turn) -> None:
         return
     held = await credits.balance(turn.user.id)
     await turn.reply(t(turn.lang, "buy.thanks", credits=pack.credits, total=held.total))
+    await _refresh_card(turn)
+
+
+async def _refresh_card(turn: Turn) -> None:
+    """The person's open card here shows the new balance (it said "not enough" before)."""
+    found = turn.services
+    draft = await found.drafts.current(turn.message.chat_id, turn.user.id)
+    if draft is None or draft.step is not DraftStep.OPTIONS or draft.card_message_id is None:
+        return
+    text, keyboard = await wizard.card_view(draft, found)
+    with contextlib.suppress(TelegramError):  # the card is gone, or already shows this
+        await turn.bot.edit_message_text(
+            text,
+            chat_id=turn.message.chat_id,
+            message_id=draft.card_message_id,
+            reply_markup=keyboard,
+        )
 
 
 async def _refund_mismatch(turn: Turn, payment: SuccessfulPayment, pack: StarPack | None) -> None:
@@ -173,4 +208,4 @@ async def terms(turn: Turn) -> None:
     await turn.reply(t(turn.lang, "terms"))
 
 
-BUTTONS = (send_invoice,)
+BUTTONS = (send_invoice, show_packs)

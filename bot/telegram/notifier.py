@@ -138,6 +138,8 @@ class TelegramNotifier:
                 raise _delivery_error(retry_exc) from retry_exc
         except TelegramError as exc:
             raise _delivery_error(exc) from exc
+        # "Sending you the video" still waiting behind the upload would now be stale.
+        self.outdated(job)
         if message.video is None:
             raise DeliveryRefusedError("Telegram answered without a video")
         return DeliveredVideo(file_id=message.video.file_id, message_id=message.message_id)

@@ -12,9 +12,15 @@ from bot.domain.errors import InvalidRequestError, Refusal
 from bot.domain.jobs import Job, JobState
 from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest
-from bot.domain.status import FailureKind
-from bot.services.followups import follow_ups
-from bot.telegram.callbacks import CancelJob, FollowUpButton
+from bot.domain.status import FailureKind, shown_failure, without_brands
+from bot.services.followups import RETRIABLE, follow_ups
+from bot.telegram.callbacks import (
+    Button,
+    CancelJob,
+    EditFailedPrompt,
+    FollowUpButton,
+    RetryFailedJob,
+)
 from bot.telegram.i18n import t
 
 MAX_CAPTION = 1024
@@ -43,14 +49,24 @@ def resolution_label(resolution: Resolution) -> str:
 
 
 def failure_reason(job: Job, caps: Capabilities) -> str:
-    kind = job.failure_kind or FailureKind.GENERATION
-    if kind is FailureKind.INPUT and job.failure_detail:
-        return t(job.language, job.failure_detail, vendor=caps.display_name)
+    """Why a job failed, as one human sentence: never the vendor's own words or codes."""
+    kind = shown_failure(job.failure_kind or FailureKind.GENERATION, job.failure_detail)
+    if kind is FailureKind.INPUT:  # its detail is a message key of ours
+        if job.failure_detail:
+            return t(job.language, job.failure_detail, vendor=caps.display_name)
+        kind = FailureKind.GENERATION
+    return t(job.language, f"failure.{kind.value}", vendor=caps.display_name)
+
+
+def failure_details(job: Job, caps: Capabilities) -> str | None:
+    """What the vendor said about a failure, for /history: its words, never its brand."""
+    detail = job.failure_detail
+    if not detail or job.failure_kind is FailureKind.INPUT:
+        return None
     return t(
         job.language,
-        f"failure.{kind.value}",
-        vendor=caps.display_name,
-        detail=job.failure_detail or "?",
+        "history.details",
+        detail=shorten(without_brands(detail, caps.display_name), 200),
     )
 
 
@@ -66,21 +82,29 @@ def status_text(job: Job, caps: Capabilities, job_timeout_minutes: float) -> str
         params["reason"] = failure_reason(job, caps)
     elif job.state is JobState.EXPIRED:
         params["minutes"] = f"{job_timeout_minutes:g}"
-    return t(lang, f"status.{job.state.value}", **params)
+    text = t(lang, f"status.{job.state.value}", **params)
+    if job.state in RETRIABLE and job.price > 0:
+        # Released in the same transaction that ended the job: the credits are back already.
+        head, _, rest = text.partition("\n\n")
+        text = f"{head}\n{t(lang, 'status.credits_back', price=job.price)}\n\n{rest}"
+    return text
 
 
 def status_keyboard(job: Job) -> InlineKeyboardMarkup | None:
+    """✖️ Cancel while queued; ✏️ Edit prompt and 🔁 Try again once it failed or expired."""
+    lang = job.language
+    if job.state in RETRIABLE:
+        buttons = [_button(lang, "button.retry", RetryFailedJob(job.id))]
+        if job.request.mode is not Mode.UPGRADE:
+            buttons.insert(0, _button(lang, "button.edit_prompt", EditFailedPrompt(job.id)))
+        return InlineKeyboardMarkup([buttons])
     if job.state is not JobState.QUEUED:
         return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(job.language, "button.cancel_job"), callback_data=CancelJob(job.id).pack()
-                )
-            ]
-        ]
-    )
+    return InlineKeyboardMarkup([[_button(lang, "button.cancel_job", CancelJob(job.id))]])
+
+
+def _button(lang: str, key: str, data: Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(t(lang, key), callback_data=data.pack())
 
 
 def caption(job: Job, caps: Capabilities) -> str:

@@ -7,11 +7,13 @@ import contextlib
 from telegram import ForceReply, InlineKeyboardMarkup, Message, MessageEntity, User
 from telegram.error import TelegramError
 
+from bot.domain.credits import QuotaError, QuotaReason
 from bot.domain.drafts import Draft, DraftStep
+from bot.domain.errors import Refusal
 from bot.domain.jobs import Job
 from bot.services.container import Services
 from bot.services.followups import source_of
-from bot.telegram.callbacks import ChooseOption, CreateJob, DiscardDraft
+from bot.telegram.callbacks import AffordableOptions, ChooseOption, CreateJob, DiscardDraft
 from bot.telegram.cards import card_keyboard, card_text
 from bot.telegram.context import Turn, on_button, on_update
 from bot.telegram.i18n import t
@@ -105,11 +107,8 @@ def _mention(text: str, name: str, user: User) -> MessageEntity:
 async def card_view(draft: Draft, found: Services) -> tuple[str, InlineKeyboardMarkup]:
     """The card's text (with its price and the balance when videos cost credits) and buttons."""
     caps = found.drafts.capabilities_for(draft)
-    cost = None
-    if found.credits.enabled:
-        price = found.credits.price(draft.to_request())
-        cost = (price, (await found.credits.balance(draft.user_id)).total)
-    return card_text(draft, caps, cost), card_keyboard(draft, caps)
+    cost = await found.drafts.cost(draft)
+    return card_text(draft, caps, cost), card_keyboard(draft, caps, cost)
 
 
 async def send_card(message: Message, draft: Draft, found: Services) -> None:
@@ -199,9 +198,27 @@ async def choose(turn: Turn, button: ChooseOption) -> None:
 @on_button(CreateJob)
 async def create(turn: Turn, button: CreateJob) -> None:
     """▶️ Create: the draft becomes a job (once, however often it is pressed)."""
-    job = await turn.services.drafts.confirm(button.draft_id, turn.user.id)
+    try:
+        job = await turn.services.drafts.confirm(button.draft_id, turn.user.id)
+    except QuotaError as refusal:
+        if refusal.reason is not QuotaReason.BALANCE:
+            raise
+        # The card has the way out: its ⭐ Buy credits and 💡 buttons (an alert's /buy is not
+        # tappable).
+        raise Refusal("card.create_short", **refusal.params) from refusal
     await turn.query.answer()
     await turn.services.jobs.show(job)
+
+
+@on_button(AffordableOptions)
+async def choose_cheapest(turn: Turn, button: AffordableOptions) -> None:
+    """💡 on a card its person cannot afford: switch to the cheapest options."""
+    found = turn.services
+    draft, changed = await found.drafts.choose_cheapest(button.draft_id, turn.user.id)
+    await turn.query.answer()
+    if changed:
+        text, keyboard = await card_view(draft, found)
+        await turn.query.edit_message_text(text, reply_markup=keyboard)
 
 
 @on_button(DiscardDraft)
@@ -212,4 +229,4 @@ async def discard(turn: Turn, button: DiscardDraft) -> None:
     await turn.query.edit_message_text(t(turn.lang, "draft.discarded"))
 
 
-BUTTONS = (choose, create, discard)
+BUTTONS = (choose, create, choose_cheapest, discard)

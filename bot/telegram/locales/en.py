@@ -60,7 +60,10 @@ MESSAGES: dict[str, str] = {
         "Please try again.\n\n{summary}"
     ),
     "status.cancelled": "🚫 Job #{id} was cancelled.\n\n{summary}",
-    "failure.rejected": "{vendor} refused the request: {detail}",
+    "failure.rejected": (
+        "{vendor} would not make this video: the prompt or a photo seems to break its content "
+        "rules. Change the prompt and try again."
+    ),
     "failure.auth": (
         "{vendor} is not available right now. The operator has been told; please try again later."
     ),
@@ -69,7 +72,9 @@ MESSAGES: dict[str, str] = {
     ),
     "failure.rate_limited": "{vendor} is too busy right now. Please try again in a few minutes.",
     "failure.unavailable": "{vendor} is not responding. Please try again later.",
-    "failure.generation": "{vendor} could not make this video: {detail}",
+    "failure.generation": (
+        "{vendor} could not make this video this time. Try again, or change the prompt a little."
+    ),
     "failure.no_video": "{vendor} said the video was finished but sent no video.",
     "failure.interrupted": (
         "the bot restarted while sending your request, so it was stopped rather than risk "
@@ -83,7 +88,7 @@ MESSAGES: dict[str, str] = {
         "the video is larger than a bot may upload to Telegram, and {vendor}'s link only "
         "works with the operator's key."
     ),
-    "failure.delivery": "Telegram would not take the video ({detail}).",
+    "failure.delivery": "Telegram would not take the video.",
     "failure.input": "{detail}",
     "failure.not_video": "the video service sent a file that is not a video.",
     "failure.link_expired": "the video service's link has expired. Please try again.",
@@ -319,5 +324,26 @@ MESSAGES: dict[str, str] = {
     "help.credits": (
         "\n\nVideos cost credits: /balance shows yours, /buy adds more with Telegram Stars, "
         "/terms and /paysupport say how payments work."
+    ),
+    # failed jobs: what comes back, what to do next (issue 13)
+    "status.credits_back": "💳 Your {price} credits are back.",
+    "button.edit_prompt": "✏️ Edit prompt",
+    "button.retry": "🔁 Try again",
+    "history.details": "🔎 The video service said: {detail}",
+    "ask_prompt_again": "✏️ Send the new prompt. The last one was:\n\n{prompt}",
+    # a card its person cannot afford (issue 13)
+    "card.short": (
+        "💳 Costs {price} credits · you have {balance}: not enough for these options. "
+        "⭐ Buy credits, or switch to options that fit."
+    ),
+    "card.short_nothing_fits": (
+        "💳 Costs {price} credits · you have {balance}: not enough for any video. "
+        "⭐ Buy credits to go on."
+    ),
+    "button.buy_credits": "⭐ Buy credits",
+    "button.affordable": "💡 {options} · {price} credits",
+    "card.create_short": (
+        "This video costs {price} credits and you have {balance}: tap ⭐ Buy credits on the "
+        "card, or choose cheaper options."
     ),
 }

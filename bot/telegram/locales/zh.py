@@ -57,19 +57,21 @@ MESSAGES: dict[str, str] = {
     "status.failed": "❌ 任务 #{id} 失败：{reason}\n\n{summary}",
     "status.expired": "⌛ 任务 #{id} 超过 {minutes} 分钟仍未完成，已停止。请重试。\n\n{summary}",
     "status.cancelled": "🚫 任务 #{id} 已取消。\n\n{summary}",
-    "failure.rejected": "{vendor} 拒绝了请求：{detail}",
+    "failure.rejected": (
+        "{vendor} 不能生成这个视频：提示词或照片似乎违反了内容规则。请修改提示词后重试。"
+    ),
     "failure.auth": "{vendor} 暂时不可用，已通知管理员，请稍后再试。",
     "failure.balance": "{vendor} 暂时不可用，已通知管理员，请稍后再试。",
     "failure.rate_limited": "{vendor} 现在太忙，请几分钟后再试。",
     "failure.unavailable": "{vendor} 没有响应，请稍后再试。",
-    "failure.generation": "{vendor} 无法生成这个视频：{detail}",
+    "failure.generation": "{vendor} 这次没能生成这个视频。请重试，或稍微改一下提示词。",
     "failure.no_video": "{vendor} 报告已完成，但没有返回视频。",
     "failure.interrupted": "机器人在提交请求时重启了，为避免重复生成已停止该任务。请重试。",
     "failure.unknown_outcome": "{vendor} 的回复超时或无法读取，无法确定任务是否已开始。请重试。",
     "failure.too_large": (
         "视频超过了机器人可上传到 Telegram 的大小，而 {vendor} 的链接只能用运营者的密钥下载。"
     ),
-    "failure.delivery": "Telegram 没有接受这个视频（{detail}）。",
+    "failure.delivery": "Telegram 没有接受这个视频。",
     "failure.input": "{detail}",
     "failure.not_video": "视频服务发来的文件不是视频。",
     "failure.link_expired": "视频服务的链接已过期，请重试。",
@@ -268,5 +270,25 @@ MESSAGES: dict[str, str] = {
     "help.credits": (
         "\n\n制作视频需要点数：/balance 查看余额，/buy 用 Telegram 星星购买，"
         "/terms 和 /paysupport 说明支付规则。"
+    ),
+    # failed jobs: what comes back, what to do next (issue 13)
+    "status.credits_back": "💳 你的 {price} 点已退回。",
+    "button.edit_prompt": "✏️ 修改提示词",
+    "button.retry": "🔁 重试",
+    "history.details": "🔎 视频服务的原话：{detail}",
+    "ask_prompt_again": "✏️ 请发送新的提示词。上一次是：\n\n{prompt}",
+    # a card its person cannot afford (issue 13)
+    "card.short": (
+        "💳 花费 {price} 点 · 你有 {balance} 点：不够用这些选项。"
+        "可以 ⭐ 购买点数，或换成够用的选项。"
+    ),
+    "card.short_nothing_fits": (
+        "💳 花费 {price} 点 · 你有 {balance} 点：不够生成任何视频。⭐ 购买点数后继续。"
+    ),
+    "button.buy_credits": "⭐ 购买点数",
+    "button.affordable": "💡 {options} · {price} 点",
+    "card.create_short": (
+        "这个视频需要 {price} 点，你有 {balance} 点。"
+        "请点卡片上的 ⭐ 购买点数，或选择更便宜的选项。"
     ),
 }
