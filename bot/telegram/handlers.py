@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, Message, Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -19,24 +19,11 @@ from telegram.ext import (
 from bot.domain.errors import StaleButtonError, StorageError
 from bot.telegram import admin, commands, followups, money, photos, wizard
 from bot.telegram.context import BotContext, Callback, Turn, on_update
-from bot.telegram.i18n import CATALOGS, language_for, t
+from bot.telegram.i18n import language_for, t
 from bot.telegram.updates import OnceOnly
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (
-    "video",
-    "history",
-    "balance",
-    "buy",
-    "settings",
-    "language",
-    "extend",
-    "cancel",
-    "help",
-    "start",
-)
-CREDIT_COMMANDS = frozenset({"balance", "buy"})
 ADMIN_COMMANDS: dict[str, admin.AdminHandler] = {
     "grant": admin.grant,
     "ban": admin.ban,
@@ -70,7 +57,7 @@ def register(application: Application, once: OnceOnly | None = None) -> None:  #
             command("language", commands.language_command),
             command("history", followups.history),
             command("extend", followups.extend),
-            command("balance", money.balance),
+            command("balance", commands.balance),
             command("buy", money.buy),
             command("paysupport", money.paysupport),
             command("terms", money.terms),
@@ -99,16 +86,6 @@ def register(application: Application, once: OnceOnly | None = None) -> None:  #
 async def expired_button(turn: Turn) -> None:
     """A button no family claims: forged, from an old version, or damaged."""
     raise StaleButtonError
-
-
-async def publish_commands(application: Application, *, credits: bool) -> None:  # type: ignore[type-arg]
-    """Show the command menu in each language the bot speaks."""
-    names = [n for n in COMMANDS if credits or n not in CREDIT_COMMANDS]
-    for language in CATALOGS:
-        menu = [BotCommand(name, t(language, f"command.{name}")) for name in names]
-        await application.bot.set_my_commands(
-            menu, language_code=None if language == "en" else language
-        )
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -14,8 +14,9 @@ from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
 from bot.services.followups import follow_ups
+from bot.services.queue import QueueLine
 from bot.telegram.callbacks import CancelJob, FollowUpButton
-from bot.telegram.i18n import t
+from bot.telegram.i18n import ordinal, t
 
 MAX_CAPTION = 1024
 _ELLIPSIS = "…"
@@ -119,3 +120,16 @@ def refusal_text(lang: str, refusal: Refusal, vendor: str = "") -> str:
     if isinstance(reopens_at, int | float):
         params["time"] = datetime.fromtimestamp(reopens_at, UTC).strftime("%H:%M UTC")
     return t(lang, refusal.key, **params)
+
+
+def queued_text(job: Job, caps: Capabilities, line: QueueLine) -> str:
+    """A queued job's status with its place in line and, when recent jobs of its vendor and
+    options show one, the usual wait."""
+    lang = job.language
+    summary = shorten(job.request.prompt, 300) + "\n⚙️ " + settings_line(lang, job.request, caps)
+    wait = ""
+    if line.typical_seconds is not None:
+        minutes = max(1, round(line.typical_seconds / 60))
+        wait = t(lang, "status.typical_wait", minutes=minutes)
+    place = ordinal(lang, line.place)
+    return t(lang, "status.queued_place", id=job.id, place=place, wait=wait, summary=summary)
