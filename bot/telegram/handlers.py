@@ -11,13 +11,14 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
     filters,
 )
 
 from bot.domain.errors import StaleButtonError, StorageError
-from bot.telegram import admin, commands, followups, money, photos, wizard
+from bot.telegram import admin, commands, followups, inline, money, photos, wizard
 from bot.telegram.context import BotContext, Callback, Turn, on_update
 from bot.telegram.i18n import language_for, t
 from bot.telegram.updates import OnceOnly
@@ -62,6 +63,7 @@ def register(application: Application, once: OnceOnly | None = None) -> None:  #
             command("paysupport", money.paysupport),
             command("terms", money.terms),
             PreCheckoutQueryHandler(money.pre_checkout),
+            InlineQueryHandler(inline.inline_query),
             MessageHandler(filters.SUCCESSFUL_PAYMENT & fresh, money.successful_payment),
             *(
                 command(name, admin.admin_only(handler))

@@ -12,7 +12,7 @@ from telegram.error import TelegramError
 from bot.domain.credits import StarPack
 from bot.domain.errors import Refusal, StaleButtonError
 from bot.telegram.callbacks import BuyButton
-from bot.telegram.context import Turn, on_button, on_update, pre_checkout_of
+from bot.telegram.context import Turn, for_everyone, on_button, on_update, pre_checkout_of
 from bot.telegram.i18n import listing, t
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ async def pre_checkout(turn: Turn) -> None:
     await query.answer(ok=True)
 
 
-@on_update
+@for_everyone
 async def successful_payment(turn: Turn) -> None:
     """Credit a payment exactly once per telegram_payment_charge_id; refund one that does not
     match its pack (price, currency), and tell the admins."""
@@ -161,7 +161,7 @@ async def _tell_admins(turn: Turn, charge: str, text: str) -> None:
             log.info("could not tell admin %s: %s", admin, exc.message)
 
 
-@on_update
+@for_everyone
 async def paysupport(turn: Turn) -> None:
     """Who to write to about a payment: SUPPORT_CONTACT, else the admins, each a link."""
     found = turn.services
@@ -183,7 +183,7 @@ async def paysupport(turn: Turn) -> None:
     await turn.reply(t(turn.lang, "paysupport", contact=named), parse_mode=ParseMode.HTML)
 
 
-@on_update
+@for_everyone
 async def terms(turn: Turn) -> None:
     await turn.reply(t(turn.lang, "terms"))
 

@@ -16,7 +16,7 @@ from bot.domain.status import FailureKind
 from bot.services.followups import follow_ups
 from bot.services.queue import QueueLine
 from bot.telegram.callbacks import CancelJob, FollowUpButton
-from bot.telegram.i18n import ordinal, t
+from bot.telegram.i18n import ordinal, t, vendor_detail
 
 MAX_CAPTION = 1024
 _ELLIPSIS = "…"
@@ -51,7 +51,7 @@ def failure_reason(job: Job, caps: Capabilities) -> str:
         job.language,
         f"failure.{kind.value}",
         vendor=caps.display_name,
-        detail=job.failure_detail or "?",
+        detail=vendor_detail(job.language, job.failure_detail or "?"),
     )
 
 

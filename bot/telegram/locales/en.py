@@ -348,7 +348,6 @@ MESSAGES: dict[str, str] = {
     "vendor_error.timeout": "the video service ran out of time",
     "vendor_error.unknown": "the video service gave no reason",
     "inline.none": "No videos yet: make one in a chat with me",
-    "inline.start": "Make a video",
     "description": (
         "I make short AI videos with Google's Veo 3.1: describe what you want to see (or send "
         "photos to animate), pick the options, and the video arrives in the chat in a few "

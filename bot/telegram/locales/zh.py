@@ -292,7 +292,6 @@ MESSAGES: dict[str, str] = {
     "vendor_error.timeout": "视频服务超时",
     "vendor_error.unknown": "视频服务没有说明原因",
     "inline.none": "还没有视频：先在与我的聊天中生成一个",
-    "inline.start": "生成视频",
     "description": (
         "我用 Google 的 Veo 3.1 制作 AI 短视频：描述你想看到的画面（或发送照片让它动起来），"
         "选好选项，几分钟后视频就会发到聊天中。也可以在群组中使用。发送 /start 开始。"
