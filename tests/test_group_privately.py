@@ -80,3 +80,17 @@ async def test_balance_for_someone_who_never_started_the_bot_offers_to_start_it(
     assert refused[0].status == 403  # Telegram refused the first private message
     assert started.text == balance_text(free=20, paid=0, per_day=20)
     assert not any("credits" in text for text in telegram.texts(GROUP.id))
+
+
+async def test_language_in_a_group_sets_the_menu_of_that_person_there(
+    start_bot: StartBot, telegram: FakeTelegram
+) -> None:
+    xiaoming = member(telegram, XIAOMING, GROUP)
+    async with start_bot():
+        choose = await xiaoming.say(f"/language@{BOT_USERNAME}")
+        await xiaoming.press(choose, "English")
+        scope = {"type": "chat_member", "chat_id": GROUP.id, "user_id": XIAOMING.id}
+        menu = await telegram.wait_for(lambda: telegram.my_commands(scope=scope))
+
+    assert (menu[0]["command"], menu[0]["description"]) == ("video", "Make a video")
+    assert telegram.my_commands(scope={"type": "chat", "chat_id": GROUP.id}) == []
