@@ -27,15 +27,18 @@ from bot.services.alerts import OperatorAlerts
 from bot.services.health import HealthCheck
 from bot.services.lease import AnotherInstanceError, InstanceLease, instance_id
 from bot.services.ports import Clock, SharedPace
+from bot.services.queue import QueueReads
 from bot.services.updates import PollingLeader, UpdateClaims, replica_name
 from bot.store.database import Database, DatabaseError
 from bot.store.migrations import UnusableDatabaseError
+from bot.store.queue import QueueStore
 from bot.store.updates import UpdateStore
 from bot.telegram.context import BotData
-from bot.telegram.handlers import publish_commands, register
+from bot.telegram.handlers import register
 from bot.telegram.i18n import CATALOGS
 from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.profile import publish_commands, publish_description
 from bot.telegram.updates import OnceOnly, TolerantBot
 from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor, VideoVendor
@@ -136,6 +139,7 @@ class BotRuntime:
             admin_chat_id=settings.admin_chat_id,
             clock=self.clock,
             shown=stores.status_memory(),
+            queue=QueueReads(QueueStore(self._db)),
         )
         found = build_services(
             settings,
@@ -321,9 +325,10 @@ class BotRuntime:
     async def _publish_commands(self) -> None:
         assert self._telegram is not None
         try:
-            await publish_commands(self._telegram, credits=self.settings.credits_enabled)
+            await publish_commands(self._telegram.bot, credits=self.settings.credits_enabled)
+            await publish_description(self._telegram.bot)
         except Exception:
-            log.warning("could not publish the command menu", exc_info=True)
+            log.warning("could not publish the command menu or description", exc_info=True)
 
     async def stop(self) -> None:
         """Stop every part that started; a part that fails to stop is logged, the rest still

@@ -95,7 +95,10 @@ class Settings(BaseSettings):
     allowed_user_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
     prices: Annotated[PriceTable, NoDecode] = PriceTable()
     star_packs: Annotated[tuple[StarPack, ...], NoDecode] = DEFAULT_PACKS
-    support_contact: str = "the bot's admin"
+    # Who /paysupport sends people to (an @username, an email, a link). With
+    # CREDITS_ENABLED=true it is required unless ADMIN_USER_IDS is set (then the admins are
+    # named, as links, in the answer).
+    support_contact: str | None = None
 
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None
@@ -166,6 +169,16 @@ class Settings(BaseSettings):
     def _webhook_needs_a_public_url(self) -> Settings:
         if self.telegram_webhook and self.public_base_url is None:
             raise ValueError("TELEGRAM_WEBHOOK=true needs PUBLIC_BASE_URL (where Telegram posts)")
+        return self
+
+    @model_validator(mode="after")
+    def _payments_need_a_contact(self) -> Settings:
+        contact = (self.support_contact or "").strip()
+        if self.credits_enabled and not contact and not self.admin_user_ids:
+            raise ValueError(
+                "SUPPORT_CONTACT is required with CREDITS_ENABLED=true: who people write to "
+                "about a payment (an @username, an email or a link), or set ADMIN_USER_IDS"
+            )
         return self
 
     @property

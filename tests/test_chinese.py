@@ -35,10 +35,10 @@ HELP_ZH = (
     "/help — 显示本消息\n\n"
     "视频由 Veo 3.1 生成。\n"
     "• 类型：纯文字\n"
-    "• 速度：快速, 高质量\n"
-    "• 分辨率：720p, 1080p, 4K\n"
-    "• 画幅：16:9, 9:16\n"
-    "• 时长：4, 6, 8 秒\n"
+    "• 速度：快速、高质量\n"
+    "• 分辨率：720p、1080p、4K\n"
+    "• 画幅：16:9、9:16\n"
+    "• 时长：4、6、8 秒\n"
     "• 提示词：最多 2000 个字符\n"
     "• 声音：开或关\n"
     "• 种子：0–4294967295\n"
@@ -52,7 +52,7 @@ HELP_EN_START = (
 ASK_PROMPT = "✍️ 请发送提示词：用一条消息描述你想要的视频。"
 # The beginning of every status text a Chinese job may show.
 STATUS_PREFIXES = (
-    "⏳ 任务 #1 正在排队。",
+    "⏳ 任务 #1：排在第 1 位",
     "📨 任务 #1：正在提交给 Veo 3.1…",
     "🎬 任务 #1：Veo 3.1 正在生成视频…",
     "⬇️ 任务 #1：视频已生成，正在下载…",
@@ -124,7 +124,7 @@ async def test_a_chinese_conversation_from_start_to_video(
 
     assert done == f"✅ 任务 #1 已完成（由 Veo 3.1 生成）。\n\n{PROMPT}\n⚙️ {settings}"
     shown = status_texts(xiaoming.current(card))
-    assert shown[0] == f"⏳ 任务 #1 正在排队。\n\n{PROMPT}\n⚙️ {settings}"
+    assert shown[0] == f"⏳ 任务 #1：排在第 1 位\n\n{PROMPT}\n⚙️ {settings}"
     assert all(text.startswith(STATUS_PREFIXES) for text in shown), shown
     [queued] = [e for e in xiaoming.current(card).edits if e.get("text") == shown[0]]
     assert queued["reply_markup"]["inline_keyboard"][0][0]["text"] == "✖️ 取消任务"

@@ -120,7 +120,7 @@ async def test_no_message_a_person_receives_names_the_reseller(
     shown = everything_shown(telegram)
     assert any("Veo 3.1 is making your video" in text for text in shown)
     assert any("made by Veo 3.1" in text for text in shown)
-    assert any("Veo 3.1 takes at most 3 photos" in text for text in shown)
+    assert any("A video takes at most 3 photos" in text for text in shown)
     assert any("Veo 3.1 accepts at most" in text for text in shown)
     assert [text for text in shown if BRANDS.search(text)] == []
 

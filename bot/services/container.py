@@ -26,6 +26,6 @@ class Services:
     people: PeopleService
     media: MediaLibrary
     capabilities: Capabilities  # the first configured vendor's: what the card and /help offer
-    support_contact: str
+    support_contact: str | None  # None: /paysupport names the admins
     alerts: OperatorAlerts
     albums: AlbumService

@@ -76,6 +76,12 @@ class CreditsService:
         ):
             raise QuotaError(QuotaReason.NOT_ALLOWED, user_id=user_id)
 
+    async def is_banned(self, user_id: int) -> bool:
+        """Shut out by an admin's /ban (an admin never is)."""
+        if self.is_admin(user_id):
+            return False
+        return (await self._people.access(user_id))[1]
+
     def price(self, request: GenerationRequest) -> int:
         return self.prices.price(request) if self.enabled else 0
 

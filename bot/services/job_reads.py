@@ -23,6 +23,9 @@ class JobReads:
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
         return await self._store.recent(chat_id, user_id, limit)
 
+    async def delivered_to(self, user_id: int, limit: int) -> list[Job]:
+        return await self._store.delivered_to(user_id, limit)
+
     async def by_result_message(self, chat_id: int, message_id: int) -> Job | None:
         return await self._store.by_result_message(chat_id, message_id)
 

@@ -102,6 +102,14 @@ class JobStore(JobClaims):
             (chat_id, user_id, limit),
         )
 
+    async def delivered_to(self, user_id: int, limit: int) -> list[Job]:
+        """This person's latest delivered videos in any chat, newest first."""
+        return await self._all(
+            "WHERE user_id = $1 AND state = 'delivered' AND file_id IS NOT NULL "
+            "ORDER BY id DESC LIMIT $2",
+            (user_id, limit),
+        )
+
     async def by_result_message(self, chat_id: int, message_id: int) -> Job | None:
         return await self._one(
             "WHERE chat_id = $1 AND result_message_id = $2", (chat_id, message_id)

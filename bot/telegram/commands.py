@@ -2,30 +2,81 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import Forbidden, TelegramError
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import NotYourPanelError, StaleButtonError
 from bot.domain.jobs import JobState
 from bot.domain.options import Mode
 from bot.services.container import Services
+from bot.telegram import money
 from bot.telegram.callbacks import CancelJob, LanguageButton, SettingsButton, SettingsDone
 from bot.telegram.cards import settings_keyboard, settings_text
 from bot.telegram.context import Turn, on_button, on_update
-from bot.telegram.i18n import CATALOGS, t
+from bot.telegram.i18n import CATALOGS, listing, t
+from bot.telegram.profile import publish_person_menu
 from bot.telegram.render import resolution_label
+
+log = logging.getLogger(__name__)
+
+# What a group's button asks for when it opens the private chat (t.me/<bot>?start=…).
+START_HELP = "help"
+START_BALANCE = "balance"
 
 
 @on_update
 async def start(turn: Turn) -> None:
-    """Greet and say what the bot does."""
-    await turn.reply(t(turn.lang, "start", name=turn.user.first_name), do_quote=False)
+    """Greet and say what the bot does; from a group's button (`?start=help`, `?start=balance`)
+    answer what was asked there."""
+    asked = turn.context.args[0] if turn.context.args and turn.private else None
+    if asked == START_HELP:
+        await turn.reply(help_text(turn.lang, turn.services), do_quote=False)
+    elif asked == START_BALANCE:
+        await turn.reply(await money.balance_text(turn), do_quote=False)
+    else:
+        await turn.reply(t(turn.lang, "start", name=turn.user.first_name), do_quote=False)
 
 
 @on_update
 async def help_command(turn: Turn) -> None:
-    """The commands and what this deployment's vendor can do."""
-    await turn.reply(help_text(turn.lang, turn.services), do_quote=False)
+    """The commands and what this deployment's vendor can do; in a group a short help with a
+    button to the full one in a private chat."""
+    if turn.private:
+        await turn.reply(help_text(turn.lang, turn.services), do_quote=False)
+        return
+    bot = turn.bot.username
+    button = InlineKeyboardButton(
+        t(turn.lang, "button.full_help"), url=f"https://t.me/{bot}?start={START_HELP}"
+    )
+    await turn.reply(
+        t(turn.lang, "help.group", bot=bot), reply_markup=InlineKeyboardMarkup([[button]])
+    )
+
+
+@on_update
+async def balance(turn: Turn) -> None:
+    """/balance: in a private chat; asked in a group, answered privately (a person's credits
+    are theirs), with a note in the group."""
+    if turn.private:
+        await turn.reply(await money.balance_text(turn))
+        return
+    name = turn.user.first_name
+    try:
+        await turn.bot.send_message(turn.user.id, await money.balance_text(turn))
+    except Forbidden:  # they never started the bot, or blocked it
+        bot = turn.bot.username
+        button = InlineKeyboardButton(
+            t(turn.lang, "button.open_private"), url=f"https://t.me/{bot}?start={START_BALANCE}"
+        )
+        await turn.reply(
+            t(turn.lang, "balance.start_private", name=name),
+            reply_markup=InlineKeyboardMarkup([[button]]),
+        )
+        return
+    await turn.reply(t(turn.lang, "balance.sent_privately", name=name))
 
 
 def help_text(lang: str, found: Services) -> str:
@@ -38,11 +89,11 @@ def help_text(lang: str, found: Services) -> str:
         lang,
         "help",
         vendor=caps.display_name,
-        modes=", ".join(t(lang, f"mode.{m}") for m in modes if photos or m is Mode.TEXT),
-        tiers=", ".join(t(lang, f"tier.{tier.value}") for tier in tiers),
-        resolutions=", ".join(resolution_label(r) for r in first.resolutions),
-        ratios=", ".join(r.value for r in first.aspect_ratios),
-        durations=", ".join(str(d) for d in first.durations),
+        modes=listing(lang, (t(lang, f"mode.{m}") for m in modes if photos or m is Mode.TEXT)),
+        tiers=listing(lang, (t(lang, f"tier.{tier.value}") for tier in tiers)),
+        resolutions=listing(lang, (resolution_label(r) for r in first.resolutions)),
+        ratios=listing(lang, (r.value for r in first.aspect_ratios)),
+        durations=listing(lang, (str(d) for d in first.durations)),
         max_prompt=caps.max_prompt_chars,
     )
     text += _help_extras(lang, caps)
@@ -64,12 +115,12 @@ def _help_extras(lang: str, caps: Capabilities) -> str:
     if caps.negative_prompt:
         lines.append(t(lang, "help.negative"))
     if caps.extras:
-        names = ", ".join(t(lang, f"extra.{extra}") for extra in caps.extras)
+        names = listing(lang, (t(lang, f"extra.{extra}") for extra in caps.extras))
         lines.append(t(lang, "help.extras", extras=names))
     if Mode.EXTEND in caps.modes():
         lines.append(t(lang, "help.extend"))
     if caps.upgrades:
-        upgrades = ", ".join(resolution_label(r) for r in caps.upgrades)
+        upgrades = listing(lang, (resolution_label(r) for r in caps.upgrades))
         lines.append(t(lang, "help.upgrades", resolutions=upgrades))
     return "".join(lines)
 
@@ -159,6 +210,17 @@ async def choose_language(turn: Turn, button: LanguageButton) -> None:
         raise StaleButtonError
     await turn.query.answer()
     await turn.query.edit_message_text(t(button.language, "language.set"))
+    try:
+        await publish_person_menu(
+            turn.bot,
+            button.language,
+            chat_id=turn.message.chat_id,
+            user_id=turn.user.id,
+            private=turn.private,
+            credits=turn.services.credits.enabled,
+        )
+    except TelegramError as exc:
+        log.warning("could not set the command menu of chat %s: %s", turn.message.chat_id, exc)
 
 
 BUTTONS = (cancel_job, choose_default, settings_done, choose_language)

@@ -16,6 +16,7 @@ from telegram import CallbackQuery, Message, PreCheckoutQuery, Update, User
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
+from bot.domain.credits import QuotaError, QuotaReason
 from bot.domain.errors import Refusal, StaleButtonError
 from bot.domain.jobs import ChatPlace
 from bot.services.container import Services
@@ -101,11 +102,20 @@ class Turn:
             await update.callback_query.answer(text, show_alert=refusal.alert)
         elif update.pre_checkout_query is not None:
             await update.pre_checkout_query.answer(ok=False, error_message=text)
+        elif update.inline_query is not None:
+            await update.inline_query.answer([], cache_time=0, is_personal=True)
         elif isinstance(update.effective_message, Message):
             try:
                 await update.effective_message.reply_text(text)
             except BadRequest:
                 log.debug("could not answer a refusal: the message is gone")
+
+    async def turned_away(self) -> bool:
+        """A banned person: told so (the same words for everything they do), nothing else."""
+        if not await self.services.credits.is_banned(self.user.id):
+            return False
+        await self.refuse(QuotaError(QuotaReason.BANNED))
+        return True
 
     async def guard(self, step: Awaitable[None]) -> None:
         """Run a handler's work; a Refusal it raises is answered, never an error."""
@@ -127,11 +137,21 @@ async def turn_of(update: Update, context: BotContext) -> Turn | None:
 
 
 def on_update(handler: Callable[[Turn], Awaitable[None]]) -> Callback:
-    """A handler of a message, command or payment update, given its Turn."""
+    """A handler of a message, command or payment update, given its Turn; a banned person
+    gets the one answer they get to everything instead."""
+    return _entry(handler, screened=True)
 
+
+def for_everyone(handler: Callable[[Turn], Awaitable[None]]) -> Callback:
+    """`on_update` for what a banned person still gets: their payment credited, /paysupport
+    and /terms (Telegram's rules for bots that sell)."""
+    return _entry(handler, screened=False)
+
+
+def _entry(handler: Callable[[Turn], Awaitable[None]], *, screened: bool) -> Callback:
     async def run(update: Update, context: BotContext) -> None:
         turn = await turn_of(update, context)
-        if turn is not None:
+        if turn is not None and not (screened and await turn.turned_away()):
             await turn.guard(handler(turn))
 
     run.__doc__ = handler.__doc__
@@ -152,7 +172,7 @@ def on_button(
         async def run(update: Update, context: BotContext) -> None:
             turn = await turn_of(update, context)
             button = kind.unpack(update.callback_query.data if update.callback_query else None)
-            if turn is not None and button is not None:
+            if turn is not None and button is not None and not await turn.turned_away():
                 await turn.guard(handler(turn, button))
 
         return CallbackQueryHandler(run, pattern=kind.matches)

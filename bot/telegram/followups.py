@@ -13,7 +13,14 @@ from bot.telegram.callbacks import EditFailedPrompt, FollowUpButton, RetryFailed
 from bot.telegram.cards import option_label
 from bot.telegram.context import Turn, on_button, on_update
 from bot.telegram.i18n import t
-from bot.telegram.render import failure_details, failure_reason, settings_line, shorten
+from bot.telegram.render import (
+    caption,
+    failure_details,
+    failure_reason,
+    settings_line,
+    shorten,
+    video_keyboard,
+)
 
 HISTORY_SIZE = 10
 _STATE_ICONS = {
@@ -33,9 +40,12 @@ async def follow_up(turn: Turn, button: FollowUpButton) -> None:
     if button.action is FollowUp.SEND_AGAIN:
         await query.answer()
         assert parent.file_id is not None
+        caps = found.drafts.capabilities_for_vendor(parent.vendor)
         await turn.bot.send_video(
             message.chat_id,
             parent.file_id,
+            caption=caption(parent, caps),
+            reply_markup=video_keyboard(parent, caps),
             message_thread_id=parent.place.thread_id,
             reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
         )

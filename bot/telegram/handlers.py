@@ -5,38 +5,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, Message, Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
     filters,
 )
 
 from bot.domain.errors import StaleButtonError, StorageError
-from bot.telegram import admin, commands, followups, money, photos, wizard
+from bot.telegram import admin, commands, followups, inline, money, photos, wizard
 from bot.telegram.context import BotContext, Callback, Turn, on_update
-from bot.telegram.i18n import CATALOGS, language_for, t
+from bot.telegram.i18n import language_for, t
 from bot.telegram.updates import OnceOnly
 
 log = logging.getLogger(__name__)
 
-COMMANDS = (
-    "video",
-    "history",
-    "balance",
-    "buy",
-    "settings",
-    "language",
-    "extend",
-    "cancel",
-    "help",
-    "start",
-)
-CREDIT_COMMANDS = frozenset({"balance", "buy"})
 ADMIN_COMMANDS: dict[str, admin.AdminHandler] = {
     "grant": admin.grant,
     "ban": admin.ban,
@@ -70,11 +58,12 @@ def register(application: Application, once: OnceOnly | None = None) -> None:  #
             command("language", commands.language_command),
             command("history", followups.history),
             command("extend", followups.extend),
-            command("balance", money.balance),
+            command("balance", commands.balance),
             command("buy", money.buy),
             command("paysupport", money.paysupport),
             command("terms", money.terms),
             PreCheckoutQueryHandler(money.pre_checkout),
+            InlineQueryHandler(inline.inline_query),
             MessageHandler(filters.SUCCESSFUL_PAYMENT & fresh, money.successful_payment),
             *(
                 command(name, admin.admin_only(handler))
@@ -99,16 +88,6 @@ def register(application: Application, once: OnceOnly | None = None) -> None:  #
 async def expired_button(turn: Turn) -> None:
     """A button no family claims: forged, from an old version, or damaged."""
     raise StaleButtonError
-
-
-async def publish_commands(application: Application, *, credits: bool) -> None:  # type: ignore[type-arg]
-    """Show the command menu in each language the bot speaks."""
-    names = [n for n in COMMANDS if credits or n not in CREDIT_COMMANDS]
-    for language in CATALOGS:
-        menu = [BotCommand(name, t(language, f"command.{name}")) for name in names]
-        await application.bot.set_my_commands(
-            menu, language_code=None if language == "en" else language
-        )
 
 
 async def on_error(update: object, context: BotContext) -> None:

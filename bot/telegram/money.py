@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LabeledPrice, SuccessfulPayment
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.domain.credits import StarPack
@@ -13,8 +15,8 @@ from bot.domain.drafts import DraftStep
 from bot.domain.errors import Refusal, StaleButtonError
 from bot.telegram import wizard
 from bot.telegram.callbacks import BuyButton, ShowPacks
-from bot.telegram.context import Turn, on_button, on_update, pre_checkout_of
-from bot.telegram.i18n import t
+from bot.telegram.context import Turn, for_everyone, on_button, on_update, pre_checkout_of
+from bot.telegram.i18n import listing, t
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +32,19 @@ def parse_payload(payload: str) -> tuple[str, int] | None:
     return (pack_id, int(user)) if user.isdigit() else None
 
 
-@on_update
-async def balance(turn: Turn) -> None:
-    """/balance: what the person has, free and bought."""
+async def balance_text(turn: Turn) -> str:
+    """What the person has, free and bought (/balance answers it where it is private)."""
     credits = turn.services.credits
     if not credits.enabled:
-        await turn.reply(t(turn.lang, "balance.free_bot"))
-        return
+        return t(turn.lang, "balance.free_bot")
     held = await credits.balance(turn.user.id)
-    await turn.reply(
-        t(
-            turn.lang,
-            "balance.text",
-            total=held.total,
-            free=held.free,
-            paid=held.paid,
-            per_day=credits.quotas.free_per_day,
-        )
+    return t(
+        turn.lang,
+        "balance.text",
+        total=held.total,
+        free=held.free,
+        paid=held.paid,
+        per_day=credits.quotas.free_per_day,
     )
 
 
@@ -127,7 +125,7 @@ async def pre_checkout(turn: Turn) -> None:
     await query.answer(ok=True)
 
 
-@on_update
+@for_everyone
 async def successful_payment(turn: Turn) -> None:
     """Credit a payment exactly once per telegram_payment_charge_id; refund one that does not
     match its pack (price, currency), and tell the admins."""
@@ -198,12 +196,29 @@ async def _tell_admins(turn: Turn, charge: str, text: str) -> None:
             log.info("could not tell admin %s: %s", admin, exc.message)
 
 
-@on_update
+@for_everyone
 async def paysupport(turn: Turn) -> None:
-    await turn.reply(t(turn.lang, "paysupport", contact=turn.services.support_contact))
+    """Who to write to about a payment: SUPPORT_CONTACT, else the admins, each a link."""
+    found = turn.services
+    contact = (found.support_contact or "").strip()
+    if contact:
+        named = html.escape(contact)
+    else:
+        label = html.escape(t(turn.lang, "paysupport.admin"))
+        named = (
+            listing(
+                turn.lang,
+                (
+                    f'<a href="tg://user?id={admin}">{label}</a>'
+                    for admin in sorted(found.credits.admins)
+                ),
+            )
+            or label
+        )
+    await turn.reply(t(turn.lang, "paysupport", contact=named), parse_mode=ParseMode.HTML)
 
 
-@on_update
+@for_everyone
 async def terms(turn: Turn) -> None:
     await turn.reply(t(turn.lang, "terms"))
 

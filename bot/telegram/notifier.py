@@ -13,12 +13,19 @@ from telegram.ext import ExtBot
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.errors import DeliveryRefusedError, DeliveryRetryableError, DeliveryTooLargeError
-from bot.domain.jobs import DeliveredVideo, Job
+from bot.domain.jobs import DeliveredVideo, Job, JobState
 from bot.services.ports import Clock, VideoMeta
+from bot.services.queue import QueueReads
 from bot.services.status import ShownStatus, StatusMemory
 from bot.telegram.i18n import t
 from bot.telegram.limits import SKIPPED, ChatRateLimiter, retry_after_seconds
-from bot.telegram.render import caption, status_keyboard, status_text, video_keyboard
+from bot.telegram.render import (
+    caption,
+    queued_text,
+    status_keyboard,
+    status_text,
+    video_keyboard,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +48,7 @@ class TelegramNotifier:
         admin_chat_id: int | None,
         clock: Clock,
         shown: StatusMemory,
+        queue: QueueReads | None = None,
     ) -> None:
         self._bot = bot
         self._clock = clock
@@ -48,9 +56,10 @@ class TelegramNotifier:
         self._job_timeout_minutes = job_timeout_minutes
         self._admin_chat_id = admin_chat_id
         self._shown = shown  # in the database: any replica may show a job's next state
+        self._queue = queue  # a queued job's place in line and the typical wait
 
     async def job_changed(self, job: Job) -> int | None:
-        text = status_text(job, self._capabilities[job.vendor], self._job_timeout_minutes)
+        text = await self._text(job)
         shown = await self._shown.last(job.id)
         if shown is not None:
             if shown.text == text:
@@ -72,6 +81,14 @@ class TelegramNotifier:
         else:
             await self._shown.shown(job.id, ShownStatus(text, self._clock(), job.state))
         return sent
+
+    async def _text(self, job: Job) -> str:
+        caps = self._capabilities[job.vendor]
+        if job.state is JobState.QUEUED and self._queue is not None:
+            line = await self._queue.line(job)
+            if line is not None:
+                return queued_text(job, caps, line)
+        return status_text(job, caps, self._job_timeout_minutes)
 
     async def _show(
         self, job: Job, text: str, keyboard: InlineKeyboardMarkup | None

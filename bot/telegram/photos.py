@@ -16,6 +16,7 @@ from bot.domain.request import MediaRef
 from bot.services.media import MAX_PHOTO_BYTES
 from bot.telegram.albums import AlbumKey
 from bot.telegram.context import Turn, on_update
+from bot.telegram.i18n import t
 from bot.telegram.wizard import show_draft
 
 ALBUM_SETTLE_SECONDS = 1.0
@@ -66,15 +67,33 @@ async def _settle(own_turn: Turn, key: AlbumKey, number: int) -> None:
 
 
 async def _add(turn: Turn, photos: list[MediaRef], caption: str | None, message_id: int) -> None:
-    draft = await turn.services.drafts.add_photos(
-        user_id=turn.user.id,
-        place=turn.place,
-        language=turn.lang,
-        photos=photos,
-        caption=caption,
-        request_message_id=message_id,
-    )
-    await show_draft(turn, draft)
+    """Add the photos to the card; past the most a video takes, the card keeps the first ones
+    and the person is told (the card stays as it is)."""
+    drafts = turn.services.drafts
+    most = drafts.capabilities.max_photos()
+    room = most - await _held(turn)
+    kept = photos[: max(room, 0)] if drafts.photos_enabled(drafts.capabilities) else photos
+    if kept:
+        draft = await drafts.add_photos(
+            user_id=turn.user.id,
+            place=turn.place,
+            language=turn.lang,
+            photos=kept,
+            caption=caption,
+            request_message_id=message_id,
+        )
+        await show_draft(turn, draft)
+    if len(kept) < len(photos):
+        await turn.reply(t(turn.lang, "photos.kept_first", most=most))
+
+
+async def _held(turn: Turn) -> int:
+    """Photos already on this person's card here (a card that extends a video takes none:
+    photos start a new one)."""
+    draft = await turn.services.drafts.current(turn.message.chat_id, turn.user.id)
+    if draft is None or draft.options.source is not None:
+        return 0
+    return len(draft.options.images)
 
 
 async def _download(turn: Turn) -> MediaRef:

@@ -14,6 +14,7 @@ from bot.domain.options import Mode, Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind, shown_failure, without_brands
 from bot.services.followups import RETRIABLE, follow_ups
+from bot.services.queue import QueueLine
 from bot.telegram.callbacks import (
     Button,
     CancelJob,
@@ -21,7 +22,7 @@ from bot.telegram.callbacks import (
     FollowUpButton,
     RetryFailedJob,
 )
-from bot.telegram.i18n import t
+from bot.telegram.i18n import ordinal, t, vendor_detail
 
 MAX_CAPTION = 1024
 _ELLIPSIS = "…"
@@ -66,7 +67,9 @@ def failure_details(job: Job, caps: Capabilities) -> str | None:
     return t(
         job.language,
         "history.details",
-        detail=shorten(without_brands(detail, caps.display_name), 200),
+        detail=shorten(
+            vendor_detail(job.language, without_brands(detail, caps.display_name)), 200
+        ),
     )
 
 
@@ -143,3 +146,16 @@ def refusal_text(lang: str, refusal: Refusal, vendor: str = "") -> str:
     if isinstance(reopens_at, int | float):
         params["time"] = datetime.fromtimestamp(reopens_at, UTC).strftime("%H:%M UTC")
     return t(lang, refusal.key, **params)
+
+
+def queued_text(job: Job, caps: Capabilities, line: QueueLine) -> str:
+    """A queued job's status with its place in line and, when recent jobs of its vendor and
+    options show one, the usual wait."""
+    lang = job.language
+    summary = shorten(job.request.prompt, 300) + "\n⚙️ " + settings_line(lang, job.request, caps)
+    wait = ""
+    if line.typical_seconds is not None:
+        minutes = max(1, round(line.typical_seconds / 60))
+        wait = t(lang, "status.typical_wait", minutes=minutes)
+    place = ordinal(lang, line.place)
+    return t(lang, "status.queued_place", id=job.id, place=place, wait=wait, summary=summary)

@@ -248,6 +248,23 @@ class FakeTelegram(BotApi):
         self._enqueue({"callback_query": query})
         return query_id
 
+    def never_started(self, user: TgUser) -> None:
+        """`user` never opened a private chat with the bot: messages to them are refused (403)
+        until they write to it there."""
+        self.unstarted.add(user.id)
+
+    def inline_query(self, user: TgUser, query: str = "") -> str:
+        """`user` types `@bot query` in some chat: an inline_query update; its query id."""
+        self._users[user.id] = user
+        query_id = str(next(self._query_counter))
+        self.inline_answers[query_id] = None
+        update = {"id": query_id, "from": user.to_dict(), "query": query, "offset": ""}
+        self._enqueue({"inline_query": update})
+        return query_id
+
+    def inline_answer(self, query_id: str) -> JsonDict | None:
+        return self.inline_answers.get(query_id)
+
     def pre_checkout(
         self, user: TgUser, *, payload: str, total_amount: int, currency: str = "XTR"
     ) -> str:
@@ -494,6 +511,8 @@ class FakeTelegram(BotApi):
         service: bool = False,
     ) -> int:
         self._users[user.id] = user
+        if chat.type == "private":
+            self.unstarted.discard(user.id)
         state = self._state(chat.id)
         state.chat = chat
         message_id = state.take_id()

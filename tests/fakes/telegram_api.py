@@ -130,6 +130,13 @@ class BotApi:
         self.webhook_url = ""
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}  # (scope json, lang) -> list
         self.menu_buttons: dict[int | None, JsonDict] = {}
+        # language_code ("" for the default) -> the bot's description / short description
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
+        # people who never opened a private chat with the bot: a message to them is refused
+        # with 403, as Telegram does (opt in with `never_started`)
+        self.unstarted: set[int] = set()
+        self.inline_answers: dict[str, JsonDict | None] = {}  # inline query id -> answer
 
         self._queue: list[JsonDict] = []
         self._next_update_id = 100_001
@@ -175,6 +182,15 @@ class BotApi:
             "refundStarPayment": self._refund_star_payment,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
+            "getMyDescription": lambda r: {"description": self._described(r, self.descriptions)},
+            "setMyDescription": lambda r: self._describe(r, self.descriptions, "description"),
+            "getMyShortDescription": lambda r: {
+                "short_description": self._described(r, self.short_descriptions)
+            },
+            "setMyShortDescription": lambda r: self._describe(
+                r, self.short_descriptions, "short_description"
+            ),
+            "answerInlineQuery": self._answer_inline_query,
         }
         self._by_lower = {name.lower(): name for name in [*self._handlers, "getUpdates"]}
 
@@ -189,7 +205,7 @@ class BotApi:
             user |= {
                 "can_join_groups": True,
                 "can_read_all_group_messages": not self.privacy_mode,
-                "supports_inline_queries": False,
+                "supports_inline_queries": True,
             }
         return user
 
@@ -464,7 +480,40 @@ class BotApi:
         ) or {"type": "default"}
         return True
 
+    def _check_started(self, params: JsonDict) -> None:
+        if params.get("chat_id") in self.unstarted:
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+
+    @staticmethod
+    def _described(request: ApiRequest, held: dict[str, str]) -> str:
+        return held.get(str(request.params.get("language_code") or ""), "")
+
+    @staticmethod
+    def _describe(request: ApiRequest, held: dict[str, str], name: str) -> bool:
+        text = str(request.params.get(name) or "")
+        limit = 512 if name == "description" else 120
+        if len(text) > limit:
+            raise bad_request(f"{name} is too long")
+        held[str(request.params.get("language_code") or "")] = text
+        return True
+
+    def _answer_inline_query(self, request: ApiRequest) -> bool:
+        params = request.params
+        query_id = str(params.get("inline_query_id"))
+        if query_id not in self.inline_answers or self.inline_answers[query_id] is not None:
+            raise ApiError(400, QUERY_TOO_OLD)
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            raise bad_request("RESULTS_TOO_MUCH" if isinstance(results, list) else "results empty")
+        for result in results:
+            file_id = result.get("video_file_id")
+            if result.get("type") == "video" and file_id not in self._files:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+        self.inline_answers[query_id] = params
+        return True
+
     def _send_message(self, request: ApiRequest) -> JsonDict:
+        self._check_started(request.params)
         text = _checked_text(request.params)
         return self._bot_message_dict(self._new_bot_message(request.params, "text", text=text))
 

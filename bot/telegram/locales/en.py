@@ -346,4 +346,38 @@ MESSAGES: dict[str, str] = {
         "This video costs {price} credits and you have {balance}: tap ⭐ Buy credits on the "
         "card, or choose cheaper options."
     ),
+    # issue 13: support, the command menu, the queue, groups, photos, inline mode, description
+    "command.paysupport": "Help with a payment",
+    "command.terms": "Terms of the credits",
+    "paysupport.admin": "the admin",
+    "status.queued_place": "⏳ Job #{id}: {place} in line{wait}\n\n{summary}",
+    "status.typical_wait": " · usually ready in about {minutes} min",
+    "help.group": (
+        "🎬 I make short videos from a prompt (and photos). Here in the group: send "
+        "/video@{bot} with the prompt and reply to my questions; /history@{bot} shows your "
+        "videos.\nThe full help is in a private chat with me."
+    ),
+    "button.full_help": "📖 Full help",
+    "balance.sent_privately": "{name}, I sent you your balance in a private message.",
+    "balance.start_private": (
+        "{name}, I can't write to you privately yet: open a chat with me, then send /balance "
+        "there."
+    ),
+    "button.open_private": "💬 Open a private chat",
+    "photos.kept_first": (
+        "🖼 A video takes at most {most} photos, so the card keeps the first {most}; "
+        "the rest were left out."
+    ),
+    "list.separator": ", ",
+    "vendor_error.content_policy": "the prompt or a photo was blocked by the content policy",
+    "vendor_error.person": "the video would show a real person, which is not allowed",
+    "vendor_error.timeout": "the video service ran out of time",
+    "vendor_error.unknown": "the video service gave no reason",
+    "inline.none": "No videos yet: make one in a chat with me",
+    "description": (
+        "I make short AI videos with Google's Veo 3.1: describe what you want to see (or send "
+        "photos to animate), pick the options, and the video arrives in the chat in a few "
+        "minutes. Works in groups too. Send /start."
+    ),
+    "description.short": "Short AI videos with Google's Veo 3.1, from a prompt or photos.",
 }

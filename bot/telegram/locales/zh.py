@@ -291,4 +291,32 @@ MESSAGES: dict[str, str] = {
         "这个视频需要 {price} 点，你有 {balance} 点。"
         "请点卡片上的 ⭐ 购买点数，或选择更便宜的选项。"
     ),
+    # issue 13：支付帮助、命令菜单、排队、群组、照片、内联模式、简介
+    "command.paysupport": "支付帮助",
+    "command.terms": "点数使用条款",
+    "paysupport.admin": "管理员",
+    "status.queued_place": "⏳ 任务 #{id}：排在第 {place} 位{wait}\n\n{summary}",
+    "status.typical_wait": " · 通常约 {minutes} 分钟完成",
+    "help.group": (
+        "🎬 我根据提示词（和照片）制作短视频。在群里：发送 /video@{bot} 加上提示词，"
+        "然后回复我的提问；/history@{bot} 显示你的视频。\n完整帮助请在与我的私聊中查看。"
+    ),
+    "button.full_help": "📖 完整帮助",
+    "balance.sent_privately": "{name}，你的点数已通过私信发给你。",
+    "balance.start_private": (
+        "{name}，我还不能私信你：请先打开与我的私聊，然后在那里发送 /balance。"
+    ),
+    "button.open_private": "💬 打开私聊",
+    "photos.kept_first": "🖼 一个视频最多用 {most} 张照片，卡片保留前 {most} 张，其余的没有加入。",
+    "list.separator": "、",
+    "vendor_error.content_policy": "提示词或照片被内容政策拦截",
+    "vendor_error.person": "视频会出现真实人物，这是不允许的",
+    "vendor_error.timeout": "视频服务超时",
+    "vendor_error.unknown": "视频服务没有说明原因",
+    "inline.none": "还没有视频：先在与我的聊天中生成一个",
+    "description": (
+        "我用 Google 的 Veo 3.1 制作 AI 短视频：描述你想看到的画面（或发送照片让它动起来），"
+        "选好选项，几分钟后视频就会发到聊天中。也可以在群组中使用。发送 /start 开始。"
+    ),
+    "description.short": "用 Google 的 Veo 3.1 根据提示词或照片制作 AI 短视频。",
 }
