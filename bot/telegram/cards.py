@@ -56,6 +56,8 @@ def card_text(draft: Draft, caps: Capabilities, cost: tuple[int, int] | None = N
     if cost is not None:
         price, balance = cost
         lines.append(t(lang, "card.cost", price=price, balance=balance))
+    if caps.demo:
+        lines.append(t(lang, "card.demo"))
     lines.append(t(lang, "card.hint"))
     return "\n\n".join(lines)
 

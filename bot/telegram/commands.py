@@ -18,8 +18,11 @@ from bot.telegram.render import resolution_label
 
 @on_update
 async def start(turn: Turn) -> None:
-    """Greet and say what the bot does."""
-    await turn.reply(t(turn.lang, "start", name=turn.user.first_name), do_quote=False)
+    """Greet and say what the bot does (and, while it has no admin, the person's id)."""
+    text = t(turn.lang, "start", name=turn.user.first_name)
+    if not turn.services.credits.admins:
+        text += t(turn.lang, "start.your_id", id=turn.user.id)
+    await turn.reply(text, do_quote=False)
 
 
 @on_update
@@ -52,6 +55,8 @@ def help_text(lang: str, found: Services) -> str:
         text += t(lang, "help.photos_off")
     elif len(modes) > 1:
         text += t(lang, "help.photos", most=caps.max_photos())
+    if caps.demo:
+        text += t(lang, "help.demo")
     return text
 
 
@@ -162,3 +167,12 @@ async def choose_language(turn: Turn, button: LanguageButton) -> None:
 
 
 BUTTONS = (cancel_job, choose_default, settings_done, choose_language)
+
+
+@on_update
+async def id_command(turn: Turn) -> None:
+    """/id: the person's Telegram id (for ADMIN_USER_IDS), and the chat's in a group."""
+    text = t(turn.lang, "id.yours", id=turn.user.id)
+    if not turn.private:
+        text += "\n" + t(turn.lang, "id.chat", id=turn.message.chat_id)
+    await turn.reply(text)

@@ -320,4 +320,17 @@ MESSAGES: dict[str, str] = {
         "\n\nVideos cost credits: /balance shows yours, /buy adds more with Telegram Stars, "
         "/terms and /paysupport say how payments work."
     ),
+    "help.demo": (
+        "\n\n🧪 Demo mode: this bot is not connected to a video service yet. Every video is "
+        "the same short sample clip, sent after a short wait; a prompt with the word "
+        '"fail" shows how a failed video looks. The operator switches to a real vendor '
+        "with VENDOR in .env."
+    ),
+    "card.demo": "🧪 Demo mode: you will get a sample clip, not a video of your prompt.",
+    "start.your_id": (
+        "\n\n🔑 Your Telegram id is {id}. This bot has no admin yet: put "
+        "ADMIN_USER_IDS={id} in its .env to become one."
+    ),
+    "id.yours": "🔑 Your Telegram id is {id}.",
+    "id.chat": "💬 This chat's id is {id}.",
 }

@@ -269,4 +269,16 @@ MESSAGES: dict[str, str] = {
         "\n\n制作视频需要点数：/balance 查看余额，/buy 用 Telegram 星星购买，"
         "/terms 和 /paysupport 说明支付规则。"
     ),
+    "help.demo": (
+        "\n\n🧪 演示模式：这个机器人还没有接入视频服务。每个视频都是同一段示例短片，"
+        "稍等片刻后发送；提示词里带有单词“fail”时，会演示视频失败的样子。"
+        "运营者在 .env 里设置 VENDOR 即可换成真正的服务商。"
+    ),
+    "card.demo": "🧪 演示模式：你会收到一段示例短片，而不是按提示词生成的视频。",
+    "start.your_id": (
+        "\n\n🔑 你的 Telegram id 是 {id}。这个机器人还没有管理员：在它的 .env 里写上 "
+        "ADMIN_USER_IDS={id} 就能成为管理员。"
+    ),
+    "id.yours": "🔑 你的 Telegram id 是 {id}。",
+    "id.chat": "💬 这个聊天的 id 是 {id}。",
 }
