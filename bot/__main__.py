@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
     except SettingsError as exc:  # a source that could not be read at all
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, settings.secrets())
     redact_secrets(settings.secrets())
     if argv == ["check"]:
         return check(settings)
