@@ -79,10 +79,11 @@ def env_file(text: str) -> dict[str, str]:
 
 
 def readme_docker_run() -> list[str]:
-    [command] = [
+    """The README's first `docker run` (the next one differs only in its bind mount)."""
+    commands = [
         line for line in README.splitlines() if line.startswith("docker run ") and "/data" in line
     ]
-    return shlex.split(command.split("#")[0])
+    return shlex.split(commands[0].split("#")[0])
 
 
 def option(args: list[str], name: str) -> str:
