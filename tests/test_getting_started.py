@@ -115,6 +115,16 @@ async def test_the_quick_start_runs_from_env_example_and_the_token(
         "TELEGRAM_POLL_TIMEOUT_SECONDS": "1",
         "DEMO_VIDEO_SECONDS": "1",
     }
+    check = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "check", cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE
+    )
+    checked, _ = await asyncio.wait_for(check.communicate(), 30)
+    assert check.returncode == 0
+    assert checked.decode().splitlines() == [
+        "ok   telegram: bot @veo_test_bot",
+        "ok   demo: the built-in demo: no key and no network; every video is the sample clip "
+        "(set VENDOR to a real vendor to make real videos)",
+    ]
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
     )
