@@ -19,8 +19,13 @@ from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.credits import DEFAULT_PACKS, PriceTable, Quotas, StarPack
-from bot.vendors.base import DEFAULT_TIMEOUT_SECONDS, VendorConfig
-from bot.vendors.registry import DEFAULT_BASE_URLS, KIE_UPLOAD_BASE_URL, KNOWN_VENDORS
+from bot.vendors.base import DEFAULT_TIMEOUT_SECONDS, DEMO_VIDEO_SECONDS, VendorConfig
+from bot.vendors.registry import (
+    DEFAULT_BASE_URLS,
+    KEYLESS_VENDORS,
+    KIE_UPLOAD_BASE_URL,
+    KNOWN_VENDORS,
+)
 
 
 class Settings(BaseSettings):
@@ -59,6 +64,8 @@ class Settings(BaseSettings):
     # The name people see for the video service in every text (never the reseller's brand);
     # logs and admin commands keep the vendor id.
     vendor_display_name: str = Field(default="Veo 3.1", min_length=1, max_length=40)
+    # VENDOR=demo: how long the built-in demo vendor takes to "make" its sample video.
+    demo_video_seconds: float = Field(default=DEMO_VIDEO_SECONDS, gt=0, le=600)
 
     database_path: Path = Path("data/bot.sqlite3")
     database_url: SecretStr | None = None
@@ -103,6 +110,8 @@ class Settings(BaseSettings):
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None
     log_level: str = "INFO"
+    # text: one readable line per record; json: one JSON object per line, for log collectors.
+    log_format: str = "text"
 
     @field_validator("vendor", mode="before")
     @classmethod
@@ -165,6 +174,13 @@ class Settings(BaseSettings):
             raise ValueError("use DEBUG, INFO, WARNING or ERROR")
         return level
 
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        if value.strip().lower() not in ("text", "json"):
+            raise ValueError("use text or json")
+        return value.strip().lower()
+
     @model_validator(mode="after")
     def _webhook_needs_a_public_url(self) -> Settings:
         if self.telegram_webhook and self.public_base_url is None:
@@ -192,6 +208,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _every_vendor_configured(self) -> Settings:
         for name in self.vendor:
+            if name in KEYLESS_VENDORS:
+                continue
             if self._api_key(name) is None:
                 raise ValueError(f"{self._key_setting(name)} is required for {name}")
             if self._base_url(name) is None:
@@ -211,11 +229,13 @@ class Settings(BaseSettings):
         return "VENDOR_BASE_URL" if self.single_vendor else f"{name.upper()}_BASE_URL"
 
     def _api_key(self, name: str) -> SecretStr | None:
+        if name in KEYLESS_VENDORS:
+            return SecretStr("")
         own: SecretStr | None = getattr(self, f"{name}_api_key")
         return (self.vendor_api_key or own) if self.single_vendor else own
 
     def _base_url(self, name: str) -> str | None:
-        own: HttpUrl | None = getattr(self, f"{name}_base_url")
+        own: HttpUrl | None = getattr(self, f"{name}_base_url", None)
         chosen = (self.vendor_base_url or own) if self.single_vendor else own
         return str(chosen).rstrip("/") if chosen else DEFAULT_BASE_URLS.get(name)
 
@@ -233,6 +253,7 @@ class Settings(BaseSettings):
                 self.kie_webhook_hmac_key.get_secret_value() if self.kie_webhook_hmac_key else None
             ),
             timeout_seconds=self.vendor_timeout_seconds,
+            demo_video_seconds=self.demo_video_seconds,
         )
 
     def vendor_configs(self) -> dict[str, VendorConfig]:
@@ -243,7 +264,7 @@ class Settings(BaseSettings):
         """Every secret value, for log redaction."""
         values = [self.telegram_bot_token, self.vendor_api_key, self.kie_webhook_hmac_key]
         values += [self.database_url]
-        values += [getattr(self, f"{name}_api_key") for name in KNOWN_VENDORS]
+        values += [getattr(self, f"{name}_api_key", None) for name in KNOWN_VENDORS]
         return [value.get_secret_value() for value in values if value is not None] + [
             self.webhook_secret
         ]

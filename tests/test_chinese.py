@@ -23,6 +23,9 @@ START = (
     "你会收到一张选项卡片（速度、分辨率、画幅、时长、声音）。"
     "点 ▶️ 生成视频，视频做好后会发到这里，通常需要 1–5 分钟。\n\n"
     "/help 列出我能做的一切。"
+    # no ADMIN_USER_IDS yet: the greeting tells an admin-to-be their id
+    "\n\n🔑 你的 Telegram id 是 1003。这个机器人还没有管理员：在它的 .env 里写上 "
+    "ADMIN_USER_IDS=1003 就能成为管理员。"
 )
 HELP_ZH = (
     "我能做什么\n\n"

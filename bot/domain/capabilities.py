@@ -43,6 +43,8 @@ class Capabilities:
     # How long after it was asked for a video can still be extended (Gemini: 2 days).
     extension_window_seconds: float | None = None
     extra_rules: tuple[ExtraRule, ...] = field(default=())
+    # The built-in demo vendor: /help and the card say that no real video is made.
+    demo: bool = False
 
     @property
     def default_tier(self) -> Tier:

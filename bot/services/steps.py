@@ -10,6 +10,7 @@ from bot.domain.errors import StorageError, VendorError, VendorRateLimitedError
 from bot.domain.jobs import Job, JobState
 from bot.domain.status import FailureKind
 from bot.services.feed import StatusFeed
+from bot.services.joblog import log_job_end
 from bot.services.ports import Clock
 from bot.store.jobs import JobChanges, JobStore
 
@@ -112,6 +113,8 @@ class JobMoves:
             raise Unsaved(
                 job.id, lambda: self.finish(job, expected, end, tell=tell, **changes)
             ) from error
+        if ended:
+            log_job_end(ended)
         if ended and tell:
             await self.notify(ended)
         return ended

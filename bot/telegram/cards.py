@@ -57,6 +57,8 @@ def card_text(draft: Draft, caps: Capabilities, cost: Cost | None = None) -> str
         lines.append(extras)
     if cost is not None:
         lines.append(_cost_line(lang, cost))
+    if caps.demo:
+        lines.append(t(lang, "card.demo"))
     lines.append(t(lang, "card.hint"))
     return "\n\n".join(lines)
 

@@ -29,15 +29,18 @@ START_BALANCE = "balance"
 
 @on_update
 async def start(turn: Turn) -> None:
-    """Greet and say what the bot does; from a group's button (`?start=help`, `?start=balance`)
-    answer what was asked there."""
+    """Greet and say what the bot does (and, while it has no admin, the person's id); from a
+    group's button (`?start=help`, `?start=balance`) answer what was asked there."""
     asked = turn.context.args[0] if turn.context.args and turn.private else None
     if asked == START_HELP:
         await turn.reply(help_text(turn.lang, turn.services), do_quote=False)
     elif asked == START_BALANCE:
         await turn.reply(await money.balance_text(turn), do_quote=False)
     else:
-        await turn.reply(t(turn.lang, "start", name=turn.user.first_name), do_quote=False)
+        text = t(turn.lang, "start", name=turn.user.first_name)
+        if not turn.services.credits.admins:
+            text += t(turn.lang, "start.your_id", id=turn.user.id)
+        await turn.reply(text, do_quote=False)
 
 
 @on_update
@@ -103,6 +106,8 @@ def help_text(lang: str, found: Services) -> str:
         text += t(lang, "help.photos_off")
     elif len(modes) > 1:
         text += t(lang, "help.photos", most=caps.max_photos())
+    if caps.demo:
+        text += t(lang, "help.demo")
     return text
 
 
@@ -224,3 +229,12 @@ async def choose_language(turn: Turn, button: LanguageButton) -> None:
 
 
 BUTTONS = (cancel_job, choose_default, settings_done, choose_language)
+
+
+@on_update
+async def id_command(turn: Turn) -> None:
+    """/id: the person's Telegram id (for ADMIN_USER_IDS), and the chat's in a group."""
+    text = t(turn.lang, "id.yours", id=turn.user.id)
+    if not turn.private:
+        text += "\n" + t(turn.lang, "id.chat", id=turn.message.chat_id)
+    await turn.reply(text)

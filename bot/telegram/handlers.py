@@ -52,6 +52,7 @@ def register(application: Application, once: OnceOnly | None = None) -> None:  #
         [
             command("start", commands.start),
             command("help", commands.help_command),
+            command("id", commands.id_command),
             command("video", wizard.video),
             command("cancel", commands.cancel),
             command("settings", commands.settings_command),

@@ -32,6 +32,7 @@ class MediaSource(Protocol):
 
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
+DEMO_VIDEO_SECONDS = 20.0  # how long the built-in demo vendor takes to "make" a video
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class VendorConfig:
     upload_base_url: str | None = None
     webhook_hmac_key: str | None = None
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    demo_video_seconds: float = DEMO_VIDEO_SECONDS
 
 
 class VideoVendor(Protocol):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 
 import httpx
 
-from bot.vendors import gemini, globalai, gptplus5, kie, uniall
+from bot.vendors import demo, gemini, globalai, gptplus5, kie, uniall
 from bot.vendors.base import VendorConfig, VideoVendor
 from bot.vendors.http import VendorHttp
 
@@ -18,14 +18,17 @@ FACTORIES: dict[str, VendorFactory] = {
     kie.NAME: kie.KieVendor,
     gptplus5.NAME: gptplus5.GptPlus5Vendor,
     gemini.NAME: gemini.GeminiVendor,
+    demo.NAME: demo.DemoVendor,
 }
 KNOWN_VENDORS = tuple(FACTORIES)
 # The documented API roots; UniAll publishes none, so its base must be set.
 DEFAULT_BASE_URLS: dict[str, str] = {
     module.NAME: module.DEFAULT_BASE_URL
-    for module in (uniall, globalai, kie, gptplus5, gemini)
+    for module in (uniall, globalai, kie, gptplus5, gemini, demo)
     if module.DEFAULT_BASE_URL is not None
 }
+# Built in, with no key and no network (the quick start's VENDOR=demo).
+KEYLESS_VENDORS = frozenset({demo.NAME})
 KIE_UPLOAD_BASE_URL = kie.DEFAULT_UPLOAD_BASE_URL
 
 

@@ -380,4 +380,17 @@ MESSAGES: dict[str, str] = {
         "minutes. Works in groups too. Send /start."
     ),
     "description.short": "Short AI videos with Google's Veo 3.1, from a prompt or photos.",
+    "help.demo": (
+        "\n\n🧪 Demo mode: this bot is not connected to a video service yet. Every video is "
+        "the same short sample clip, sent after a short wait; a prompt with the word "
+        '"fail" shows how a failed video looks. The operator switches to a real vendor '
+        "with VENDOR in .env."
+    ),
+    "card.demo": "🧪 Demo mode: you will get a sample clip, not a video of your prompt.",
+    "start.your_id": (
+        "\n\n🔑 Your Telegram id is {id}. This bot has no admin yet: put "
+        "ADMIN_USER_IDS={id} in its .env to become one."
+    ),
+    "id.yours": "🔑 Your Telegram id is {id}.",
+    "id.chat": "💬 This chat's id is {id}.",
 }

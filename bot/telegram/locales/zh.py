@@ -319,4 +319,16 @@ MESSAGES: dict[str, str] = {
         "选好选项，几分钟后视频就会发到聊天中。也可以在群组中使用。发送 /start 开始。"
     ),
     "description.short": "用 Google 的 Veo 3.1 根据提示词或照片制作 AI 短视频。",
+    "help.demo": (
+        "\n\n🧪 演示模式：这个机器人还没有接入视频服务。每个视频都是同一段示例短片，"
+        "稍等片刻后发送；提示词里带有单词“fail”时，会演示视频失败的样子。"
+        "运营者在 .env 里设置 VENDOR 即可换成真正的服务商。"
+    ),
+    "card.demo": "🧪 演示模式：你会收到一段示例短片，而不是按提示词生成的视频。",
+    "start.your_id": (
+        "\n\n🔑 你的 Telegram id 是 {id}。这个机器人还没有管理员：在它的 .env 里写上 "
+        "ADMIN_USER_IDS={id} 就能成为管理员。"
+    ),
+    "id.yours": "🔑 你的 Telegram id 是 {id}。",
+    "id.chat": "💬 这个聊天的 id 是 {id}。",
 }
