@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     prices: Annotated[PriceTable, NoDecode] = PriceTable()
     star_packs: Annotated[tuple[StarPack, ...], NoDecode] = DEFAULT_PACKS
     support_contact: str = "the bot's admin"
+    # Credits for both the inviter and the invited when the invited person's first video is
+    # delivered (0: no referral links).
+    referral_credits: int = Field(default=0, ge=0)
 
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None

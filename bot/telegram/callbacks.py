@@ -146,3 +146,27 @@ class LanguageButton(Button, prefix="l"):
 @dataclasses.dataclass(frozen=True)
 class BuyButton(Button, prefix="b"):
     pack_id: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfirmAction(Button, prefix="ac"):
+    """✅ Confirm under an admin's /grant, /refund or /broadcast."""
+
+    action_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CancelAction(Button, prefix="ax"):
+    action_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StopBroadcast(Button, prefix="as"):
+    action_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AllowStranger(Button, prefix="aa"):
+    """✅ Allow under the admins' notice that a stranger asked to use a private bot."""
+
+    user_id: int

@@ -19,6 +19,8 @@ from bot.telegram.render import resolution_label
 @on_update
 async def start(turn: Turn) -> None:
     """Greet and say what the bot does."""
+    args = turn.context.args or []
+    await turn.services.referrals.arrived(turn.user.id, args[0] if args else None)
     await turn.reply(t(turn.lang, "start", name=turn.user.first_name), do_quote=False)
 
 

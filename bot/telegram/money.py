@@ -44,7 +44,18 @@ async def balance(turn: Turn) -> None:
             paid=held.paid,
             per_day=credits.quotas.free_per_day,
         )
+        + await _referral_line(turn)
     )
+
+
+async def _referral_line(turn: Turn) -> str:
+    """The person's invitation link, when referrals give credits."""
+    referrals = turn.services.referrals
+    if not referrals.enabled:
+        return ""
+    code = await referrals.code_for(turn.user.id)
+    link = f"https://t.me/{turn.bot.username}?start=ref_{code}"
+    return t(turn.lang, "balance.referral", credits=referrals.credits_each, link=link)
 
 
 @on_update
