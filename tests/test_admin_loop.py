@@ -62,7 +62,7 @@ async def test_a_confirmation_acts_once_and_only_for_admins(
         assert (await olga.press_data(card.message_id, forged))["text"] == EXPIRED_BUTTON
         cancelled = await olga.say(f"/grant {ALICE.id} 7")
         await olga.press(cancelled, "Cancel")
-        assert olga.current(cancelled).text == "✖️ Cancelled: nothing was done."
+        assert await olga.showing(cancelled, "Cancelled") == "✖️ Cancelled: nothing was done."
         again = telegram.message(OLGA.id, cancelled.message_id)
         assert again.buttons() == []
         answer = await olga.press_data(cancelled.message_id, ConfirmAction(2).pack())

@@ -111,8 +111,8 @@ class Broadcasts:
             asyncio.create_task(self._send_each(pending, text, channel, progress, stopping))
             for _ in range(IN_FLIGHT)
         ]
+        done = asyncio.gather(*senders)
         try:
-            done = asyncio.gather(*senders)
             while not done.done():
                 await asyncio.wait([done], timeout=self._progress_seconds)
                 if await self._actions.state(action.id) is ActionState.STOPPED:
@@ -120,9 +120,8 @@ class Broadcasts:
                 if not done.done():
                     await self._show(channel, progress)
             await done
-        except asyncio.CancelledError:
-            for sender in senders:
-                sender.cancel()
+        except BaseException:
+            done.cancel()  # the senders too; a cancelled gather reports nothing later
             raise
         if stopping.is_set() or not await self._actions.move(
             action.id, ActionState.RUNNING, ActionState.DONE
