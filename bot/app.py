@@ -144,7 +144,12 @@ class BotRuntime:
             notifier,
             # Several processes share alert cooldowns in the database; SQLite's one process
             # keeps them in memory.
-            OperatorAlerts(admins, self.clock, stores.alerts if self._db.shared else None),
+            OperatorAlerts(
+                admins,
+                self.clock,
+                stores.alerts if self._db.shared else None,
+                to_each_admin=settings.admin_chat_id is None,
+            ),
             clock=self.clock,
             languages=tuple(CATALOGS),
             wake_worker=self._wake_worker,

@@ -153,3 +153,18 @@ async def test_alerts_reach_every_admin_when_no_admin_chat_is_set(
         await telegram.wait_for(lambda: telegram.texts(IVAN.id))
         await telegram.wait_for(lambda: telegram.texts(OLGA.id))
         assert telegram.texts(OLGA.id) == telegram.texts(IVAN.id) == [alert]
+
+
+async def test_a_payment_report_reaches_each_admin_once_without_an_admin_chat(
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person
+) -> None:
+    async with start_bot(**CREDITS):
+        telegram.successful_payment(
+            ALICE, alice.chat, payload=f"s:{ALICE.id}", total_amount=1, charge_id="ch-odd"
+        )
+        await telegram.wait_for(lambda: telegram.texts(OLGA.id))
+        await settle(telegram)
+        assert telegram.texts(OLGA.id) == [
+            f"⚠️ Payment ch-odd from {ALICE.id} (1 XTR, pack s costs 50 XTR) did not match "
+            "its pack; refunded, nothing credited."
+        ]

@@ -3,16 +3,20 @@ the bot (name, first and last seen, whether they blocked it), for the admins."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.choices import default_options, with_choice
 from bot.domain.drafts import DraftOptions
+from bot.domain.errors import StorageError
 from bot.domain.options import Option
 from bot.services.ports import Clock
 from bot.store.ledger import day_key
 from bot.store.people import PeopleStore
 from bot.store.profiles import ProfileStore
+
+log = logging.getLogger(__name__)
 
 SEEN_CACHE_LIMIT = 100_000  # people remembered as seen today before the memory starts over
 
@@ -83,14 +87,18 @@ class PeopleService:
         day = day_key(now)
         if self._seen.get(visitor.user_id) == (day, visitor):
             return
-        await self._profiles.seen(
-            visitor.user_id,
-            first_name=visitor.first_name,
-            username=visitor.username,
-            telegram_language=visitor.telegram_language,
-            reachable=visitor.private,
-            now=now,
-        )
+        try:
+            await self._profiles.seen(
+                visitor.user_id,
+                first_name=visitor.first_name,
+                username=visitor.username,
+                telegram_language=visitor.telegram_language,
+                reachable=visitor.private,
+                now=now,
+            )
+        except StorageError as error:  # a count for the admins never stops an answer
+            log.warning("could not record that %s used the bot: %s", visitor.user_id, error)
+            return
         if len(self._seen) >= SEEN_CACHE_LIMIT:
             self._seen.clear()
         self._seen[visitor.user_id] = (day, visitor)

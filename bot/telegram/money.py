@@ -167,6 +167,8 @@ async def _refund_mismatch(turn: Turn, payment: SuccessfulPayment, pack: StarPac
 async def _tell_admins(turn: Turn, charge: str, text: str) -> None:
     """ADMIN_CHAT_ID (through the operator alerts) and each admin who can be reached."""
     await turn.services.alerts.trouble(f"payment:{charge}", text)
+    if turn.services.alerts.to_each_admin:
+        return  # the alert itself went to each admin
     for admin in sorted(turn.services.credits.admins):
         try:
             await turn.bot.send_message(admin, f"⚠️ {text}")
