@@ -65,6 +65,13 @@ async def test_both_are_credited_once_when_the_invited_persons_first_video_is_de
                 == 2
             )
         )
+        await telegram.wait_for(lambda: "A friend you invited" in telegram.texts(ALICE.id)[-1])
+        assert telegram.texts(ALICE.id)[-1] == (
+            "🎁 A friend you invited made their first video: 20 credits added; you now have 50."
+        )
+        assert "🎁 Welcome gift: 20 credits for your first video through a friend's link; " + (
+            "you now have 40."
+        ) in telegram.texts(BOB.id)
         bobs = await code_of(bob_dm)
         assert await text_of(bob_dm, "/balance") == balance_text(20, 20, 30) + invitation(bobs)
         assert await text_of(alice, "/balance") == balance_text(30, 20, 30) + invitation(code)

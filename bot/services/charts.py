@@ -17,6 +17,7 @@ def daily_chart(daily: Daily, title: str) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     figure = Figure(figsize=(10, 5), dpi=100)
     jobs_axis = figure.add_subplot()
@@ -25,10 +26,12 @@ def daily_chart(daily: Daily, title: str) -> bytes:
     jobs_axis.bar(positions, daily.jobs, color="#4C72B0", label="jobs")
     jobs_axis.set_ylabel("jobs")
     jobs_axis.set_ylim(bottom=0, top=max([*daily.jobs, 1]) * 1.15)
+    jobs_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     jobs_axis.set_xticks(positions[::3], labels[::3], rotation=45, ha="right")
     credits_axis = jobs_axis.twinx()
     credits_axis.plot(positions, daily.credits, color="#DD8452", marker="o", label="credits")
     credits_axis.set_ylabel("credits spent")
+    credits_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     credits_axis.set_ylim(bottom=0, top=max([*daily.credits, 1]) * 1.15)
     jobs_axis.set_title(title)
     handles = jobs_axis.get_legend_handles_labels()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import string
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot.domain.jobs import DeliveredVideo, Job, JobState
@@ -42,6 +43,11 @@ class Referrals:
         self._credits = credits
         self.credits_each = credits_each
         self._clock = clock
+        self._tell: Callable[[int, str, int], Awaitable[object]] | None = None
+
+    def on_credited(self, tell: Callable[[int, str, int], Awaitable[object]]) -> None:
+        """Call `tell(user_id, "invited" or "inviter", credits)` after each referral credit."""
+        self._tell = tell
 
     @property
     def enabled(self) -> bool:
@@ -76,12 +82,15 @@ class Referrals:
         if await self._profiles.delivered_count(job.user_id) > 1:
             return  # not their first video
         amount, invited, inviter = self.credits_each, job.user_id, profile.referred_by
-        for user_id, key, note in (
-            (invited, f"referral:{invited}:invited", f"joined through {inviter}'s link"),
-            (inviter, f"referral:{invited}:inviter", f"invited {invited}"),
+        for user_id, role, note in (
+            (invited, "invited", f"joined through {inviter}'s link"),
+            (inviter, "inviter", f"invited {invited}"),
         ):
+            key = f"referral:{invited}:{role}"
             if await self._credits.grant(user_id, amount, key, note=note):
                 log.info("referral: %d credits to %s (%s)", amount, user_id, note)
+                if self._tell is not None:
+                    await self._tell(user_id, role, amount)
 
 
 class DeliveryWatch:

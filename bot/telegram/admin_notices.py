@@ -55,7 +55,7 @@ class AdminAlertSink:
     """Operator alerts: to ADMIN_CHAT_ID, or to each admin of ADMIN_USER_IDS when it is unset."""
 
     def __init__(self, bot: ExtBot[Any], chat_id: int | None, admins: Iterable[int]) -> None:
-        self._bot = bot
+        self.bot = bot
         self._chat_id = chat_id
         self._admins = sorted(set(admins))
 
@@ -68,7 +68,7 @@ class AdminAlertSink:
         failures = 0
         for chat_id in self.destinations:
             try:
-                await self._bot.send_message(chat_id, text, reply_markup=markup)
+                await self.bot.send_message(chat_id, text, reply_markup=markup)
             except TelegramError as exc:
                 failures += 1
                 log.warning("could not send the admins' message to %s: %s", chat_id, exc.message)
@@ -92,8 +92,15 @@ async def stranger_knocked(sink: AdminAlertSink, found: Services, user_id: int) 
 
 
 def attach(sink: AdminAlertSink, found: Services) -> None:
-    """Wire the allowlist's refusals to the admins' notice."""
+    """Wire the allowlist's refusals to the admins' notice, and referral credits to the two
+    people they went to."""
     found.credits.on_stranger(functools.partial(stranger_knocked, sink, found))
+
+    async def referral_credited(user_id: int, role: str, credits: int) -> None:
+        total = (await found.credits.balance(user_id)).total
+        await tell(sink.bot, found, user_id, f"referral.{role}", credits=credits, total=total)
+
+    found.referrals.on_credited(referral_credited)
 
 
 @on_button(AllowStranger)

@@ -386,4 +386,12 @@ MESSAGES: dict[str, str] = {
         "\n\n🤝 Invite a friend: you both get {credits} credits when they make their first "
         "video.\n{link}"
     ),
+    "referral.invited": (
+        "🎁 Welcome gift: {credits} credits for your first video through a friend's link; "
+        "you now have {total}."
+    ),
+    "referral.inviter": (
+        "🎁 A friend you invited made their first video: {credits} credits added; "
+        "you now have {total}."
+    ),
 }

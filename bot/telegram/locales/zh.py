@@ -319,4 +319,10 @@ MESSAGES: dict[str, str] = {
     "stats.seconds": "{seconds} 秒",
     "stats.chart": "📈 最近 30 天（UTC）：每天的任务数和花费点数。",
     "balance.referral": "\n\n🤝 邀请朋友：对方制作第一个视频后，你们各得 {credits} 点。\n{link}",
+    "referral.invited": (
+        "🎁 欢迎礼物：你通过朋友的链接制作了第一个视频，获得 {credits} 点；现在有 {total} 点。"
+    ),
+    "referral.inviter": (
+        "🎁 你邀请的朋友制作了第一个视频：增加 {credits} 点；你现在有 {total} 点。"
+    ),
 }
