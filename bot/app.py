@@ -33,6 +33,8 @@ from bot.store.database import Database, DatabaseError
 from bot.store.migrations import UnusableDatabaseError
 from bot.store.queue import QueueStore
 from bot.store.updates import UpdateStore
+from bot.telegram.admin_notices import AdminAlertSink
+from bot.telegram.admin_notices import attach as attach_admin_notices
 from bot.telegram.context import BotData
 from bot.telegram.handlers import register
 from bot.telegram.i18n import CATALOGS
@@ -141,6 +143,8 @@ class BotRuntime:
             shown=stores.status_memory(),
             queue=QueueReads(QueueStore(self._db)),
         )
+        # Alerts go to ADMIN_CHAT_ID, or to each admin of ADMIN_USER_IDS when it is unset.
+        admins = AdminAlertSink(telegram.bot, settings.admin_chat_id, settings.admin_user_ids)
         found = build_services(
             settings,
             stores,
@@ -148,13 +152,19 @@ class BotRuntime:
             notifier,
             # Several processes share alert cooldowns in the database; SQLite's one process
             # keeps them in memory.
-            OperatorAlerts(notifier, self.clock, stores.alerts if self._db.shared else None),
+            OperatorAlerts(
+                admins,
+                self.clock,
+                stores.alerts if self._db.shared else None,
+                to_each_admin=settings.admin_chat_id is None,
+            ),
             clock=self.clock,
             languages=tuple(CATALOGS),
             wake_worker=self._wake_worker,
             instance_id=self.instance_id,
         )
         telegram.bot_data.services = found
+        attach_admin_notices(admins, found)
         jobs = found.jobs
         self._worker = Worker(
             jobs,
@@ -343,6 +353,7 @@ class BotRuntime:
             ("stop the worker", self._worker.stop if self._worker else None),
             ("stop the HTTP server", self._web.stop if self._web else None),
             ("close the HTTP port", self._close_listener if self._listener else None),
+            ("stop broadcasts", self._stop_broadcasts if telegram else None),
             ("stop receiving updates", self._stop_receiving if self._tending else None),
             ("stop Telegram", self._stop_telegram if telegram else None),
             ("close the HTTP client", self._http.aclose if self._http else None),
@@ -361,6 +372,12 @@ class BotRuntime:
             db, self._db = self._db, None
             if db is not None:
                 await db.close()
+
+    async def _stop_broadcasts(self) -> None:
+        """A broadcast under way ends here; it is not resumed after a restart."""
+        found = self._telegram.bot_data.services if self._telegram else None
+        if found is not None:
+            await found.broadcasts.close()
 
     async def _stop_telegram(self) -> None:
         telegram = self._telegram

@@ -10,6 +10,8 @@ from bot.config import Settings
 from bot.domain.capabilities import Capabilities
 from bot.services.albums import AlbumService
 from bot.services.alerts import OperatorAlerts
+from bot.services.broadcast import Broadcasts
+from bot.services.confirmations import AdminActions
 from bot.services.container import Services
 from bot.services.credits import AccessPolicy, CreditsService
 from bot.services.drafts import DraftService
@@ -19,7 +21,10 @@ from bot.services.media import MediaLibrary
 from bot.services.pacing import SharedPacing
 from bot.services.people import PeopleService
 from bot.services.ports import Clock, JobNotifier
+from bot.services.referrals import DeliveryWatch, Referrals
+from bot.services.stats import StatsService
 from bot.services.status import StatusMemory
+from bot.store.admin_actions import AdminActionStore
 from bot.store.albums import AlbumStore
 from bot.store.alerts import AlertStore
 from bot.store.database import Database
@@ -31,6 +36,8 @@ from bot.store.ledger import LedgerStore
 from bot.store.pacing import PaceStore
 from bot.store.people import PeopleStore
 from bot.store.photos import PhotoStore
+from bot.store.profiles import ProfileStore
+from bot.store.stats import StatsStore
 from bot.store.status import StatusStore
 from bot.vendors.base import VideoVendor
 
@@ -48,6 +55,9 @@ class Stores:
     status: StatusStore
     alerts: AlertStore
     pace: PaceStore
+    profiles: ProfileStore
+    admin_actions: AdminActionStore
+    stats: StatsStore
 
     @classmethod
     def on(cls, db: Database) -> Stores:
@@ -63,6 +73,9 @@ class Stores:
             status=StatusStore(db),
             alerts=AlertStore(db),
             pace=PaceStore(db),
+            profiles=ProfileStore(db),
+            admin_actions=AdminActionStore(db),
+            stats=StatsStore(db),
         )
 
     def status_memory(self) -> StatusMemory:
@@ -101,6 +114,23 @@ def build_services(
     primary = vendors[settings.vendor[0]]
     capabilities = shown_capabilities(settings, vendors)
     job_timeout_seconds = settings.job_timeout_minutes * 60
+    allowlist = settings.allowed_user_ids
+    credits = CreditsService(
+        stores.ledger,
+        stores.people,
+        prices=settings.prices,
+        quotas=settings.quotas,
+        packs=settings.star_packs,
+        access=AccessPolicy(
+            admins=frozenset(settings.admin_user_ids),
+            allowlist=frozenset(allowlist) if allowlist is not None else None,
+        ),
+        clock=clock,
+    )
+    referrals = Referrals(
+        stores.profiles, credits, credits_each=settings.referral_credits, clock=clock
+    )
+    notifier = DeliveryWatch(notifier, referrals)  # a delivered first video settles referrals
     media = MediaLibrary(
         settings.media_dir / "photos",
         stores.hosting,
@@ -126,19 +156,6 @@ def build_services(
         instance_id=instance_id,
     )
     jobs.on_due(wake_worker)
-    allowlist = settings.allowed_user_ids
-    credits = CreditsService(
-        stores.ledger,
-        stores.people,
-        prices=settings.prices,
-        quotas=settings.quotas,
-        packs=settings.star_packs,
-        access=AccessPolicy(
-            admins=frozenset(settings.admin_user_ids),
-            allowlist=frozenset(allowlist) if allowlist is not None else None,
-        ),
-        clock=clock,
-    )
     drafts = DraftService(
         stores.drafts,
         stores.jobs,
@@ -160,22 +177,31 @@ def build_services(
         on_job_created=wake_worker,
         primary_vendor=primary.name,
     )
+    people = PeopleService(
+        stores.people,
+        capabilities[primary.name],
+        languages,
+        clock,
+        profiles=stores.profiles,
+        # Another replica may change a language: it shows here within half a minute.
+        remember_seconds=30.0 if stores.jobs.shared else math.inf,
+    )
+    admin_actions = AdminActions(stores.admin_actions, clock)
     return Services(
         drafts=drafts,
         jobs=jobs,
         follow_ups=follow_ups,
         credits=credits,
-        people=PeopleService(
-            stores.people,
-            capabilities[primary.name],
-            languages,
-            clock,
-            # Another replica may change a language: it shows here within half a minute.
-            remember_seconds=30.0 if stores.jobs.shared else math.inf,
-        ),
+        people=people,
         media=media,
         capabilities=capabilities[primary.name],
         support_contact=settings.support_contact,
         alerts=alerts,
         albums=AlbumService(stores.albums, clock),
+        admin_actions=admin_actions,
+        broadcasts=Broadcasts(
+            people, admin_actions, messages_per_second=settings.telegram_messages_per_second
+        ),
+        stats=StatsService(stores.stats, clock),
+        referrals=referrals,
     )

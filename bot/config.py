@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     # CREDITS_ENABLED=true it is required unless ADMIN_USER_IDS is set (then the admins are
     # named, as links, in the answer).
     support_contact: str | None = None
+    # Credits for both the inviter and the invited when the invited person's first video is
+    # delivered (0: no referral links).
+    referral_credits: int = Field(default=0, ge=0)
 
     admin_user_ids: Annotated[tuple[int, ...], NoDecode] = ()
     admin_chat_id: int | None = None

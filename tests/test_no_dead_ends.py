@@ -184,7 +184,11 @@ async def test_a_banned_person_gets_one_answer_to_everything(
     olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(alice, "a lighthouse")
-        assert await text_of(olga, f"/ban {ALICE.id}") == f"{ALICE.id} is banned."
+        banned = await text_of(olga, f"/ban {ALICE.id}")
+        assert banned == f"Alice (id {ALICE.id}) is banned. They were told."
+        told = await telegram.wait_for_message(
+            alice.chat.id, lambda m: m.text == "🚫 An admin has banned you from this bot."
+        )
         before = len(telegram.messages(alice.chat.id))
 
         answers = [await text_of(alice, text) for text in ("/start", "/help", "/video a", "hi")]
@@ -192,6 +196,7 @@ async def test_a_banned_person_gets_one_answer_to_everything(
         await settle(telegram)
         support = await text_of(alice, "/paysupport")
 
+    assert told.message_id < telegram.messages(alice.chat.id)[before].message_id
     assert answers == [BANNED] * 4
     assert len(telegram.messages(alice.chat.id)) == before + 5  # one answer each, no greeting
     assert (pressed.get("text"), pressed.get("show_alert")) == (BANNED, True)

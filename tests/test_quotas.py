@@ -280,7 +280,9 @@ async def test_an_allowlisted_bot_turns_a_stranger_away_until_an_admin_allows_th
         assert not answer.get("show_alert")
         assert await text_of(olga, "/video an admin's video") != NOT_ALLOWED_BOB
 
-        assert await text_of(olga, f"/allow {BOB.id}") == f"{BOB.id} may use the bot."
+        assert await text_of(olga, f"/allow {BOB.id}") == (
+            f"Bob (id {BOB.id}) may use the bot. They were told."
+        )
 
         answer = await bob_dm.press(card, "Create video")
         assert not answer.get("show_alert")
@@ -293,14 +295,18 @@ async def test_a_banned_person_is_refused_until_unbanned(
     olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(alice, "a banned video")
-        assert await text_of(olga, f"/ban {ALICE.id}") == f"{ALICE.id} is banned."
+        assert await text_of(olga, f"/ban {ALICE.id}") == (
+            f"Alice (id {ALICE.id}) is banned. They were told."
+        )
 
         answer = await alice.press(card, "Create video")
         assert refusal(answer) == (BANNED, True)
         assert await text_of(alice, "/video another one") == BANNED
         assert jobs.rows() == []
 
-        assert await text_of(olga, f"/unban {ALICE.id}") == f"{ALICE.id} is no longer banned."
+        assert await text_of(olga, f"/unban {ALICE.id}") == (
+            f"Alice (id {ALICE.id}) is no longer banned. They were told."
+        )
         answer = await alice.press(card, "Create video")
         assert not answer.get("show_alert")
         assert len(jobs.rows()) == 1

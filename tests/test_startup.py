@@ -70,9 +70,13 @@ def pragma(path: Path, name: str) -> int:
 async def test_a_damaged_database_is_one_line_and_a_quick_exit(tmp_path: Path) -> None:
     path = tmp_path / "data" / "bot.sqlite3"
     await a_bot_database(path)
-    page_size, pages = pragma(path, "page_size"), pragma(path, "page_count")
-    with path.open("r+b") as file:  # garbage over the pages in the middle, headers included
-        for page in range(pages // 2, pages // 2 + 3):
+    page_size = pragma(path, "page_size")
+    with sqlite3.connect(path) as conn:  # a table's pages, not the schema's overflow pages
+        (first,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'jobs'"
+        ).fetchone()
+    with path.open("r+b") as file:  # garbage over the jobs table's pages, headers included
+        for page in range(first, first + 3):
             file.seek((page - 1) * page_size)
             file.write(b"\xde\xad\xbe\xef" * (page_size // 4))
     with sqlite3.connect(path) as conn:  # what SQLite itself says about the file

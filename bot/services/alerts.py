@@ -19,8 +19,16 @@ ALERT_COOLDOWN_SECONDS = 3600.0
 
 class OperatorAlerts:
     def __init__(
-        self, sink: AlertSink | None, clock: Clock, cooldowns: AlertStore | None = None
+        self,
+        sink: AlertSink | None,
+        clock: Clock,
+        cooldowns: AlertStore | None = None,
+        *,
+        to_each_admin: bool = False,
     ) -> None:
+        # Whether alerts go to each admin directly (no ADMIN_CHAT_ID): then nobody needs to
+        # message the admins one by one besides.
+        self.to_each_admin = to_each_admin
         self._sink = sink
         self._clock = clock
         self._cooldowns = cooldowns

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from bot.domain.credits import (
@@ -17,6 +18,8 @@ from bot.domain.request import GenerationRequest
 from bot.services.ports import Clock
 from bot.store.ledger import LedgerStore
 from bot.store.people import PeopleStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,11 @@ class CreditsService:
         self.packs = {pack.id: pack for pack in packs}
         self._access = access
         self._clock = clock
+        self._on_stranger: Callable[[int], Awaitable[None]] | None = None
+
+    def on_stranger(self, knock: Callable[[int], Awaitable[None]]) -> None:
+        """Call `knock(user_id)` when the allowlist refuses someone (it tells the admins)."""
+        self._on_stranger = knock
 
     @property
     def enabled(self) -> bool:
@@ -56,6 +64,10 @@ class CreditsService:
         self, user_id: int, *, allowed: bool | None = None, banned: bool | None = None
     ) -> None:
         await self._people.set_access(user_id, self._clock(), allowed=allowed, banned=banned)
+
+    async def access(self, user_id: int) -> tuple[bool, bool]:
+        """(allowed by an admin, banned)."""
+        return await self._people.access(user_id)
 
     @property
     def admins(self) -> frozenset[int]:
@@ -74,6 +86,11 @@ class CreditsService:
         if self._access.allowlist is not None and not (
             allowed or user_id in self._access.allowlist
         ):
+            if self._on_stranger is not None:
+                try:
+                    await self._on_stranger(user_id)
+                except Exception:
+                    log.exception("could not tell the admins that %s asked for access", user_id)
             raise QuotaError(QuotaReason.NOT_ALLOWED, user_id=user_id)
 
     async def is_banned(self, user_id: int) -> bool:

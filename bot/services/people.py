@@ -1,15 +1,49 @@
-"""A person's chosen language and the defaults their cards start from (/settings)."""
+"""A person's chosen language and the defaults their cards start from (/settings); who has used
+the bot (name, first and last seen, whether they blocked it), for the admins."""
 
 from __future__ import annotations
 
+import logging
 import math
+from dataclasses import dataclass
 
 from bot.domain.capabilities import Capabilities
 from bot.domain.choices import default_options, with_choice
 from bot.domain.drafts import DraftOptions
+from bot.domain.errors import StorageError
 from bot.domain.options import Option
 from bot.services.ports import Clock
+from bot.store.ledger import day_key
 from bot.store.people import PeopleStore
+from bot.store.profiles import ProfileStore
+
+log = logging.getLogger(__name__)
+
+SEEN_CACHE_LIMIT = 100_000  # people remembered as seen today before the memory starts over
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who sent an update, as Telegram says: recorded once a day (or when it changes)."""
+
+    user_id: int
+    first_name: str
+    username: str | None
+    telegram_language: str
+    private: bool  # in a DM with the bot: they have not blocked it
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person as the admins see them; `known` is False for someone who never used the bot."""
+
+    user_id: int
+    first_name: str | None
+    username: str | None
+    language: str
+    known: bool
+    blocked: bool
+
 
 REMEMBERED_PEOPLE = 10_000
 
@@ -21,6 +55,7 @@ class PeopleService:
         capabilities: Capabilities,
         languages: tuple[str, ...],
         clock: Clock,
+        profiles: ProfileStore | None = None,
         *,
         remember_seconds: float = math.inf,
     ) -> None:
@@ -32,6 +67,8 @@ class PeopleService:
         self._clock = clock
         self._remember_seconds = remember_seconds
         self._chosen: dict[int, tuple[str | None, float]] = {}
+        self._profiles = profiles
+        self._seen: dict[int, tuple[str, Visitor]] = {}
 
     async def language(self, user_id: int, telegram_language: str) -> str:
         """The language the person chose with /language, else their Telegram one."""
@@ -59,3 +96,59 @@ class PeopleService:
         options = with_choice(await self.defaults(user_id), option, value, self._capabilities)
         await self._store.set_preferences(user_id, options.preferences(), self._clock())
         return options
+
+    async def seen(self, visitor: Visitor) -> None:
+        """Record that this person used the bot: once a day, or when their name changes."""
+        if self._profiles is None:
+            return
+        now = self._clock()
+        day = day_key(now)
+        if self._seen.get(visitor.user_id) == (day, visitor):
+            return
+        try:
+            await self._profiles.seen(
+                visitor.user_id,
+                first_name=visitor.first_name,
+                username=visitor.username,
+                telegram_language=visitor.telegram_language,
+                reachable=visitor.private,
+                now=now,
+            )
+        except StorageError as error:  # a count for the admins never stops an answer
+            log.warning("could not record that %s used the bot: %s", visitor.user_id, error)
+            return
+        if len(self._seen) >= SEEN_CACHE_LIMIT:
+            self._seen.clear()
+        self._seen[visitor.user_id] = (day, visitor)
+
+    async def profile(self, user_id: int) -> Profile:
+        """The person behind an id, in the language they read (the first one if unknown)."""
+        row = await self._profiles.profile(user_id) if self._profiles else None
+        if row is None:
+            return Profile(user_id, None, None, self._languages[0], known=False, blocked=False)
+        language = row.language or row.telegram_language or self._languages[0]
+        return Profile(
+            user_id,
+            row.first_name,
+            row.username,
+            language if language in self._languages else self._languages[0],
+            known=row.first_seen_at is not None,
+            blocked=row.blocked,
+        )
+
+    async def blocked_us(self, user_id: int) -> None:
+        """Telegram refused a message to this person (403): they blocked the bot."""
+        self._seen.pop(user_id, None)  # their next message in the DM records them again
+        if self._profiles is not None:
+            await self._profiles.mark_blocked(user_id, self._clock())
+
+    async def reachable(self) -> list[int]:
+        """Everyone who has used the bot and has not blocked it."""
+        return await self._profiles.reachable() if self._profiles else []
+
+    async def first_request_today(self, user_id: int) -> bool:
+        """Whether a stranger's refusal is their first today (the admins hear of it once)."""
+        if self._profiles is None:
+            return False
+        now = self._clock()
+        return await self._profiles.take_access_request(user_id, day_key(now), now)

@@ -188,6 +188,45 @@ MIGRATIONS: list[str] = [
         next_at REAL NOT NULL
     );
     """,
+    # 10: the admin loop: who has used the bot (name, when first and last seen, whether they
+    # blocked it), referral links, strangers' access requests (one a day), and the admins'
+    # actions waiting for a confirmation (grant, refund, broadcast); people who made jobs
+    # before this are counted from their jobs
+    """
+    ALTER TABLE people ADD COLUMN first_name TEXT;
+    ALTER TABLE people ADD COLUMN username TEXT;
+    ALTER TABLE people ADD COLUMN telegram_language TEXT;
+    ALTER TABLE people ADD COLUMN first_seen_at REAL;
+    ALTER TABLE people ADD COLUMN last_seen_at REAL;
+    ALTER TABLE people ADD COLUMN blocked_at REAL;
+    ALTER TABLE people ADD COLUMN referral_code TEXT;
+    ALTER TABLE people ADD COLUMN referred_by INTEGER;
+    CREATE UNIQUE INDEX people_referral_code ON people (referral_code);
+    CREATE INDEX people_by_first_seen ON people (first_seen_at);
+    CREATE INDEX people_by_last_seen ON people (last_seen_at);
+    INSERT OR IGNORE INTO people (user_id, updated_at)
+        SELECT user_id, MIN(created_at) FROM jobs GROUP BY user_id;
+    UPDATE people SET
+        first_seen_at = COALESCE(
+            (SELECT MIN(created_at) FROM jobs WHERE jobs.user_id = people.user_id), updated_at),
+        last_seen_at = COALESCE(
+            (SELECT MAX(created_at) FROM jobs WHERE jobs.user_id = people.user_id), updated_at);
+    CREATE TABLE access_requests (
+        user_id INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        PRIMARY KEY (user_id, day)
+    );
+    CREATE TABLE admin_actions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        admin_id INTEGER NOT NULL,
+        payload_json TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    """,
 ]
 
 

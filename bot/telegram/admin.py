@@ -1,5 +1,6 @@
 """Admin commands in the chat: /grant /ban /unban /allow /stats /jobs /refund /refundstars
-/health."""
+/health /broadcast. /grant, /refund and /broadcast answer with a card to confirm
+(bot/telegram/admin_confirm.py); the person concerned is told what happened."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from collections.abc import Awaitable, Callable
 
 from telegram.error import TelegramError
 
-from bot.domain.credits import day_start
 from bot.domain.errors import Refusal
+from bot.domain.jobs import JobState
+from bot.services.confirmations import ActionKind, ActionPayload
+from bot.telegram.admin_confirm import propose
+from bot.telegram.admin_notices import describe, tell, told
 from bot.telegram.context import Callback, Turn, on_update
 from bot.telegram.i18n import t
 
-AdminHandler = Callable[[Turn, list[str]], Awaitable[str]]
+# An admin command: the answer to reply with, or None when it answered itself (a card).
+AdminHandler = Callable[[Turn, list[str]], Awaitable[str | None]]
 
 MAX_ID = 2**63 - 1  # Telegram's user ids and our job ids: positive 64-bit integers
 MAX_GRANT = 1_000_000  # credits one /grant may add or take back
@@ -24,7 +29,9 @@ def admin_only(handler: AdminHandler) -> Callback:
     async def run(turn: Turn) -> None:
         if not turn.services.credits.is_admin(turn.user.id):
             raise Refusal("admin.only")
-        await turn.reply(await handler(turn, turn.context.args or []))
+        answer = await handler(turn, turn.context.args or [])
+        if answer is not None:
+            await turn.reply(answer)
 
     return on_update(run)
 
@@ -46,27 +53,36 @@ def _ids(args: list[str], count: int) -> list[int] | None:
     return [i for i in ids if i is not None]
 
 
-async def grant(turn: Turn, args: list[str]) -> str:
+async def grant(turn: Turn, args: list[str]) -> str | None:
+    """/grant <user id> <credits>: who and what, with ✅ Confirm (a negative amount takes back)."""
     found, lang = turn.services, turn.lang
     ids = _ids(args[:1], 1) if len(args) == 2 else None
     amount = _number(args[1], -MAX_GRANT, MAX_GRANT) if len(args) == 2 else None
     if ids is None or not amount:
         return t(lang, "admin.usage", usage="/grant <user id> <credits>")
     [user_id] = ids
-    key = f"grant:{turn.update.update_id}"
-    admin = turn.user.id
-    moved = await found.credits.grant(user_id, amount, key, note=f"by admin {admin}")
+    who = describe(lang, await found.people.profile(user_id))
     total = (await found.credits.balance(user_id)).total
-    return t(lang, "admin.granted", amount=moved, user=user_id, total=total)
+    key = "admin.grant_confirm" if amount > 0 else "admin.take_confirm"
+    text = t(lang, key, amount=abs(amount), who=who, total=total)
+    payload = ActionPayload(user_id=user_id, amount=amount)
+    await propose(turn, ActionKind.GRANT, payload, text)
+    return None
 
 
 async def _access(turn: Turn, args: list[str], usage: str, key: str, **flags: bool) -> str:
+    """Ban, unban or allow someone, and tell them (in their language)."""
     found, lang = turn.services, turn.lang
     numbers = _ids(args, 1)
     if numbers is None:
         return t(lang, "admin.usage", usage=usage)
-    await found.credits.set_access(numbers[0], **flags)
-    return t(lang, key, user=numbers[0])
+    [user_id] = numbers
+    await found.credits.set_access(user_id, **flags)
+    banned = flags.get("banned")
+    news = "access.allowed" if banned is None else "access.banned" if banned else "access.unbanned"
+    delivered = await tell(turn.bot, found, user_id, news)
+    who = describe(lang, await found.people.profile(user_id))
+    return f"{t(lang, key, user=who)} {told(lang, delivered)}"
 
 
 async def ban(turn: Turn, args: list[str]) -> str:
@@ -81,16 +97,22 @@ async def allow(turn: Turn, args: list[str]) -> str:
     return await _access(turn, args, "/allow <user id>", "admin.allowed", allowed=True)
 
 
-async def stats(turn: Turn, args: list[str]) -> str:
+MAX_BROADCAST = 3800  # characters: the text and its card's header fit one message
+
+
+async def broadcast(turn: Turn, args: list[str]) -> str | None:
+    """/broadcast <text>: to everyone who has used the bot, after ✅ Confirm."""
     found, lang = turn.services, turn.lang
-    since = day_start(found.credits.now())
-    states, kinds = await found.jobs.counts_since(since)
-    finished = sum(states.get(s, 0) for s in ("delivered", "failed", "expired"))
-    rate = f"{100 * states.get('delivered', 0) / finished:.0f}%" if finished else "—"
-    by_state = ", ".join(f"{state} {count}" for state, count in sorted(states.items())) or "—"
-    errors = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())) or "—"
-    spent = await found.credits.spent_since(since)
-    return t(lang, "admin.stats", states=by_state, rate=rate, spent=spent, errors=errors)
+    parts = (turn.message.text or "").split(maxsplit=1)
+    text = parts[1].strip() if len(parts) == 2 else ""
+    if not text:
+        return t(lang, "admin.usage", usage="/broadcast <text>")
+    if len(text) > MAX_BROADCAST:
+        return t(lang, "broadcast.too_long", length=len(text), most=MAX_BROADCAST)
+    count = len(await found.broadcasts.recipients())
+    card = t(lang, "broadcast.confirm", count=count, text=text)
+    await propose(turn, ActionKind.BROADCAST, ActionPayload(text=text), card)
+    return None
 
 
 async def jobs(turn: Turn, args: list[str]) -> str:
@@ -112,15 +134,33 @@ async def jobs(turn: Turn, args: list[str]) -> str:
     return "\n".join([t(lang, "admin.jobs_title"), *lines]) if lines else t(lang, "admin.no_jobs")
 
 
-async def refund(turn: Turn, args: list[str]) -> str:
+async def refund(turn: Turn, args: list[str]) -> str | None:
+    """/refund <job id>: the job, its person and its price, with ✅ Confirm."""
     found, lang = turn.services, turn.lang
     numbers = _ids(args, 1)
     if numbers is None:
         return t(lang, "admin.usage", usage="/refund <job id>")
-    returned = await found.credits.refund_job(numbers[0])
-    if not returned:
+    job = await found.jobs.get(numbers[0])
+    if (
+        job is None
+        or job.state is not JobState.DELIVERED
+        or job.price <= 0
+        or await found.credits.refunded([job.id])
+    ):
         return t(lang, "admin.nothing_to_refund", id=numbers[0])
-    return t(lang, "admin.refunded", id=numbers[0], amount=returned)
+    who = describe(lang, await found.people.profile(job.user_id))
+    prompt = job.request.prompt or "—"
+    text = t(
+        lang,
+        "admin.refund_confirm",
+        id=job.id,
+        amount=job.price,
+        who=who,
+        vendor=job.vendor,
+        prompt=prompt if len(prompt) <= 200 else prompt[:199] + "…",
+    )
+    await propose(turn, ActionKind.REFUND, ActionPayload(job_id=job.id), text)
+    return None
 
 
 async def refund_stars(turn: Turn, args: list[str]) -> str:

@@ -172,3 +172,27 @@ class AffordableOptions(Button, prefix="ca"):
     """💡 on a card its person cannot afford: switch to options that fit the balance."""
 
     draft_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ConfirmAction(Button, prefix="ac"):
+    """✅ Confirm under an admin's /grant, /refund or /broadcast."""
+
+    action_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class CancelAction(Button, prefix="ax"):
+    action_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class StopBroadcast(Button, prefix="as"):
+    action_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class AllowStranger(Button, prefix="aa"):
+    """✅ Allow under the admins' notice that a stranger asked to use a private bot."""
+
+    user_id: int

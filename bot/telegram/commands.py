@@ -30,8 +30,11 @@ START_BALANCE = "balance"
 @on_update
 async def start(turn: Turn) -> None:
     """Greet and say what the bot does (and, while it has no admin, the person's id); from a
-    group's button (`?start=help`, `?start=balance`) answer what was asked there."""
-    asked = turn.context.args[0] if turn.context.args and turn.private else None
+    group's button (`?start=help`, `?start=balance`) answer what was asked there; a
+    `ref_<code>` argument links the person to who invited them."""
+    args = turn.context.args or []
+    await turn.services.referrals.arrived(turn.user.id, args[0] if args else None)
+    asked = args[0] if args and turn.private else None
     if asked == START_HELP:
         await turn.reply(help_text(turn.lang, turn.services), do_quote=False)
     elif asked == START_BALANCE:

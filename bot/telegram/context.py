@@ -21,6 +21,7 @@ from bot.domain.errors import Refusal, StaleButtonError
 from bot.domain.jobs import ChatPlace
 from bot.services.container import Services
 from bot.services.health import HealthCheck
+from bot.services.people import Visitor
 from bot.telegram.albums import AlbumCollector
 from bot.telegram.callbacks import Button
 from bot.telegram.i18n import language_for
@@ -132,6 +133,16 @@ async def turn_of(update: Update, context: BotContext) -> Turn | None:
         return None
     found = services(context)
     telegram_language = language_for(user.language_code)
+    chat = update.effective_chat
+    await found.people.seen(  # for the admins: once a day per person
+        Visitor(
+            user.id,
+            user.first_name,
+            user.username,
+            telegram_language,
+            private=chat is not None and chat.type == "private",
+        )
+    )
     lang = await found.people.language(user.id, telegram_language)
     return Turn(update, context, found, user, lang)
 

@@ -18,7 +18,19 @@ from telegram.ext import (
 )
 
 from bot.domain.errors import StaleButtonError, StorageError
-from bot.telegram import admin, commands, followups, inline, money, photos, wizard
+from bot.telegram import (
+    admin,
+    admin_broadcast,
+    admin_confirm,
+    admin_notices,
+    admin_stats,
+    commands,
+    followups,
+    inline,
+    money,
+    photos,
+    wizard,
+)
 from bot.telegram.context import BotContext, Callback, Turn, on_update
 from bot.telegram.i18n import language_for, t
 from bot.telegram.updates import OnceOnly
@@ -30,11 +42,12 @@ ADMIN_COMMANDS: dict[str, admin.AdminHandler] = {
     "ban": admin.ban,
     "unban": admin.unban,
     "allow": admin.allow,
-    "stats": admin.stats,
+    "stats": admin_stats.stats,
     "jobs": admin.jobs,
     "refund": admin.refund,
     "refundstars": admin.refund_stars,
     "health": admin.health,
+    "broadcast": admin.broadcast,
 }
 
 
@@ -75,6 +88,9 @@ def register(application: Application, once: OnceOnly | None = None) -> None:  #
             *commands.BUTTONS,
             *followups.BUTTONS,
             *money.BUTTONS,
+            *admin_confirm.BUTTONS,
+            *admin_broadcast.BUTTONS,
+            *admin_notices.BUTTONS,
             CallbackQueryHandler(expired_button),
             MessageHandler((filters.PHOTO | filters.Document.ALL) & fresh, photos.photo_input),
             MessageHandler(filters.TEXT & ~filters.COMMAND & fresh, wizard.text_input),

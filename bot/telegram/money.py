@@ -45,7 +45,17 @@ async def balance_text(turn: Turn) -> str:
         free=held.free,
         paid=held.paid,
         per_day=credits.quotas.free_per_day,
-    )
+    ) + await _referral_line(turn)
+
+
+async def _referral_line(turn: Turn) -> str:
+    """The person's invitation link, when referrals give credits."""
+    referrals = turn.services.referrals
+    if not referrals.enabled:
+        return ""
+    code = await referrals.code_for(turn.user.id)
+    link = f"https://t.me/{turn.bot.username}?start=ref_{code}"
+    return t(turn.lang, "balance.referral", credits=referrals.credits_each, link=link)
 
 
 @on_update
@@ -189,6 +199,8 @@ async def _refund_mismatch(turn: Turn, payment: SuccessfulPayment, pack: StarPac
 async def _tell_admins(turn: Turn, charge: str, text: str) -> None:
     """ADMIN_CHAT_ID (through the operator alerts) and each admin who can be reached."""
     await turn.services.alerts.trouble(f"payment:{charge}", text)
+    if turn.services.alerts.to_each_admin:
+        return  # the alert itself went to each admin
     for admin in sorted(turn.services.credits.admins):
         try:
             await turn.bot.send_message(admin, f"⚠️ {text}")

@@ -153,6 +153,7 @@ class BotApi:
         self._pre_checkout_answers: dict[str, JsonDict | None] = {}
         self._charges: dict[str, bool] = {}  # telegram_payment_charge_id -> refunded
         self._failures: dict[str, list[tuple[ApiError, int]]] = {}  # lower-case method -> queue
+        self.blocked: set[int] = set()  # users who blocked the bot: sends to them answer 403
         self._handlers: dict[str, Callable[[ApiRequest], Any]] = {
             "getMe": lambda r: self.bot_user(full=True),
             "logOut": lambda r: True,
@@ -339,6 +340,8 @@ class BotApi:
     def _new_bot_message(self, params: JsonDict, kind: str, **fields: Any) -> SentMessage:
         """Validate thread / reply parameters and record a new bot message."""
         chat_id = self._chat_id(params)
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         state = self._state(chat_id)
         thread_id = params.get("message_thread_id")
         if thread_id is not None and state.topics_closed:

@@ -1,0 +1,69 @@
+"""SQL for the admins' actions that wait for a ✅ Confirm: each moves from state to state once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.store.database import Database, Row
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    kind: str
+    admin_id: int
+    payload_json: str
+    state: str
+    created_at: float
+
+
+def _action(row: Row) -> ActionRow:
+    return ActionRow(
+        id=int(row["id"]),
+        kind=str(row["kind"]),
+        admin_id=int(row["admin_id"]),
+        payload_json=str(row["payload_json"]),
+        state=str(row["state"]),
+        created_at=float(row["created_at"]),
+    )
+
+
+_COLUMNS = "id, kind, admin_id, payload_json, state, created_at"
+
+
+class AdminActionStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(self, kind: str, admin_id: int, payload_json: str, now: float) -> ActionRow:
+        async with self._db.transaction() as conn:
+            row = await conn.fetchrow(
+                "INSERT INTO admin_actions (kind, admin_id, payload_json, state, created_at, "
+                f"updated_at) VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING {_COLUMNS}",
+                kind,
+                admin_id,
+                payload_json,
+                now,
+            )
+        assert row is not None
+        return _action(row)
+
+    async def get(self, action_id: int) -> ActionRow | None:
+        row = await self._db.one(
+            f"SELECT {_COLUMNS} FROM admin_actions WHERE id = $1", (action_id,)
+        )
+        return _action(row) if row else None
+
+    async def move(self, action_id: int, expected: str, state: str, now: float) -> bool:
+        """Move the action from `expected` to `state`; False when it was not in `expected`
+        (someone else moved it first: a double press, another admin, another process)."""
+        async with self._db.transaction() as conn:
+            moved = await conn.execute(
+                "UPDATE admin_actions SET state = $1, updated_at = $2 "
+                "WHERE id = $3 AND state = $4",
+                state,
+                now,
+                action_id,
+                expected,
+            )
+        return moved > 0
