@@ -14,6 +14,7 @@ from bot.domain.options import Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.services.mp4 import probe
 from bot.telegram.i18n import CATALOGS, language_for
+from bot.telegram.render import refusal_text
 from bot.vendors.uniall import CAPABILITIES
 from tests.fakes.media import SAMPLE_MP4
 
@@ -93,3 +94,14 @@ def test_validation_names_what_is_wrong(request_: GenerationRequest, key: str) -
 
 def test_validation_accepts_what_uniall_can_do() -> None:
     validate(GenerationRequest(prompt="p", resolution=Resolution.K4), CAPABILITIES)
+
+
+def test_a_refusal_lists_what_is_allowed_the_way_each_language_writes_lists() -> None:
+    with pytest.raises(InvalidRequestError) as caught:
+        validate(GenerationRequest(prompt="p", duration_seconds=5), CAPABILITIES)
+
+    english = refusal_text("en", caught.value)
+    chinese = refusal_text("zh", caught.value)
+    assert "4, 6, 8" in english
+    assert "4、6、8" in chinese
+    assert ", " not in chinese

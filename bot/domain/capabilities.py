@@ -192,5 +192,6 @@ def _check_choice(key: str, value: object, allowed: tuple[object, ...]) -> None:
         raise InvalidRequestError(key, value=value, allowed=_join(allowed))
 
 
-def _join(values: Iterable[object]) -> str:
-    return ", ".join(str(v) for v in values)
+def _join(values: Iterable[object]) -> tuple[str, ...]:
+    """A list for a refusal's message: the renderer joins it the person's language's way."""
+    return tuple(str(v) for v in values)

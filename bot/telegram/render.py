@@ -22,7 +22,7 @@ from bot.telegram.callbacks import (
     FollowUpButton,
     RetryFailedJob,
 )
-from bot.telegram.i18n import ordinal, t, vendor_detail
+from bot.telegram.i18n import listing, ordinal, t, vendor_detail
 
 MAX_CAPTION = 1024
 _ELLIPSIS = "…"
@@ -142,6 +142,9 @@ def refusal_text(lang: str, refusal: Refusal, vendor: str = "") -> str:
     if isinstance(refusal, InvalidRequestError) and refusal.vendor:
         vendor = refusal.vendor
     params: dict[str, object] = {"vendor": vendor, **refusal.params}
+    for name, value in params.items():
+        if isinstance(value, tuple):  # a list of values: "a, b" in English, "a、b" in Chinese
+            params[name] = listing(lang, (str(item) for item in value))
     reopens_at = params.pop("reopens_at", None)
     if isinstance(reopens_at, int | float):
         params["time"] = datetime.fromtimestamp(reopens_at, UTC).strftime("%H:%M UTC")
