@@ -11,10 +11,10 @@ from pathlib import Path
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
-from bot.app import StartupError, run_until_signalled
 from bot.checkup import run_checks
 from bot.config import Settings, describe_error
 from bot.logs import configure_logging, redact_secrets
+from bot.startup import StartupError, run_until_signalled
 from bot.store.backup import BackupError, backup_sqlite
 
 USAGE = "usage: python -m bot [check | migrate-to-postgres | backup PATH]"

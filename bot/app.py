@@ -7,7 +7,6 @@ import contextlib
 import functools
 import logging
 import os
-import signal
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -16,32 +15,28 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Updater
-from telegram.request import HTTPXRequest
+from telegram.ext import Updater
 
 from bot.compose import Stores, build_services, shown_capabilities
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
 from bot.services.alerts import OperatorAlerts
 from bot.services.health import HealthCheck
-from bot.services.lease import AnotherInstanceError, InstanceLease, instance_id
-from bot.services.ports import Clock, SharedPace
+from bot.services.lease import InstanceLease, instance_id
+from bot.services.ports import Clock
 from bot.services.queue import QueueReads
 from bot.services.updates import PollingLeader, UpdateClaims, replica_name
-from bot.store.database import Database, DatabaseError
-from bot.store.migrations import UnusableDatabaseError
+from bot.store.database import Database
 from bot.store.queue import QueueStore
 from bot.store.updates import UpdateStore
 from bot.telegram.admin_notices import AdminAlertSink
 from bot.telegram.admin_notices import attach as attach_admin_notices
-from bot.telegram.context import BotData
+from bot.telegram.build import TelegramApp, build_telegram
 from bot.telegram.handlers import register
 from bot.telegram.i18n import CATALOGS
-from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.profile import publish_commands, publish_description
-from bot.telegram.updates import OnceOnly, TolerantBot
+from bot.telegram.updates import OnceOnly
 from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor, VideoVendor
 from bot.vendors.registry import build_vendors
@@ -53,35 +48,7 @@ if TYPE_CHECKING:  # the HTTP server's library is imported once polling runs (fa
 
 log = logging.getLogger(__name__)
 
-TelegramApp = Application[Any, Any, Any, Any, BotData, Any]
 PRUNE_SECONDS = 600.0  # how often processed update ids older than a day are forgotten
-
-
-def build_telegram(settings: Settings, pace: SharedPace | None = None) -> TelegramApp:
-    root = settings.telegram_api_root
-    bot = TolerantBot(
-        settings.telegram_bot_token.get_secret_value(),
-        base_url=f"{root}/bot",
-        base_file_url=f"{root}/file/bot",
-        local_mode=settings.telegram_local_mode,
-        request=HTTPXRequest(connection_pool_size=256),
-        get_updates_request=HTTPXRequest(
-            connection_pool_size=1, read_timeout=settings.telegram_poll_timeout_seconds + 10
-        ),
-        rate_limiter=ChatRateLimiter(
-            chat_interval=settings.telegram_chat_interval_seconds,
-            group_limit=settings.telegram_group_messages_per_minute,
-            overall_rate=settings.telegram_messages_per_second,
-            shared=pace,
-        ),
-    )
-    return (
-        ApplicationBuilder()
-        .bot(bot)
-        .context_types(ContextTypes(bot_data=BotData))
-        .concurrent_updates(8)
-        .build()
-    )
 
 
 class BotRuntime:
@@ -411,41 +378,3 @@ class BotRuntime:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
-
-
-class StartupError(Exception):
-    """The bot could not start for a reason the operator must fix; `exit_code` for the shell."""
-
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-async def run_until_signalled(settings: Settings) -> None:
-    """Run until SIGINT or SIGTERM; every known startup problem becomes one StartupError."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        async with BotRuntime(settings):
-            await stop.wait()
-    except InvalidToken as exc:
-        raise StartupError("configuration error: Telegram refused TELEGRAM_BOT_TOKEN", 2) from exc
-    except NetworkError as exc:
-        raise StartupError(
-            f"cannot reach Telegram at the configured TELEGRAM_API_URL: {exc}", 1
-        ) from exc
-    except UnusableDatabaseError as exc:
-        raise StartupError(f"database error: {exc}", 2) from exc
-    except DatabaseError as exc:
-        raise StartupError(f"database error: {settings.database_path}: {exc}", 2) from exc
-    except AnotherInstanceError as exc:
-        raise StartupError(f"refusing to start: {exc}", 2) from exc
-    except OSError as exc:
-        if exc.errno is None or "bind" not in str(exc):
-            raise StartupError(f"cannot start: {exc}", 1) from exc
-        where = f"{settings.http_host}:{settings.http_port}"
-        raise StartupError(
-            f"cannot listen on {where} (HTTP_HOST, HTTP_PORT): {os.strerror(exc.errno)}", 2
-        ) from exc

@@ -16,7 +16,7 @@ from bot.services.container import Services
 from bot.services.credits import AccessPolicy, CreditsService
 from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
-from bot.services.jobs import JobPolicy, JobService
+from bot.services.jobs import JobService
 from bot.services.media import MediaLibrary
 from bot.services.pacing import SharedPacing
 from bot.services.people import PeopleService
@@ -24,6 +24,7 @@ from bot.services.ports import Clock, JobNotifier
 from bot.services.referrals import DeliveryWatch, Referrals
 from bot.services.stats import StatsService
 from bot.services.status import StatusMemory
+from bot.services.steps import JobPolicy
 from bot.store.admin_actions import AdminActionStore
 from bot.store.albums import AlbumStore
 from bot.store.alerts import AlertStore

@@ -18,9 +18,10 @@ from bot.domain.jobs import ChatPlace, Job, JobState
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
 from bot.services.alerts import OperatorAlerts
-from bot.services.jobs import JobPolicy, JobService
+from bot.services.jobs import JobService
 from bot.services.media import MediaLibrary
 from bot.services.ports import DeliveredVideo, VideoMeta
+from bot.services.steps import JobPolicy
 from bot.store.alerts import AlertStore
 from bot.store.database import Database
 from bot.store.drafts import DraftStore

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from bot.domain.capabilities import validate
 from bot.domain.errors import (
@@ -16,15 +14,16 @@ from bot.domain.errors import (
     VendorError,
     VendorTimeoutError,
 )
-from bot.domain.jobs import EXPIRABLE_STATES, Job, JobState
+from bot.domain.jobs import Job, JobState
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
 from bot.services.alerts import OperatorAlerts
 from bot.services.delivery import Delivery
 from bot.services.feed import StatusFeed
+from bot.services.job_claims import JobClaims
 from bot.services.job_reads import JobReads
 from bot.services.media import MediaLibrary
 from bot.services.ports import Clock, JobNotifier
-from bot.services.steps import JobMoves, Later, Troubles, Unsaved
+from bot.services.steps import JobMoves, JobPolicy, Later, Troubles, Unsaved
 from bot.store.jobs import JobChanges, JobStore
 from bot.vendors.base import VideoVendor
 
@@ -35,20 +34,7 @@ _OPERATOR_KINDS = (FailureKind.AUTH, FailureKind.BALANCE)
 _FAILOVER_KINDS = (FailureKind.AUTH, FailureKind.BALANCE, FailureKind.UNAVAILABLE)
 
 
-@dataclass(frozen=True)
-class JobPolicy:
-    job_timeout_seconds: float
-    upload_limit_bytes: int
-    media_dir: Path
-    poll_interval_override: float | None = None
-    max_submit_attempts: int = 5
-    max_delivery_attempts: int = 8
-    max_backoff_seconds: float = 300.0
-    # How long a claimed step may run before its claim is renewed (Worker renews every third).
-    claim_lease_seconds: float = 30.0
-
-
-class JobService(JobReads):
+class JobService(JobReads, JobClaims):
     def __init__(
         self,
         store: JobStore,
@@ -110,93 +96,7 @@ class JobService(JobReads):
         """Call `wake` when a job becomes due outside the worker (a vendor callback)."""
         self._on_due = wake
 
-    # -- the worker's entry points ---------------------------------------------------------
-
-    async def recover_after_restart(self) -> None:
-        """Fail jobs a restart caught mid-submit: the vendor may have them, so never resend.
-
-        The only process on an SQLite database starts with every claim left by one that is
-        gone; on PostgreSQL only claims whose lease lapsed are (see `recover_lapsed`).
-        """
-        if not self._store.shared:
-            await self._store.forget_claims()
-        await self.recover_lapsed()
-
-    async def recover_lapsed(self) -> None:
-        """Fail the jobs in submitting whose process stopped holding them (it died, or was
-        restarted): the vendor may have them, so they are failed, credits released, never sent
-        again. Each is taken over first, so a holder that comes back cannot write any more."""
-        lapsed = await self._store.claim_lapsed(
-            self.instance_id,
-            JobState.SUBMITTING,
-            self._clock(),
-            lease_seconds=self._policy.claim_lease_seconds,
-        )
-        for job in lapsed:
-            log.warning("job %s: found in submitting after a restart; failing it", job.id)
-            await self._moves.fail(
-                job, JobState.SUBMITTING, FailureKind.INTERRUPTED, "interrupted by a restart"
-            )
-            await self.release({job.id})
-
-    async def release(self, job_ids: set[int]) -> None:
-        """Let go of jobs whose steps ended."""
-        await self._store.release_claims(self.instance_id, job_ids)
-
-    async def renew(self, job_ids: set[int]) -> None:
-        """Keep holding the jobs whose steps are still under way."""
-        until = self._clock() + self._policy.claim_lease_seconds
-        await self._store.renew_claims(self.instance_id, job_ids, until)
-
-    @property
-    def shared(self) -> bool:
-        """Whether other processes work on the same jobs (PostgreSQL)."""
-        return self._store.shared
-
-    @property
-    def fetch_delivers(self) -> bool:
-        """Whether a fetch step goes on to upload the video under the same claim."""
-        return self._delivery.fetch_delivers
-
-    @property
-    def claim_lease_seconds(self) -> float:
-        return self._policy.claim_lease_seconds
-
-    async def expire_overdue(self) -> None:
-        for job in await self._store.overdue(self._clock(), EXPIRABLE_STATES):
-            ended = await self._anyone.finish(
-                job, job.state, JobState.EXPIRED, tell=False, failure_detail=job.failure_detail
-            )
-            if ended:
-                log.info("job %s: expired in %s", job.id, job.state)
-                self._delivery.discard_video(job)
-                await self._anyone.notify(ended)
-
-    def sweep_media(self) -> int:
-        return self._media.sweep()
-
-    async def claim_due(
-        self, *, limit: int, exclude: set[int], states: frozenset[JobState]
-    ) -> list[Job]:
-        """The due jobs waiting in `states`, claimed for this process for a lease (`release`
-        when a step ends)."""
-        resting = self._troubles.resting(self._clock())
-        return await self._store.claim_due(
-            self.instance_id,
-            self._clock(),
-            lease_seconds=self._policy.claim_lease_seconds,
-            limit=limit,
-            exclude=exclude | resting,
-            states=states,
-        )
-
-    async def next_action_at(
-        self, *, exclude: set[int], states: frozenset[JobState]
-    ) -> float | None:
-        resting = self._troubles.resting(self._clock())
-        found = await self._store.next_action_at(exclude=exclude | resting, states=states)
-        back = self._troubles.next_back(self._clock())
-        return min((at for at in (found, back) if at is not None), default=None)
+    # -- the worker's entry points (claims and recovery: JobClaims) ------------------------
 
     async def advance(self, job: Job) -> None:
         """Take the one step a due job is waiting for; a step that says `Later` waits.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Unpack
 
 from bot.domain.errors import StorageError, VendorError, VendorRateLimitedError
@@ -15,6 +17,19 @@ from bot.services.ports import Clock
 from bot.store.jobs import JobChanges, JobStore
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobPolicy:
+    job_timeout_seconds: float
+    upload_limit_bytes: int
+    media_dir: Path
+    poll_interval_override: float | None = None
+    max_submit_attempts: int = 5
+    max_delivery_attempts: int = 8
+    max_backoff_seconds: float = 300.0
+    # How long a claimed step may run before its claim is renewed (Worker renews every third).
+    claim_lease_seconds: float = 30.0
 
 
 # States shown only when they last this long: a quick delivery is not held up by its own
