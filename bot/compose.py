@@ -127,6 +127,8 @@ def build_services(
             allowlist=frozenset(allowlist) if allowlist is not None else None,
         ),
         clock=clock,
+        # Another replica may ban someone: it holds here within half a minute.
+        remember_seconds=30.0 if stores.jobs.shared else math.inf,
     )
     referrals = Referrals(
         stores.profiles, credits, credits_each=settings.referral_credits, clock=clock

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from bot.domain.credits import (
     StarPack,
 )
 from bot.domain.request import GenerationRequest
+from bot.services.memo import Remembered
 from bot.services.ports import Clock
 from bot.store.ledger import LedgerStore
 from bot.store.people import PeopleStore
@@ -39,7 +41,10 @@ class CreditsService:
         packs: Iterable[StarPack],
         access: AccessPolicy,
         clock: Clock,
+        remember_seconds: float = math.inf,
     ) -> None:
+        """`remember_seconds`: how long a person's access is kept in memory (every update
+        checks it); forever when this process is the only one that can change it."""
         self._ledger = ledger
         self._people = people
         self.prices = prices
@@ -48,6 +53,7 @@ class CreditsService:
         self._access = access
         self._clock = clock
         self._on_stranger: Callable[[int], Awaitable[None]] | None = None
+        self._access_of: Remembered[int, tuple[bool, bool]] = Remembered(clock, remember_seconds)
 
     def on_stranger(self, knock: Callable[[int], Awaitable[None]]) -> None:
         """Call `knock(user_id)` when the allowlist refuses someone (it tells the admins)."""
@@ -64,10 +70,11 @@ class CreditsService:
         self, user_id: int, *, allowed: bool | None = None, banned: bool | None = None
     ) -> None:
         await self._people.set_access(user_id, self._clock(), allowed=allowed, banned=banned)
+        self._access_of.forget(user_id)
 
     async def access(self, user_id: int) -> tuple[bool, bool]:
         """(allowed by an admin, banned)."""
-        return await self._people.access(user_id)
+        return await self._access_of.get(user_id, lambda: self._people.access(user_id))
 
     @property
     def admins(self) -> frozenset[int]:
@@ -80,7 +87,7 @@ class CreditsService:
         """Raise QuotaError when this person may not use the bot."""
         if self.is_admin(user_id):
             return
-        allowed, banned = await self._people.access(user_id)
+        allowed, banned = await self.access(user_id)
         if banned:
             raise QuotaError(QuotaReason.BANNED)
         if self._access.allowlist is not None and not (
@@ -97,7 +104,7 @@ class CreditsService:
         """Shut out by an admin's /ban (an admin never is)."""
         if self.is_admin(user_id):
             return False
-        return (await self._people.access(user_id))[1]
+        return (await self.access(user_id))[1]
 
     def price(self, request: GenerationRequest) -> int:
         return self.prices.price(request) if self.enabled else 0

@@ -12,6 +12,7 @@ from bot.domain.choices import default_options, with_choice
 from bot.domain.drafts import DraftOptions
 from bot.domain.errors import StorageError
 from bot.domain.options import Option
+from bot.services.memo import Remembered
 from bot.services.ports import Clock
 from bot.store.ledger import day_key
 from bot.store.people import PeopleStore
@@ -45,9 +46,6 @@ class Profile:
     blocked: bool
 
 
-REMEMBERED_PEOPLE = 10_000
-
-
 class PeopleService:
     def __init__(
         self,
@@ -65,27 +63,20 @@ class PeopleService:
         self._capabilities = capabilities
         self._languages = languages
         self._clock = clock
-        self._remember_seconds = remember_seconds
-        self._chosen: dict[int, tuple[str | None, float]] = {}
+        self._chosen: Remembered[int, str | None] = Remembered(clock, remember_seconds)
         self._profiles = profiles
         self._seen: dict[int, tuple[str, Visitor]] = {}
 
     async def language(self, user_id: int, telegram_language: str) -> str:
         """The language the person chose with /language, else their Telegram one."""
-        now = self._clock()
-        known = self._chosen.get(user_id)
-        if known is None or now - known[1] >= self._remember_seconds:
-            if len(self._chosen) >= REMEMBERED_PEOPLE:
-                self._chosen.clear()
-            known = (await self._store.language(user_id), now)
-            self._chosen[user_id] = known
-        return known[0] or telegram_language
+        chosen = await self._chosen.get(user_id, lambda: self._store.language(user_id))
+        return chosen or telegram_language
 
     async def set_language(self, user_id: int, language: str) -> bool:
         if language not in self._languages:
             return False
         await self._store.set_language(user_id, language, self._clock())
-        self._chosen[user_id] = (language, self._clock())
+        self._chosen.set(user_id, language)
         return True
 
     async def defaults(self, user_id: int) -> DraftOptions:
