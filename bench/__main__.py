@@ -232,7 +232,7 @@ async def _many_on_postgres(scale: Scale, template: dict[str, Any]) -> Row:
             name, f"not measured: the run failed ({type(exc).__name__})", "", "", goal, "not run"
         )
     say(f"  steady: {many.line()}")
-    return _poll_row(name, many, "not run", goal=goal)
+    return _poll_row(name, many, "3.0 (the issue's one figure for both)", goal=goal)
 
 
 def _poll_row(name: str, result: polls.PollResult, today: str, goal: str = "≤ 1.2") -> Row:
