@@ -18,8 +18,9 @@ from typing import Any
 
 from bench.config import Scale
 from bench.proc import cpu_seconds, rss_bytes
-from bench.rig import TOKEN, Driver, TimedUniAll, bot, seed_running_jobs
+from bench.rig import TOKEN, Driver, TimedUniAll, bot
 from bench.stats import percentile, say
+from bench.stores import JobStore, sqlite_store
 from tests.fakes.telegram import FakeTelegram, TgChat, TgUser
 from tests.fakes.uniall import Step, completed, in_progress
 
@@ -97,25 +98,35 @@ async def _window(proc_pid: int, seconds: float) -> tuple[float, float, float]:
 
 
 async def measure(
-    scale: Scale, template: dict[str, Any], jobs: int, work: Path, *, deliver: bool
+    scale: Scale,
+    template: dict[str, Any],
+    jobs: int,
+    work: Path,
+    *,
+    deliver: bool,
+    store: JobStore | None = None,
 ) -> list[PollResult]:
-    """Steady (with figure 4's person), then, if `deliver`, every video done and delivered."""
+    """Steady (with figure 4's person), then, if `deliver`, every video done and delivered.
+
+    The jobs live in `store` (by default the bot's SQLite file in `work`)."""
     interval = scale.interval
     window = interval * scale.intervals
     results = []
     work.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (before anything runs)
-    db_path = work / "bot.sqlite3"
+    store = store or sqlite_store(work)
     async with FakeTelegram(TOKEN) as telegram, TimedUniAll() as uniall:
         uniall.script = [in_progress(50)]
         # The bot makes its schema, then the jobs go in while it is stopped.
-        async with bot(telegram, uniall, work):
+        async with bot(telegram, uniall, work, **store.settings):
             pass
         started = time.monotonic()
-        tasks = seed_running_jobs(
-            db_path, template, telegram, uniall, count=jobs, interval=interval
-        )
-        say(f"    seeded {jobs} jobs in {time.monotonic() - started:.1f} s")
-        settings = {"POLL_INTERVAL_SECONDS": str(interval), "JOB_TIMEOUT_MINUTES": "600"}
+        tasks = await store.seed(template, telegram, uniall, jobs, interval)
+        say(f"    seeded {jobs} jobs into {store.name} in {time.monotonic() - started:.1f} s")
+        settings = {
+            **store.settings,
+            "POLL_INTERVAL_SECONDS": str(interval),
+            "JOB_TIMEOUT_MINUTES": "600",
+        }
         async with bot(telegram, uniall, work, **settings) as proc:
             await asyncio.sleep(interval)  # every job polled once: the schedule is running
             steady = PollResult(jobs, interval)

@@ -249,8 +249,17 @@ def schema_from_a_real_job(db_path: Path) -> dict[str, Any]:
     return dict(row)
 
 
-def seed_running_jobs(
-    db_path: Path,
+@dataclass
+class SeededJobs:
+    """Running jobs ready to be written: the `jobs` columns (the template's, but the ids) and one
+    tuple of values per job, in that order; `task_ids` are the fake UniAll's tasks."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    task_ids: list[str]
+
+
+def running_jobs(
     template: dict[str, Any],
     telegram: FakeTelegram,
     uniall: TimedUniAll,
@@ -258,11 +267,12 @@ def seed_running_jobs(
     count: int,
     interval: float,
     first_user: int = 5_000_000,
-) -> list[str]:
+) -> SeededJobs:
     """`count` running jobs (one person and DM each), due spread over one poll interval.
 
     Each person's chat in the fake holds the request and the status message the job points at,
-    and each task is known to the fake UniAll ("in progress" on every poll). Returns task ids.
+    and each task is known to the fake UniAll ("in progress" on every poll). Nothing is written
+    to a database here: `seed_running_jobs` (SQLite) and `bench.stores` (PostgreSQL) do that.
     """
     now = time.time()
     skip = {"id", "draft_id", "origin_key"}
@@ -301,12 +311,30 @@ def seed_running_jobs(
             finished_at=None,
         )
         rows.append(tuple(values[name] for name in columns))
+    return SeededJobs(columns, rows, task_ids)
+
+
+def seed_running_jobs(
+    db_path: Path,
+    template: dict[str, Any],
+    telegram: FakeTelegram,
+    uniall: TimedUniAll,
+    *,
+    count: int,
+    interval: float,
+    first_user: int = 5_000_000,
+) -> list[str]:
+    """`running_jobs` written into the bot's SQLite file. Returns the task ids."""
+    jobs = running_jobs(
+        template, telegram, uniall, count=count, interval=interval, first_user=first_user
+    )
+    columns = jobs.columns
     with sqlite3.connect(db_path) as conn:
         conn.executemany(
             f"INSERT INTO jobs ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-            rows,
+            jobs.rows,
         )
-    return task_ids
+    return jobs.task_ids
 
 
 def _fake_chat(telegram: FakeTelegram, user_id: int) -> None:

@@ -1,0 +1,115 @@
+"""Where figure 2's seeded jobs live: the bot's SQLite file, or a fresh PostgreSQL database.
+
+A `JobStore` is the settings that point the bot at its database and the function that writes
+the running jobs into it (while the bot is stopped, after it made its schema). PostgreSQL comes
+from `tests.support.postgres`, as in the tests: a throw-away server started from the installed
+binaries (as the `postgres` user when run as root), or the one `TEST_DATABASE_URL` names, and a
+fresh database on it for the run, dropped after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg  # type: ignore[import-untyped]
+
+from bench.rig import SeededJobs, TimedUniAll, running_jobs, seed_running_jobs
+from tests.fakes.telegram import FakeTelegram
+from tests.support.postgres import PostgresEngine, PostgresUnavailable, postgres_server
+
+# (template, telegram, uniall, count, interval) -> the fake UniAll's task ids
+Seed = Callable[[dict[str, Any], FakeTelegram, TimedUniAll, int, float], Awaitable[list[str]]]
+
+__all__ = ["JobStore", "PostgresUnavailable", "postgres_store", "sqlite_store"]
+
+
+@dataclass(frozen=True)
+class JobStore:
+    name: str  # "SQLite", "PostgreSQL": for the lines printed
+    settings: dict[str, str]  # the bot's settings that choose the database
+    seed: Seed
+
+
+def sqlite_store(work: Path) -> JobStore:
+    """The SQLite file `bench.rig.bot(..., work)` gives the bot (`DATABASE_PATH`)."""
+    db_path = work / "bot.sqlite3"
+
+    async def seed(
+        template: dict[str, Any],
+        telegram: FakeTelegram,
+        uniall: TimedUniAll,
+        count: int,
+        interval: float,
+    ) -> list[str]:
+        return seed_running_jobs(
+            db_path, template, telegram, uniall, count=count, interval=interval
+        )
+
+    return JobStore("SQLite", {}, seed)
+
+
+@contextlib.asynccontextmanager
+async def postgres_store() -> AsyncIterator[JobStore]:
+    """A fresh database on a throw-away PostgreSQL server, dropped (and the server stopped) at
+    the end. Raises `PostgresUnavailable` (the message says why) where none can be had."""
+    with postgres_server() as server_url:
+        engine = PostgresEngine(server_url)
+        url = str(await engine.create())
+
+        async def seed(
+            template: dict[str, Any],
+            telegram: FakeTelegram,
+            uniall: TimedUniAll,
+            count: int,
+            interval: float,
+        ) -> list[str]:
+            jobs = running_jobs(template, telegram, uniall, count=count, interval=interval)
+            await _copy_jobs(url, jobs)
+            return jobs.task_ids
+
+        try:
+            yield JobStore("PostgreSQL", {"DATABASE_URL": url}, seed)
+        finally:
+            await engine.drop(url)
+
+
+async def _copy_jobs(url: str, jobs: SeededJobs) -> None:
+    """`COPY` the rows into `jobs`, each value as the column's PostgreSQL type wants it (the
+    template comes from SQLite, where a float column may hold an integer)."""
+    conn = await asyncpg.connect(url)
+    try:
+        types = {
+            row["column_name"]: row["data_type"]
+            for row in await conn.fetch(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_name = 'jobs'"
+            )
+        }
+        missing = [name for name in jobs.columns if name not in types]
+        if missing:
+            raise RuntimeError(f"the PostgreSQL jobs table has no {', '.join(missing)}")
+        casts = [_cast(types[name]) for name in jobs.columns]
+        records = [
+            tuple(
+                None if value is None else cast(value)
+                for cast, value in zip(casts, row, strict=True)
+            )
+            for row in jobs.rows
+        ]
+        await conn.copy_records_to_table("jobs", records=records, columns=jobs.columns)
+    finally:
+        await conn.close()
+
+
+def _cast(data_type: str) -> Callable[[Any], Any]:
+    if data_type in ("bigint", "integer", "smallint"):
+        return int
+    if data_type in ("double precision", "real"):
+        return float
+    if data_type == "text":
+        return str
+    return lambda value: value
