@@ -155,5 +155,8 @@ async def test_the_status_a_replica_showed_is_what_the_next_one_throttles_on(
     assert await there.last(5) == shown
     await there.shown(5, ShownStatus("⏳ 60%", 103.0, JobState.RUNNING))
     assert await here.last(5) == ShownStatus("⏳ 60%", 103.0, "running")
-    await here.finished(5)
-    assert await there.last(5) is None
+    await here.finished(5, JobState.DELIVERED, 110.0)
+    ended = await there.last(5)
+    assert ended is not None
+    assert ended.ended  # no replica shows progress of it any more
+    assert ended.state == "delivered"

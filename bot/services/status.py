@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.jobs import JobState
 from bot.store.status import ShownStatus, StatusStore
 
 __all__ = ["ShownStatus", "StatusMemory"]
@@ -20,8 +21,9 @@ class StatusMemory:
     async def shown(self, job_id: int, status: ShownStatus) -> None:
         await self._store.record(job_id, status)
 
-    async def finished(self, job_id: int) -> None:
-        await self._store.forget(job_id)
+    async def finished(self, job_id: int, end: JobState, at: float) -> None:
+        """The job's end was shown: no replica shows progress of it any more."""
+        await self._store.record(job_id, ShownStatus("", at, end))
 
     async def sweep(self, now: float) -> int:
         return await self._store.sweep(now - STALE_STATUS_SECONDS)

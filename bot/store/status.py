@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.jobs import TERMINAL_STATES
 from bot.store.database import Database
+
+_ENDS = frozenset(state.value for state in TERMINAL_STATES)
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,11 @@ class ShownStatus:
     text: str
     shown_at: float
     state: str
+
+    @property
+    def ended(self) -> bool:
+        """The job's end was shown (its text is not kept: nothing is compared with it)."""
+        return self.state in _ENDS
 
 
 class StatusStore:

@@ -13,6 +13,8 @@ turn:
   latest state;
 - a group that used half of its minute keeps the rest for replies, videos and the end of
   each job: a progress edit there is left out (the next state shows);
+- a request may carry `still_wanted` (an async check, made once its turn and budget came):
+  when it answers False the request is not sent (progress another replica made stale);
 - a 429 pauses only its chat for `retry_after`, and the request is tried again.
 
 Replicas on PostgreSQL share the budget (`shared`, see bot/services/pacing.py): once this
@@ -31,7 +33,7 @@ import logging
 import time
 import warnings
 from collections import deque
-from collections.abc import Callable, Coroutine, Hashable
+from collections.abc import Awaitable, Callable, Coroutine, Hashable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -134,7 +136,10 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         if key is not None:
             chat.newest[key] = ticket
         try:
-            return await self._send(chat, chat_id, ticket, low, key, callback, args, kwargs)
+            wanted = options.get("still_wanted")
+            return await self._send(
+                chat, chat_id, ticket, low, key, wanted, callback, args, kwargs
+            )
         finally:
             if key is not None and chat.newest.get(key) == ticket:
                 del chat.newest[key]
@@ -152,12 +157,14 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         ticket: int,
         low: bool,
         key: Hashable | None,
+        still_wanted: Callable[[], Awaitable[bool]] | None,
         callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
         args: Any,
         kwargs: dict[str, Any],
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         attempt = 0
         while True:
+            sent = False
             await self._take_turn(chat, ticket, low)
             try:
                 if key is not None and chat.newest.get(key) != ticket:
@@ -165,6 +172,9 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 if low and key is not None and self._saving_budget(chat, chat_id):
                     return SKIPPED  # progress in a busy group: the next state will show
                 await self._wait_for_budget(chat, chat_id)
+                if still_wanted is not None and not await still_wanted():
+                    return SKIPPED  # what it would show is out of date now
+                sent = True
                 try:
                     return await callback(*args, **kwargs)
                 except RetryAfter as exc:
@@ -177,6 +187,11 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                         raise
                     log.info("chat %s: flood control, waiting %.0f s", chat_id, pause)
             finally:
+                # The next message in this chat is spaced from when this one was answered, not
+                # from when it left: a request slowed on its way (a busy machine, a slow link)
+                # then cannot arrive at Telegram less than a second before the next.
+                if sent:
+                    chat.next_at = max(chat.next_at, self._clock() + self._chat_interval)
                 self._end_turn(chat)
 
     async def _take_turn(self, chat: _Chat, ticket: int, low: bool) -> None:

@@ -62,8 +62,8 @@ class TelegramNotifier:
         text = await self._text(job)
         shown = await self._shown.last(job.id)
         if shown is not None:
-            if shown.text == text:
-                return None
+            if shown.text == text or (shown.ended and not job.state.is_terminal):
+                return None  # the same, or progress after another replica showed the end
             interval = (
                 PROGRESS_EDIT_INTERVAL_PRIVATE
                 if job.place.chat_id > 0
@@ -76,8 +76,7 @@ class TelegramNotifier:
         except _Overtaken:
             return None  # a newer state of this job is on its way: this one was not shown
         if job.state.is_terminal:
-            if shown is not None:
-                await self._shown.finished(job.id)
+            await self._shown.finished(job.id, job.state, self._clock())
         else:
             await self._shown.shown(job.id, ShownStatus(text, self._clock(), job.state))
         return sent
@@ -103,8 +102,13 @@ class TelegramNotifier:
                 message_id=job.status_message_id,
                 reply_markup=keyboard,
                 # A chat out of budget sends only the newest state of this status message
-                # (limits.py); the end of a job goes before other progress.
-                rate_limit_args={"priority": "high" if job.state.is_terminal else "low"},
+                # (limits.py); the end of a job goes before other progress, and progress that
+                # waited for its turn while another replica showed the end is not sent.
+                rate_limit_args=(
+                    {"priority": "high"}
+                    if job.state.is_terminal
+                    else {"priority": "low", "still_wanted": lambda: self._not_ended(job.id)}
+                ),
             )
         except BadRequest as exc:
             if "not modified" in exc.message:
@@ -115,6 +119,10 @@ class TelegramNotifier:
         if answer is SKIPPED:
             raise _Overtaken
         return None
+
+    async def _not_ended(self, job_id: int) -> bool:
+        shown = await self._shown.last(job_id)
+        return shown is None or not shown.ended
 
     def outdated(self, job: Job) -> None:
         """A newer state of this job is coming: its status edit still waiting need not go."""
