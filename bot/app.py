@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import importlib
 import logging
 import os
 import socket
@@ -171,6 +172,8 @@ class BotRuntime:
         webhook: Callable[[Any], Awaitable[bool]],
     ) -> None:
         """/healthz, vendor callbacks, hosted photos and (in webhook mode) Telegram's updates."""
+        # Imported on a thread: the first long poll, just started, goes out meanwhile.
+        await asyncio.to_thread(importlib.import_module, "bot.web.server")
         from bot.web.server import Replica, TelegramWebhook, WebServer
 
         settings = self.settings
