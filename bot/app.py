@@ -109,7 +109,7 @@ class BotRuntime:
             admin_chat_id=settings.admin_chat_id,
             clock=self.clock,
             shown=stores.status_memory(),
-            queue=QueueReads(QueueStore(self._db)),
+            queue=QueueReads(QueueStore(self._db), self.clock),
         )
         # Alerts go to ADMIN_CHAT_ID, or to each admin of ADMIN_USER_IDS when it is unset.
         admins = AdminAlertSink(telegram.bot, settings.admin_chat_id, settings.admin_user_ids)

@@ -6,6 +6,8 @@ import statistics
 from dataclasses import dataclass
 
 from bot.domain.jobs import Job, JobState
+from bot.services.memo import Remembered
+from bot.services.ports import Clock
 from bot.store.queue import QueueStore
 
 # The typical wait is the median of at most this many recent deliveries like this one.
@@ -21,9 +23,16 @@ class QueueLine:
     typical_seconds: float | None
 
 
+# The typical wait changes slowly: worked out again at most once a minute per vendor and options.
+TYPICAL_KEPT_SECONDS = 60.0
+
+
 class QueueReads:
-    def __init__(self, store: QueueStore) -> None:
+    def __init__(self, store: QueueStore, clock: Clock) -> None:
         self._store = store
+        self._typical: Remembered[tuple[str, str, str], float | None] = Remembered(
+            clock, TYPICAL_KEPT_SECONDS
+        )
 
     async def line(self, job: Job) -> QueueLine | None:
         """The job's place in line, or None when it is not waiting in the queue (as this
@@ -36,6 +45,11 @@ class QueueReads:
     async def typical_seconds(self, job: Job) -> float | None:
         """Median time from ▶️ Create to the video over recent jobs of the same vendor, speed
         and resolution."""
+        wanted = job.request
+        key = (job.vendor, str(wanted.tier), str(wanted.resolution))
+        return await self._typical.get(key, lambda: self._median(job))
+
+    async def _median(self, job: Job) -> float | None:
         wanted = job.request
         durations = [
             seconds

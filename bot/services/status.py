@@ -15,6 +15,11 @@ class StatusMemory:
     def __init__(self, store: StatusStore) -> None:
         self._store = store
 
+    @property
+    def shared(self) -> bool:
+        """Whether other processes show states of the same jobs (PostgreSQL replicas)."""
+        return self._store.shared
+
     async def last(self, job_id: int) -> ShownStatus | None:
         return await self._store.get(job_id)
 

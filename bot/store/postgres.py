@@ -119,6 +119,22 @@ class PostgresDatabase(Database):
             raise StorageError(f"database write failed: {error}") from error
         self._last_write_failed = False
 
+    async def write(self, query: str, *args: object) -> int:
+        """A lone statement in autocommit: one round trip, no BEGIN and COMMIT."""
+        return _affected(await self._alone("execute", query, args))
+
+    async def write_rows(self, query: str, *args: object) -> list[Row]:
+        return cast(list[Row], await self._alone("fetch", query, args))
+
+    async def _alone(self, method: str, query: str, args: tuple[object, ...]) -> Any:
+        try:
+            result = await getattr(self._pool, method)(query, *args)
+        except _ERRORS as error:
+            self._last_write_failed = True
+            raise StorageError(f"database write failed: {error}") from error
+        self._last_write_failed = False
+        return result
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
         try:

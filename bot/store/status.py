@@ -26,6 +26,10 @@ class StatusStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    @property
+    def shared(self) -> bool:
+        return self._db.shared
+
     async def get(self, job_id: int) -> ShownStatus | None:
         row = await self._db.one(
             "SELECT text, shown_at, state FROM status_shown WHERE job_id = $1", (job_id,)

@@ -104,11 +104,7 @@ class TelegramNotifier:
                 # A chat out of budget sends only the newest state of this status message
                 # (limits.py); the end of a job goes before other progress, and progress that
                 # waited for its turn while another replica showed the end is not sent.
-                rate_limit_args=(
-                    {"priority": "high"}
-                    if job.state.is_terminal
-                    else {"priority": "low", "still_wanted": lambda: self._not_ended(job.id)}
-                ),
+                rate_limit_args=self._edit_args(job),
             )
         except BadRequest as exc:
             if "not modified" in exc.message:
@@ -119,6 +115,13 @@ class TelegramNotifier:
         if answer is SKIPPED:
             raise _Overtaken
         return None
+
+    def _edit_args(self, job: Job) -> dict[str, Any]:
+        if job.state.is_terminal:
+            return {"priority": "high"}
+        if not self._shown.shared:  # one process: its own feed keeps a job's states in order
+            return {"priority": "low"}
+        return {"priority": "low", "still_wanted": lambda: self._not_ended(job.id)}
 
     async def _not_ended(self, job_id: int) -> bool:
         shown = await self._shown.last(job_id)
