@@ -154,6 +154,7 @@ def build_services(
             media_dir=settings.media_dir,
             poll_interval_override=settings.poll_interval_seconds,
             claim_lease_seconds=settings.job_lease_seconds,
+            max_vendor_calls=settings.max_concurrent_vendor_calls,
         ),
         clock,
         instance_id=instance_id,

@@ -67,8 +67,10 @@ class Worker:
         self._grace_seconds = grace_seconds
         self._upload_grace_seconds = max(grace_seconds, upload_grace_seconds)
         uploads = frozenset({JobState.FETCHING, JobState.DELIVERING})
+        # The vendor's steps: twice as many under way as vendor calls at once (JobService
+        # limits those), so a step's database writes never hold up the next vendor call.
         self._pools = (
-            _Pool(WAITING_STATES - uploads, asyncio.Semaphore(concurrency), 2 * concurrency),
+            _Pool(WAITING_STATES - uploads, asyncio.Semaphore(2 * concurrency), 4 * concurrency),
             _Pool(uploads, asyncio.Semaphore(DELIVERY_SLOTS), DELIVERY_SLOTS),
         )
         self._stopping = False

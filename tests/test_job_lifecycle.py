@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.app import BotRuntime
 from tests.fakes.media import sample_mp4_bytes
-from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.uniall import (
     FakeUniAll,
     completed,
@@ -198,3 +198,28 @@ async def test_vendor_key_trouble_alerts_the_operator_once(
 
     alerts = [m.text for m in telegram.messages(admin_chat)]
     assert alerts == ["⚠️ Vendor uniall refuses the API key: Invalid token"]
+
+
+async def test_vendor_calls_at_once_stay_within_the_setting_downloads_included(
+    start_bot: StartBot, uniall: FakeUniAll, telegram: FakeTelegram, jobs: Jobs
+) -> None:
+    people = [
+        Person(
+            telegram,
+            TgUser(id=5000 + n, first_name=f"P{n}"),
+            TgChat.private(TgUser(id=5000 + n, first_name=f"P{n}")),
+        )
+        for n in range(5)
+    ]
+    for person in people:
+        telegram.add_chat(person.chat)
+    uniall.script = [in_progress(50), completed()]
+    slow = [delay(0.3)] * 40  # every call the bot makes takes a while: they overlap
+    uniall.poll_faults, uniall.download_faults = list(slow), list(slow)
+    async with start_bot(max_concurrent_vendor_calls=2):
+        for person in people:
+            await start_job(person)
+        for job_id in range(1, len(people) + 1):
+            await jobs.wait(job_id, "delivered")
+
+    assert uniall.busiest == 2  # submits, polls and downloads together: never more than two

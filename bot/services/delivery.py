@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,11 +38,13 @@ class Delivery:
         notifier: JobNotifier,
         clock: Clock,
         *,
+        vendor_calls: asyncio.Semaphore,
         media_dir: Path,
         upload_limit_bytes: int,
         max_attempts: int,
         fetch_delivers: bool = False,
     ) -> None:
+        self._vendor_calls = vendor_calls  # a download is a vendor call
         self._moves = moves
         self._vendors = vendors
         self._notifier = notifier
@@ -57,7 +60,8 @@ class Delivery:
         destination = self._video(job)
         vendor = self._vendors[job.vendor]
         try:
-            size = await vendor.download(job.video_url, destination, self._upload_limit_bytes)
+            async with self._vendor_calls:
+                size = await vendor.download(job.video_url, destination, self._upload_limit_bytes)
         except VideoTooLargeError:
             if not vendor.capabilities.public_result_urls:
                 # The vendor's link only works with our key: there is nothing to hand over.

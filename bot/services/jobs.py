@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -60,11 +61,15 @@ class JobService(JobReads, JobClaims):
         self._feed = StatusFeed(self._say, notifier.outdated)
         self._moves = JobMoves(store, self._feed, clock, claimant=instance_id)
         self._anyone = JobMoves(store, self._feed, clock)
+        # Only the vendor calls take one of these, not the writes around them: a slow disk or
+        # database does not hold the vendor's slots.
+        self._vendor_calls = asyncio.Semaphore(policy.max_vendor_calls)
         self._delivery = Delivery(
             self._moves,
             vendors,
             notifier,
             clock,
+            vendor_calls=self._vendor_calls,
             media_dir=policy.media_dir,
             upload_limit_bytes=policy.upload_limit_bytes,
             max_attempts=policy.max_delivery_attempts,
@@ -176,6 +181,12 @@ class JobService(JobReads, JobClaims):
     # -- the steps -------------------------------------------------------------------------
 
     async def _submit(self, job: Job) -> None:
+        # A job is in submitting only while the vendor is being asked: its vendor call slot is
+        # taken first (a queued job waiting for one keeps its place in line).
+        async with self._vendor_calls:
+            await self._submit_now(job)
+
+    async def _submit_now(self, job: Job) -> None:
         claimed = await self._moves.move(job, JobState.QUEUED, JobState.SUBMITTING, tell=False)
         if claimed is None:
             return
@@ -272,7 +283,8 @@ class JobService(JobReads, JobClaims):
         vendor = self._vendors[job.vendor]
         assert job.vendor_task_id is not None
         try:
-            status = await vendor.status(job.vendor_task_id)
+            async with self._vendor_calls:
+                status = await vendor.status(job.vendor_task_id)
         except VendorError as exc:
             self._vendor_answered(job.vendor, exc)
             # A task the vendor accepted may still finish: only the deadline ends it.

@@ -30,6 +30,8 @@ class JobPolicy:
     max_backoff_seconds: float = 300.0
     # How long a claimed step may run before its claim is renewed (Worker renews every third).
     claim_lease_seconds: float = 30.0
+    # Vendor calls (submits, polls, downloads) at once: MAX_CONCURRENT_VENDOR_CALLS.
+    max_vendor_calls: int = 4
 
 
 # States shown only when they last this long: a quick delivery is not held up by its own

@@ -105,6 +105,8 @@ class FakeServer:
         unquote_path: Callable[[str], str] = unquote_plus,
     ) -> None:
         self.api_key = api_key
+        self.in_flight = 0
+        self.busiest = 0
         self.forbidden_substrings: list[str] = forbidden_needles(
             forbidden_substrings, allow_empty=allow_empty
         )
@@ -204,7 +206,12 @@ class FakeServer:
         self, request: web.Request, handler: Callable[[web.Request], Any]
     ) -> web.StreamResponse:
         before = len(self.submissions)
-        response: web.StreamResponse = await handler(request)
+        self.in_flight += 1  # requests under way at once: what MAX_CONCURRENT_VENDOR_CALLS caps
+        self.busiest = max(self.busiest, self.in_flight)
+        try:
+            response: web.StreamResponse = await handler(request)
+        finally:
+            self.in_flight -= 1
         accepted = len(self.submissions) > before and 200 <= response.status < 300
         if not (accepted and self.garbled_submits):
             return response
