@@ -11,6 +11,7 @@ import os
 import socket
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -172,8 +173,12 @@ class BotRuntime:
         webhook: Callable[[Any], Awaitable[bool]],
     ) -> None:
         """/healthz, vendor callbacks, hosted photos and (in webhook mode) Telegram's updates."""
-        # Imported on a thread: the first long poll, just started, goes out meanwhile.
-        await asyncio.to_thread(importlib.import_module, "bot.web.server")
+        # Imported on a thread of its own (ended at once, so nothing is left to keep the process
+        # alive): the first long poll, just started, goes out meanwhile.
+        with ThreadPoolExecutor(1, thread_name_prefix="import") as thread:
+            await asyncio.get_running_loop().run_in_executor(
+                thread, importlib.import_module, "bot.web.server"
+            )
         from bot.web.server import Replica, TelegramWebhook, WebServer
 
         settings = self.settings

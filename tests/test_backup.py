@@ -75,6 +75,9 @@ async def test_a_backup_while_the_bot_writes_is_a_whole_bot_database(
         card = await alice.say("/video a paper boat on a river")
         await alice.press(card, "Create video")
         await jobs.wait(1, "delivered")
+        await telegram.wait_for(  # settled: the worker let go of its claim on the job too
+            lambda: rows(database_path, "SELECT claimed_by FROM jobs") == [(None,)]
+        )
         before = {name: rows(database_path, sql) for name, sql in SETTLED.items()}
         writer = asyncio.create_task(keep_writing())
         await telegram.wait_for(lambda: answered >= 3)
