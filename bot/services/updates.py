@@ -45,18 +45,43 @@ class UpdateClaims:
         self._owner = owner
         self._clock = clock
         self._lease = lease_seconds
+        # Alone on its database (SQLite), this process knows every claim: Telegram's update ids
+        # only grow, so an id above the highest it ever saw done is new, and its claim needs
+        # no write (the mark that it is done still does). None: not looked up yet.
+        self._highest_done: int | None = None
+        self._under_way: set[int] = set()
 
     async def claim(self, update_id: int, *, from_others: bool = False) -> Claim:
         """TAKEN: handle it now, then `finish`; DONE or BUSY: leave it alone.
 
         `from_others`: an unfinished claim by another process is taken at once (polling: only
         one process polls, so that one died or lost the lead before finishing)."""
-        return await self._store.claim(
-            update_id, self._owner, self._clock(), self._lease, from_others=from_others
-        )
+        if update_id in self._under_way:
+            return Claim.BUSY
+        self._under_way.add(update_id)  # before any wait: a copy arriving meanwhile is busy
+        claim = Claim.BUSY
+        try:
+            if not self._store.shared:
+                if self._highest_done is None:
+                    self._highest_done = await self._store.highest_done()
+                if update_id > self._highest_done:
+                    claim = Claim.TAKEN
+                    return claim
+            claim = await self._store.claim(
+                update_id, self._owner, self._clock(), self._lease, from_others=from_others
+            )
+            return claim
+        finally:
+            if claim is not Claim.TAKEN:
+                self._under_way.discard(update_id)
 
     async def finish(self, update_id: int) -> None:
-        await self._store.finish(update_id, self._owner, self._clock())
+        try:
+            await self._store.finish(update_id, self._owner, self._clock())
+        finally:
+            self._under_way.discard(update_id)
+        if self._highest_done is not None:
+            self._highest_done = max(self._highest_done, update_id)
 
     async def forget_old(self) -> int:
         return await self._store.forget_before(self._clock() - KEEP_IDS_SECONDS)

@@ -49,9 +49,23 @@ class UpdateStore:
         )
         return Claim.BUSY if found is None or found[0] is None else Claim.DONE
 
+    @property
+    def shared(self) -> bool:
+        """Whether other processes claim updates on this database too (PostgreSQL)."""
+        return self._db.shared
+
+    async def highest_done(self) -> int:
+        """The highest update id handled (0 when none is remembered)."""
+        row = await self._db.one("SELECT MAX(update_id) FROM processed_updates", ())
+        return int(row[0]) if row and row[0] is not None else 0
+
     async def finish(self, update_id: int, owner: str, now: float) -> None:
+        """Mark the update done: the claim `owner` holds, or (claimed in memory only, see
+        UpdateClaims) a row of its own."""
         await self._db.write(
-            "UPDATE processed_updates SET done_at = $1 WHERE update_id = $2 AND claimed_by = $3",
+            "INSERT INTO processed_updates (update_id, claimed_by, claimed_at, done_at) "
+            "VALUES ($2, $3, $1, $1) ON CONFLICT (update_id) DO UPDATE SET done_at = $1 "
+            "WHERE processed_updates.claimed_by = $3",
             now,
             update_id,
             owner,
