@@ -114,11 +114,24 @@ class FollowUpService:
         )
         validate(request, self._capabilities[parent.vendor])
         await self._credits.check_access(parent.user_id)
+        return await self._create(
+            parent, f"{parent.id}:{action.value}", parent.vendor, request, status_message_id
+        )
+
+    async def _create(
+        self,
+        parent: Job,
+        origin_key: str,
+        vendor: str,
+        request: GenerationRequest,
+        status_message_id: int | None,
+    ) -> Job | None:
+        """The new job (once per `origin_key`: None when it was made already)."""
         now = self._clock()
         job = await self._store.create_follow_up(
-            origin_key=f"{parent.id}:{action.value}",
+            origin_key=origin_key,
             parent=parent,
-            vendor=parent.vendor,
+            vendor=vendor,
             request=request,
             status_message_id=status_message_id,
             price=self._credits.price(request),
@@ -154,20 +167,6 @@ class FollowUpService:
         # A continuation or an upgrade stays with the vendor that has the video; anything
         # else starts again at the first vendor (and fails over from there).
         vendor = request.source.vendor if request.source is not None else self._primary_vendor
-        now = self._clock()
-        validate(request, self._capabilities[vendor], now=now)
+        validate(request, self._capabilities[vendor], now=self._clock())
         await self._credits.check_access(user_id)
-        job = await self._store.create_follow_up(
-            origin_key=f"{parent.id}:retry",
-            parent=parent,
-            vendor=vendor,
-            request=request,
-            status_message_id=None,
-            price=self._credits.price(request),
-            quotas=self._credits.quotas,
-            now=now,
-            deadline_at=now + self._job_timeout_seconds,
-        )
-        if job is not None:
-            self._on_job_created()
-        return job
+        return await self._create(parent, f"{parent.id}:retry", vendor, request, None)
