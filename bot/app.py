@@ -19,34 +19,23 @@ import httpx
 from telegram import Update
 from telegram.ext import Updater
 
-from bot.compose import Stores, build_services, shown_capabilities
 from bot.config import Settings
 from bot.logs import quiet_secret_carrying_loggers, redact_secrets
-from bot.services.alerts import OperatorAlerts
-from bot.services.health import HealthCheck
 from bot.services.lease import InstanceLease, instance_id
-from bot.services.ports import Clock
-from bot.services.queue import QueueReads
+from bot.services.ports import Clock, SharedPace
 from bot.services.updates import PollingLeader, UpdateClaims, replica_name
 from bot.store.database import Database
-from bot.store.queue import QueueStore
+from bot.store.lease import LeaseStore
 from bot.store.updates import UpdateStore
-from bot.telegram.admin_notices import AdminAlertSink
-from bot.telegram.admin_notices import attach as attach_admin_notices
 from bot.telegram.build import TelegramApp, build_telegram
-from bot.telegram.handlers import register
-from bot.telegram.i18n import CATALOGS
-from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.profile import publish_commands, publish_description
 from bot.telegram.updates import OnceOnly
-from bot.telegram.webhook import register_webhook, update_feeder
 from bot.vendors.base import CallbackVendor, VideoVendor
-from bot.vendors.registry import build_vendors
 from bot.web.listener import reserve
-from bot.worker import Worker
 
-if TYPE_CHECKING:  # the HTTP server's library is imported once polling runs (faster start)
+if TYPE_CHECKING:  # imported once polling runs (a faster start): see bot/assembly.py
+    from bot.services.health import HealthCheck
     from bot.web.server import WebServer
+    from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +64,11 @@ class BotRuntime:
         self._stop_listening: Callable[[], Awaitable[None]] | None = None
 
     @property
+    def database(self) -> Database:
+        assert self._db is not None
+        return self._db
+
+    @property
     def http_port(self) -> int | None:
         return self._web.port if self._web else None
 
@@ -86,10 +80,9 @@ class BotRuntime:
             settings.database_url.get_secret_value() if settings.database_url else None,
             settings.database_path,
         )
-        stores = Stores.on(self._db)
         if not self._db.shared:  # SQLite: one process; PostgreSQL: replicas kept apart by claims
             self._lease = InstanceLease(
-                stores.lease, self.clock, settings.instance_lease_seconds, self.instance_id
+                LeaseStore(self._db), self.clock, settings.instance_lease_seconds, self.instance_id
             )
             await self._lease.acquire()
             self._heartbeat = asyncio.create_task(self._keep_lease(), name="instance-lease")
@@ -97,73 +90,43 @@ class BotRuntime:
         once = OnceOnly(
             UpdateClaims(self._updates, self.replica, self.clock, settings.update_claim_seconds)
         )
-        self._http = httpx.AsyncClient()
-        vendors = build_vendors(settings.vendor_configs(), self._http)
         # Replicas on PostgreSQL share Telegram's limits in the database; SQLite's one process
         # keeps them in memory.
-        telegram = build_telegram(settings, stores.shared_pace() if self._db.shared else None)
+        pace = self._shared_pace() if self._db.shared else None
+        telegram = build_telegram(settings, pace)
         self._telegram = telegram
-        notifier = TelegramNotifier(
-            telegram.bot,
-            shown_capabilities(settings, vendors),
-            job_timeout_minutes=settings.job_timeout_minutes,
-            admin_chat_id=settings.admin_chat_id,
-            clock=self.clock,
-            shown=stores.status_memory(),
-            queue=QueueReads(QueueStore(self._db), self.clock),
-        )
-        # Alerts go to ADMIN_CHAT_ID, or to each admin of ADMIN_USER_IDS when it is unset.
-        admins = AdminAlertSink(telegram.bot, settings.admin_chat_id, settings.admin_user_ids)
-        found = build_services(
-            settings,
-            stores,
-            vendors,
-            notifier,
-            # Several processes share alert cooldowns in the database; SQLite's one process
-            # keeps them in memory.
-            OperatorAlerts(
-                admins,
-                self.clock,
-                stores.alerts if self._db.shared else None,
-                to_each_admin=settings.admin_chat_id is None,
-            ),
-            clock=self.clock,
-            languages=tuple(CATALOGS),
-            wake_worker=self._wake_worker,
-            instance_id=self.instance_id,
-        )
-        telegram.bot_data.services = found
-        attach_admin_notices(admins, found)
-        jobs = found.jobs
-        self._worker = Worker(
-            jobs,
-            concurrency=settings.max_concurrent_vendor_calls,
-            clock=self.clock,
-            grace_seconds=settings.shutdown_grace_seconds,
-            upload_grace_seconds=settings.shutdown_upload_grace_seconds,
-        )
-        health = HealthCheck(
-            jobs.vendor_health,
-            worker_healthy=self._worker_healthy,
-            database_healthy=self._db.healthy,
-        )
-        telegram.bot_data.health = health
         self._listener = reserve(settings.http_host, settings.http_port)
-        register(telegram, once)
         await telegram.initialize()
-        await telegram.start()
-        # Polling starts first: people are answered while the HTTP server (whose library is
-        # imported only now) and the command menu follow. A webhook needs the server first.
-        if not settings.telegram_webhook:
+        # Alone on SQLite with long polling, polling starts now, as PTB's own run_polling does:
+        # updates wait in the Application's queue while the rest of the bot is imported (on a
+        # thread) and built, and are handled once it starts. A webhook needs the HTTP server
+        # first; replicas on PostgreSQL poll once they lead.
+        early = settings.database_url is None and not settings.telegram_webhook
+        if early:
             await self._receive_updates(telegram, once)
-        await self._serve_http(vendors, health, webhook=update_feeder(telegram, once))
+        await import_on_thread("bot.assembly")
+        from bot.assembly import assemble
+
+        self._http = httpx.AsyncClient()
+        built = assemble(self, telegram, once, self._http)
+        self._worker = built.worker
+        await telegram.start()
+        if not early and not settings.telegram_webhook:
+            await self._receive_updates(telegram, once)
+        await self._serve_http(built.vendors, built.health, webhook=built.webhook)
         if settings.telegram_webhook:
             await self._receive_updates(telegram, once)
         await self._publish_commands()
         # Other processes on the database wake this one's worker when they make a job due.
-        self._stop_listening = await stores.jobs.listen(self._wake_worker)
+        self._stop_listening = await built.listen(self.wake_worker)
         await self._worker.start()
         log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
+
+    def _shared_pace(self) -> SharedPace:
+        from bot.compose import Stores
+
+        assert self._db is not None
+        return Stores.on(self._db).shared_pace()
 
     async def _serve_http(
         self,
@@ -173,12 +136,7 @@ class BotRuntime:
         webhook: Callable[[Any], Awaitable[bool]],
     ) -> None:
         """/healthz, vendor callbacks, hosted photos and (in webhook mode) Telegram's updates."""
-        # Imported on a thread of its own (ended at once, so nothing is left to keep the process
-        # alive): the first long poll, just started, goes out meanwhile.
-        with ThreadPoolExecutor(1, thread_name_prefix="import") as thread:
-            await asyncio.get_running_loop().run_in_executor(
-                thread, importlib.import_module, "bot.web.server"
-            )
+        await import_on_thread("bot.web.server")  # the first long poll goes out meanwhile
         from bot.web.server import Replica, TelegramWebhook, WebServer
 
         settings = self.settings
@@ -214,7 +172,7 @@ class BotRuntime:
             self._listener.close()
             self._listener = None
 
-    def _wake_worker(self) -> None:
+    def wake_worker(self) -> None:
         if self._worker is not None:
             self._worker.wake()
 
@@ -237,6 +195,7 @@ class BotRuntime:
         assert self._updates is not None
         if settings.telegram_webhook:
             assert settings.public_base_url is not None
+            from bot.telegram.webhook import register_webhook
             from bot.web.server import WEBHOOK_PATH
 
             url = str(settings.public_base_url).rstrip("/") + WEBHOOK_PATH
@@ -308,6 +267,8 @@ class BotRuntime:
         return self._worker is not None and self._worker.healthy
 
     async def _publish_commands(self) -> None:
+        from bot.telegram.profile import publish_commands, publish_description
+
         assert self._telegram is not None
         try:
             await publish_commands(self._telegram.bot, credits=self.settings.credits_enabled)
@@ -386,3 +347,10 @@ class BotRuntime:
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+async def import_on_thread(module: str) -> None:
+    """Import `module` on a thread of its own (ended at once: nothing is left to keep the
+    process alive), so the event loop goes on meanwhile (the first long poll, mostly)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="import") as thread:
+        await asyncio.get_running_loop().run_in_executor(thread, importlib.import_module, module)

@@ -9,7 +9,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.services.ports import SharedPace
-from bot.telegram.context import BotData
+from bot.telegram.botdata import BotData
 from bot.telegram.limits import ChatRateLimiter
 from bot.telegram.updates import TolerantBot
 

@@ -20,23 +20,13 @@ from bot.domain.credits import QuotaError, QuotaReason
 from bot.domain.errors import Refusal, StaleButtonError
 from bot.domain.jobs import ChatPlace
 from bot.services.container import Services
-from bot.services.health import HealthCheck
 from bot.services.people import Visitor
-from bot.telegram.albums import AlbumCollector
+from bot.telegram.botdata import BotData
 from bot.telegram.callbacks import Button
 from bot.telegram.i18n import language_for
 from bot.telegram.render import refusal_text
 
 log = logging.getLogger(__name__)
-
-
-class BotData:
-    """application.bot_data: PTB builds it without arguments, the runtime fills it."""
-
-    def __init__(self) -> None:
-        self.services: Services | None = None
-        self.health: HealthCheck | None = None  # the admins' /health
-        self.albums = AlbumCollector()
 
 
 BotContext = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
