@@ -8,8 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.domain.jobs import ChatPlace, Job, JobState
-from bot.domain.request import GenerationRequest
+from bot.domain.jobs import JobState
 from bot.domain.status import FailureKind
 from bot.telegram.i18n import t
 from bot.telegram.render import failure_details, failure_reason
@@ -18,6 +17,7 @@ from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.uniall import FakeUniAll, in_progress
 from tests.support.credits import CREDITS, DEFAULT_SETTINGS, balance_text, text_of
 from tests.support.harness import BOB, Jobs, OffsetClock, Person, StartBot, settle
+from tests.support.job_values import job_value
 
 pytestmark = pytest.mark.midday  # balances count per UTC day: never straddle midnight
 
@@ -239,30 +239,11 @@ def test_every_failure_reads_as_a_sentence_without_the_vendors_words(
     language: str, kind: FailureKind
 ) -> None:
     caps = replace(UNIALL_CAPABILITIES, display_name="Veo 3.1")
-    job = Job(
-        id=7,
-        user_id=1,
-        place=ChatPlace(chat_id=1),
+    job = job_value(
         language=language,
-        request_message_id=None,
-        status_message_id=None,
         state=JobState.FAILED,
-        vendor="uniall",
-        request=GenerationRequest(prompt="a fox"),
-        vendor_task_id=None,
-        video_url=None,
-        video_path=None,
-        file_id=None,
-        result_message_id=None,
-        progress=None,
-        price=0,
         failure_kind=kind,
         failure_detail="UniAll: upstream_error_4711",
-        attempts=0,
-        next_action_at=0,
-        deadline_at=0,
-        created_at=0,
-        updated_at=0,
     )
 
     reason = failure_reason(job, caps)

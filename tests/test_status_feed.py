@@ -10,37 +10,13 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 
-from bot.domain.jobs import ChatPlace, Job, JobState
-from bot.domain.request import GenerationRequest
+from bot.domain.jobs import Job, JobState
 from bot.services.feed import StatusFeed
+from tests.support.job_values import job_value
 
 
 def job(state: JobState, *, progress: int | None = None, status: int | None = 50) -> Job:
-    return Job(
-        id=7,
-        user_id=1,
-        place=ChatPlace(chat_id=1),
-        language="en",
-        request_message_id=None,
-        status_message_id=status,
-        state=state,
-        vendor="uniall",
-        request=GenerationRequest(prompt="a fox"),
-        vendor_task_id=None,
-        video_url=None,
-        video_path=None,
-        file_id=None,
-        result_message_id=None,
-        progress=progress,
-        price=0,
-        failure_kind=None,
-        failure_detail=None,
-        attempts=0,
-        next_action_at=0,
-        deadline_at=0,
-        created_at=0,
-        updated_at=0,
-    )
+    return job_value(state=state, progress=progress, status_message_id=status)
 
 
 @dataclass
