@@ -21,7 +21,7 @@ from bot.services.media import MediaLibrary
 from bot.services.pacing import SharedPacing
 from bot.services.people import PeopleService
 from bot.services.ports import Clock, JobNotifier
-from bot.services.referrals import DeliveryWatch, Referrals
+from bot.services.referrals import Referrals
 from bot.services.stats import StatsService
 from bot.services.status import StatusMemory
 from bot.services.steps import JobPolicy
@@ -133,7 +133,6 @@ def build_services(
     referrals = Referrals(
         stores.profiles, credits, credits_each=settings.referral_credits, clock=clock
     )
-    notifier = DeliveryWatch(notifier, referrals)  # a delivered first video settles referrals
     media = MediaLibrary(
         settings.media_dir / "photos",
         stores.hosting,
@@ -158,6 +157,7 @@ def build_services(
         ),
         clock,
         instance_id=instance_id,
+        on_delivered=referrals.delivered,  # a referred person's first video credits both
     )
     jobs.on_due(wake_worker)
     drafts = DraftService(

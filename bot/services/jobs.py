@@ -47,6 +47,7 @@ class JobService(JobReads, JobClaims):
         clock: Clock,
         *,
         instance_id: str = "this process",
+        on_delivered: Callable[[Job], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._vendors = vendors
@@ -59,7 +60,9 @@ class JobService(JobReads, JobClaims):
         # the person's cancel and the deadline move any job, guarded by its state alone.
         self._notifier = notifier
         self._feed = StatusFeed(self._say, notifier.outdated)
-        self._moves = JobMoves(store, self._feed, clock, claimant=instance_id)
+        self._moves = JobMoves(
+            store, self._feed, clock, claimant=instance_id, on_delivered=on_delivered
+        )
         self._anyone = JobMoves(store, self._feed, clock)
         # Only the vendor calls take one of these, not the writes around them: a slow disk or
         # database does not hold the vendor's slots.

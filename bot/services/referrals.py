@@ -12,11 +12,10 @@ import logging
 import secrets
 import string
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
-from bot.domain.jobs import DeliveredVideo, Job, JobState
+from bot.domain.jobs import Job
 from bot.services.credits import CreditsService
-from bot.services.ports import Clock, JobNotifier, VideoMeta
+from bot.services.ports import Clock
 from bot.store.profiles import ProfileStore
 
 log = logging.getLogger(__name__)
@@ -91,34 +90,3 @@ class Referrals:
                 log.info("referral: %d credits to %s (%s)", amount, user_id, note)
                 if self._tell is not None:
                     await self._tell(user_id, role, amount)
-
-
-class DeliveryWatch:
-    """The job notifier, also telling the referrals when a job is delivered.
-
-    Wraps the notifier the job service is given (bot/compose.py), so every delivery, on any
-    path, passes here right after the job is recorded as delivered.
-    """
-
-    def __init__(self, notifier: JobNotifier, referrals: Referrals) -> None:
-        self._notifier = notifier
-        self._referrals = referrals
-
-    async def job_changed(self, job: Job) -> int | None:
-        try:
-            return await self._notifier.job_changed(job)
-        finally:
-            if job.state is JobState.DELIVERED:
-                try:
-                    await self._referrals.delivered(job)
-                except Exception:
-                    log.exception("job %s: could not settle its referral credits", job.id)
-
-    def outdated(self, job: Job) -> None:
-        self._notifier.outdated(job)
-
-    async def send_video(self, job: Job, video: Path, meta: VideoMeta) -> DeliveredVideo:
-        return await self._notifier.send_video(job, video, meta)
-
-    async def send_link(self, job: Job, limit_bytes: int) -> None:
-        await self._notifier.send_link(job, limit_bytes)

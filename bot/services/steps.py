@@ -83,10 +83,17 @@ class JobMoves:
     """
 
     def __init__(
-        self, store: JobStore, feed: StatusFeed, clock: Clock, claimant: str | None = None
+        self,
+        store: JobStore,
+        feed: StatusFeed,
+        clock: Clock,
+        claimant: str | None = None,
+        *,
+        on_delivered: Callable[[Job], Awaitable[None]] | None = None,
     ) -> None:
         self._store = store
         self._feed = feed
+        self._on_delivered = on_delivered  # after a delivery is recorded (referral credits)
         self._clock = clock
         self._claimant = claimant
 
@@ -132,6 +139,11 @@ class JobMoves:
             ) from error
         if ended:
             log_job_end(ended)
+            if ended.state is JobState.DELIVERED and self._on_delivered is not None:
+                try:
+                    await self._on_delivered(ended)
+                except Exception:
+                    log.exception("job %s: could not settle what its delivery settles", job.id)
         if ended and tell:
             await self.notify(ended)
         return ended
