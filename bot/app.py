@@ -34,6 +34,7 @@ from bot.web.listener import reserve
 
 if TYPE_CHECKING:  # imported once polling runs (a faster start): see bot/assembly.py
     from bot.services.health import HealthCheck
+    from bot.services.status import StatusMemory
     from bot.web.server import WebServer
     from bot.worker import Worker
 
@@ -54,6 +55,7 @@ class BotRuntime:
         self._worker: Worker | None = None
         self._web: WebServer | None = None
         self._listener: socket.socket | None = None
+        self._status: StatusMemory | None = None
         self._lease: InstanceLease | None = None
         self._heartbeat: asyncio.Task[None] | None = None
         self.replica = replica_name()
@@ -110,6 +112,7 @@ class BotRuntime:
         self._http = httpx.AsyncClient()
         built = assemble(self, telegram, once, self._http)
         self._worker = built.worker
+        self._status = built.status
         await telegram.start()
         if not early and not settings.telegram_webhook:
             await self._receive_updates(telegram, once)
@@ -238,7 +241,8 @@ class BotRuntime:
             await self._updater().stop()
 
     async def _tend_updates(self, once: OnceOnly) -> None:
-        """Keep (or watch for) the polling lead; forget old update ids every ten minutes."""
+        """Keep (or watch for) the polling lead; forget old update ids (and statuses shown a
+        week ago) every ten minutes."""
         every = self._leader.lease_seconds / 3 if self._leader else PRUNE_SECONDS
         pruned_at = -PRUNE_SECONDS
         while True:
@@ -248,6 +252,8 @@ class BotRuntime:
                 if time.monotonic() - pruned_at >= PRUNE_SECONDS:
                     pruned_at = time.monotonic()
                     await once.forget_old()
+                    if self._status is not None:  # what status messages showed, long ago
+                        await self._status.sweep(self.clock())
             except Exception:
                 log.exception("could not tend the Telegram updates")
             await asyncio.sleep(every)

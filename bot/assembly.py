@@ -14,6 +14,7 @@ from bot.compose import Stores, build_services, shown_capabilities
 from bot.services.alerts import OperatorAlerts
 from bot.services.health import HealthCheck
 from bot.services.queue import QueueReads
+from bot.services.status import StatusMemory
 from bot.store.queue import QueueStore
 from bot.telegram.admin_notices import AdminAlertSink
 from bot.telegram.admin_notices import attach as attach_admin_notices
@@ -38,6 +39,7 @@ class Assembled:
     health: HealthCheck
     webhook: Callable[[Any], Awaitable[bool]]  # the webhook's handler of each posted update
     listen: Callable[[Callable[[], None]], Awaitable[Callable[[], Awaitable[None]]]]
+    status: StatusMemory  # what each status message last showed (swept a week on)
 
 
 def assemble(
@@ -47,6 +49,7 @@ def assemble(
     settings = runtime.settings
     db = runtime.database
     stores = Stores.on(db)
+    status = stores.status_memory()
     vendors = build_vendors(settings.vendor_configs(), http)
     notifier = TelegramNotifier(
         telegram.bot,
@@ -54,7 +57,7 @@ def assemble(
         job_timeout_minutes=settings.job_timeout_minutes,
         admin_chat_id=settings.admin_chat_id,
         clock=runtime.clock,
-        shown=stores.status_memory(),
+        shown=status,
         queue=QueueReads(QueueStore(db), runtime.clock),
     )
     # Alerts go to ADMIN_CHAT_ID, or to each admin of ADMIN_USER_IDS when it is unset.
@@ -99,4 +102,5 @@ def assemble(
         health=health,
         webhook=update_feeder(telegram, once),
         listen=stores.jobs.listen,
+        status=status,
     )

@@ -7,7 +7,8 @@ from bot.store.status import ShownStatus, StatusStore
 
 __all__ = ["ShownStatus", "StatusMemory"]
 
-# A job's status is forgotten this long after it was last shown (its end was never shown).
+# A job's status is forgotten this long after it was last shown (its end, or a state of a job
+# that never ended).
 STALE_STATUS_SECONDS = 7 * 24 * 3600.0
 
 

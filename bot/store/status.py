@@ -49,9 +49,6 @@ class StatusStore:
             shown.state,
         )
 
-    async def forget(self, job_id: int) -> None:
-        await self._db.write("DELETE FROM status_shown WHERE job_id = $1", job_id)
-
     async def sweep(self, cutoff: float) -> int:
         """Forget statuses last shown before `cutoff` (a job whose end was never shown)."""
         async with self._db.transaction() as conn:
