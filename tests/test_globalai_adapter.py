@@ -314,7 +314,7 @@ def test_refused_requests_name_the_rule(refused: GenerationRequest, key: str) ->
 def test_stable_4k_names_what_is_allowed() -> None:
     with pytest.raises(InvalidRequestError) as caught:
         validate(request(extras=STABLE, tier=Tier.QUALITY, resolution=Resolution.K4), CAPABILITIES)
-    assert caught.value.params == {"value": Resolution.K4, "allowed": "720p, 1080p"}
+    assert caught.value.params == {"value": Resolution.K4, "allowed": ("720p", "1080p")}
 
 
 # ---- the adapter against the fake -----------------------------------------------------------

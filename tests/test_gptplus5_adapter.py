@@ -199,7 +199,7 @@ def test_refused_requests(request_: GenerationRequest, key: str) -> None:
 def test_the_reference_rule_names_what_is_allowed() -> None:
     with pytest.raises(InvalidRequestError) as caught:
         validate(req(mode=Mode.REFERENCE, images=refs(1), resolution=Resolution.K4), CAPABILITIES)
-    assert caught.value.params == {"value": Resolution.K4, "allowed": "720p, 1080p"}
+    assert caught.value.params == {"value": Resolution.K4, "allowed": ("720p", "1080p")}
 
 
 def test_capability_table() -> None:

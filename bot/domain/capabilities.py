@@ -187,6 +187,29 @@ def _check_switches(request: GenerationRequest, capabilities: Capabilities) -> N
         raise InvalidRequestError("invalid.extra", value=_join(unknown))
 
 
+def narrower_in_mode(
+    mode: Mode,
+    *,
+    resolutions: tuple[Resolution, ...] | None = None,
+    aspect_ratios: tuple[AspectRatio, ...] | None = None,
+) -> ExtraRule:
+    """A vendor rule: in `mode`, only these resolutions and shapes (fewer than its tier has)."""
+
+    def rule(request: GenerationRequest) -> InvalidRequestError | None:
+        if request.mode is not mode:
+            return None
+        try:
+            if resolutions is not None:
+                _check_choice("invalid.resolution", request.resolution, resolutions)
+            if aspect_ratios is not None:
+                _check_choice("invalid.aspect_ratio", request.aspect_ratio, aspect_ratios)
+        except InvalidRequestError as error:
+            return error
+        return None
+
+    return rule
+
+
 def _check_choice(key: str, value: object, allowed: tuple[object, ...]) -> None:
     if value not in allowed:
         raise InvalidRequestError(key, value=value, allowed=_join(allowed))

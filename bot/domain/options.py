@@ -6,6 +6,8 @@ from enum import StrEnum
 
 
 class Mode(StrEnum):
+    """What the video is made from."""
+
     TEXT = "text"
     IMAGE = "image"
     FRAMES = "frames"
@@ -15,18 +17,24 @@ class Mode(StrEnum):
 
 
 class Tier(StrEnum):
+    """Speed and price: Fast, Quality (vendors call it pro or standard), or Lite."""
+
     FAST = "fast"
     QUALITY = "quality"
     LITE = "lite"
 
 
 class Resolution(StrEnum):
+    """The video's height (4K is 2160 lines)."""
+
     P720 = "720p"
     P1080 = "1080p"
     K4 = "4k"
 
 
 class AspectRatio(StrEnum):
+    """The video's shape; `auto` lets the vendor follow the photo (kie.ai)."""
+
     LANDSCAPE = "16:9"
     PORTRAIT = "9:16"
     AUTO = "auto"

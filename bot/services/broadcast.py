@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.services.confirmations import ActionState, AdminAction, AdminActions
+from bot.domain.admin_actions import ActionState, AdminAction
+from bot.services.confirmations import AdminActions
 from bot.services.people import PeopleService
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,15 @@ class BroadcastProgress:
     @property
     def handled(self) -> int:
         return self.sent + self.blocked + self.failed
+
+    def counts(self) -> dict[str, int]:
+        """The numbers the admin's card shows."""
+        return {
+            "sent": self.sent,
+            "total": self.total,
+            "blocked": self.blocked,
+            "failed": self.failed,
+        }
 
 
 class BroadcastChannel(Protocol):

@@ -7,62 +7,12 @@ a second admin or another process pressing at the same moment finds it moved and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
-
+from bot.domain.admin_actions import ActionKind, ActionPayload, ActionState, AdminAction
 from bot.domain.errors import Refusal, StaleButtonError
 from bot.services.ports import Clock
-from bot.store.admin_actions import ActionRow, AdminActionStore
+from bot.store.admin_actions import AdminActionStore
 
 ACTION_TTL_SECONDS = 15 * 60.0  # a confirmation card older than this is refused
-
-
-class ActionKind(StrEnum):
-    GRANT = "grant"
-    REFUND = "refund"
-    BROADCAST = "broadcast"
-
-
-class ActionState(StrEnum):
-    PENDING = "pending"
-    DONE = "done"
-    CANCELLED = "cancelled"
-    RUNNING = "running"  # a broadcast under way
-    STOPPED = "stopped"  # a broadcast an admin stopped
-
-
-class ActionPayload(BaseModel):
-    """What the admin asked for: the person and amount, the job, or the text."""
-
-    model_config = ConfigDict(frozen=True)
-
-    user_id: int | None = None
-    amount: int | None = None
-    job_id: int | None = None
-    text: str | None = None
-
-
-@dataclass(frozen=True)
-class AdminAction:
-    id: int
-    kind: ActionKind
-    admin_id: int
-    payload: ActionPayload
-    state: ActionState
-    created_at: float
-
-
-def _action(row: ActionRow) -> AdminAction:
-    return AdminAction(
-        id=row.id,
-        kind=ActionKind(row.kind),
-        admin_id=row.admin_id,
-        payload=ActionPayload.model_validate_json(row.payload_json),
-        state=ActionState(row.state),
-        created_at=row.created_at,
-    )
 
 
 class ActionGoneError(Refusal):
@@ -77,12 +27,10 @@ class AdminActions:
     async def propose(
         self, kind: ActionKind, admin_id: int, payload: ActionPayload
     ) -> AdminAction:
-        row = await self._store.add(kind.value, admin_id, payload.model_dump_json(), self._clock())
-        return _action(row)
+        return await self._store.add(kind, admin_id, payload, self._clock())
 
     async def get(self, action_id: int) -> AdminAction | None:
-        row = await self._store.get(action_id)
-        return _action(row) if row else None
+        return await self._store.get(action_id)
 
     async def confirm(self, action_id: int) -> AdminAction:
         """Take a pending action to act on it (once); a Refusal says why not."""

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from bot.domain.admin_actions import ActionKind, ActionPayload, ActionState, AdminAction
 from bot.store.database import Database, Row
 
 
-@dataclass(frozen=True)
-class ActionRow:
-    id: int
-    kind: str
-    admin_id: int
-    payload_json: str
-    state: str
-    created_at: float
-
-
-def _action(row: Row) -> ActionRow:
-    return ActionRow(
+def _action(row: Row) -> AdminAction:
+    return AdminAction(
         id=int(row["id"]),
-        kind=str(row["kind"]),
+        kind=ActionKind(row["kind"]),
         admin_id=int(row["admin_id"]),
-        payload_json=str(row["payload_json"]),
-        state=str(row["state"]),
+        payload=ActionPayload.model_validate_json(row["payload_json"]),
+        state=ActionState(row["state"]),
         created_at=float(row["created_at"]),
     )
 
@@ -35,20 +24,22 @@ class AdminActionStore:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, kind: str, admin_id: int, payload_json: str, now: float) -> ActionRow:
+    async def add(
+        self, kind: ActionKind, admin_id: int, payload: ActionPayload, now: float
+    ) -> AdminAction:
         async with self._db.transaction() as conn:
             row = await conn.fetchrow(
                 "INSERT INTO admin_actions (kind, admin_id, payload_json, state, created_at, "
                 f"updated_at) VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING {_COLUMNS}",
-                kind,
+                kind.value,
                 admin_id,
-                payload_json,
+                payload.model_dump_json(),
                 now,
             )
         assert row is not None
         return _action(row)
 
-    async def get(self, action_id: int) -> ActionRow | None:
+    async def get(self, action_id: int) -> AdminAction | None:
         row = await self._db.one(
             f"SELECT {_COLUMNS} FROM admin_actions WHERE id = $1", (action_id,)
         )

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.domain.drafts import Preferences
-from bot.store.database import Database
+from bot.store.database import Connection, Database
+
+
+async def ensure_person(conn: Connection, user_id: int, now: float) -> None:
+    """Give the person a row if they have none yet, for the update that follows in `conn`."""
+    await conn.execute(
+        "INSERT INTO people (user_id, updated_at) VALUES ($1, $2) "
+        "ON CONFLICT (user_id) DO NOTHING",
+        user_id,
+        now,
+    )
 
 
 class PeopleStore:
@@ -53,12 +63,7 @@ class PeopleStore:
         self, user_id: int, now: float, *, allowed: bool | None = None, banned: bool | None = None
     ) -> None:
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO people (user_id, updated_at) VALUES ($1, $2) "
-                "ON CONFLICT (user_id) DO NOTHING",
-                user_id,
-                now,
-            )
+            await ensure_person(conn, user_id, now)
             await conn.execute(  # flags are 0/1 integers on both engines
                 "UPDATE people SET allowed = COALESCE($1, allowed), "
                 "banned = COALESCE($2, banned), updated_at = $3 WHERE user_id = $4",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.store.database import Database
+from bot.store.people import ensure_person
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,7 @@ class ProfileStore:
         """The person's code: `code` unless they already have one; ValueError-free on a
         clash only when the code is theirs (the caller retries a taken code)."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO people (user_id, updated_at) VALUES ($1, $2) "
-                "ON CONFLICT (user_id) DO NOTHING",
-                user_id,
-                now,
-            )
+            await ensure_person(conn, user_id, now)
             await conn.execute(
                 "UPDATE people SET referral_code = $1 WHERE user_id = $2 "
                 "AND referral_code IS NULL "
@@ -118,12 +114,7 @@ class ProfileStore:
     async def link_referral(self, user_id: int, referrer: int, now: float) -> bool:
         """Link a person who has made no job yet to whoever invited them, once."""
         async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO people (user_id, updated_at) VALUES ($1, $2) "
-                "ON CONFLICT (user_id) DO NOTHING",
-                user_id,
-                now,
-            )
+            await ensure_person(conn, user_id, now)
             linked = await conn.execute(
                 "UPDATE people SET referred_by = $1 WHERE user_id = $2 AND referred_by IS NULL "
                 "AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.user_id = $2)",
@@ -140,12 +131,11 @@ class ProfileStore:
 
     async def take_access_request(self, user_id: int, day: str, now: float) -> bool:
         """Whether this stranger's request is the first today (then it is recorded)."""
-        async with self._db.transaction() as conn:
-            inserted = await conn.execute(
-                "INSERT INTO access_requests (user_id, day, created_at) VALUES ($1, $2, $3) "
-                "ON CONFLICT (user_id, day) DO NOTHING",
-                user_id,
-                day,
-                now,
-            )
+        inserted = await self._db.write(
+            "INSERT INTO access_requests (user_id, day, created_at) VALUES ($1, $2, $3) "
+            "ON CONFLICT (user_id, day) DO NOTHING",
+            user_id,
+            day,
+            now,
+        )
         return inserted > 0

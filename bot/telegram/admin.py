@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from telegram.error import TelegramError
 
+from bot.domain.admin_actions import ActionKind, ActionPayload
 from bot.domain.errors import Refusal
 from bot.domain.jobs import JobState
-from bot.services.confirmations import ActionKind, ActionPayload
 from bot.telegram.admin_confirm import propose
 from bot.telegram.admin_notices import describe, tell, told
 from bot.telegram.context import Callback, Turn, on_update

@@ -13,9 +13,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
+from bot.domain.admin_actions import ActionState, AdminAction
 from bot.domain.errors import Refusal
 from bot.services.broadcast import BroadcastProgress, Outcome
-from bot.services.confirmations import ActionState, AdminAction
 from bot.telegram.callbacks import StopBroadcast
 from bot.telegram.context import Turn, on_button
 from bot.telegram.i18n import t
@@ -59,14 +59,7 @@ def progress_text(lang: str, progress: BroadcastProgress) -> str:
         ActionState.DONE: "broadcast.done",
         ActionState.STOPPED: "broadcast.stopped",
     }.get(progress.state, "broadcast.progress")
-    return t(
-        lang,
-        key,
-        sent=progress.sent,
-        total=progress.total,
-        blocked=progress.blocked,
-        failed=progress.failed,
-    )
+    return t(lang, key, **progress.counts())
 
 
 async def show_progress(

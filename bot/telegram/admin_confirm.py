@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.admin_actions import ActionKind, ActionPayload, ActionState, AdminAction
 from bot.domain.errors import Refusal, StaleButtonError
-from bot.services.confirmations import ActionKind, ActionPayload, ActionState, AdminAction
 from bot.telegram.admin_broadcast import start_broadcast
 from bot.telegram.admin_notices import describe, tell, told
 from bot.telegram.callbacks import CancelAction, ConfirmAction

@@ -29,8 +29,11 @@ class Button:
     prefix: ClassVar[str]
     _by_prefix: ClassVar[dict[str, type[Button]]] = {}
 
-    def __init_subclass__(cls, prefix: str, **kwargs: Any) -> None:
+    def __init_subclass__(cls, prefix: str | None = None, **kwargs: Any) -> None:
+        """`prefix=None` declares a shared base (its fields), not a button."""
         super().__init_subclass__(**kwargs)
+        if prefix is None:
+            return
         if prefix in Button._by_prefix or SEPARATOR in prefix:
             raise TypeError(f"callback prefix {prefix!r} is taken or invalid")
         cls.prefix = prefix
@@ -100,25 +103,55 @@ def _unpack_value(kind: object, text: str) -> object:
 
 
 @dataclasses.dataclass(frozen=True)
+class DraftButton(Button):
+    """A button on a card (a draft)."""
+
+    draft_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class JobButton(Button):
+    """A button under a job's status or video."""
+
+    job_id: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ActionButton(Button):
+    """A button under an admin's confirmation card."""
+
+    action_id: int
+
+
+@dataclasses.dataclass(frozen=True)
 class ChooseOption(Button, prefix="o"):
     draft_id: int
     option: Option
     value: str
 
 
-@dataclasses.dataclass(frozen=True)
-class CreateJob(Button, prefix="c"):
-    draft_id: int
+class CreateJob(DraftButton, prefix="c"):
+    """▶️ Create."""
 
 
-@dataclasses.dataclass(frozen=True)
-class DiscardDraft(Button, prefix="x"):
-    draft_id: int
+class DiscardDraft(DraftButton, prefix="x"):
+    """✖️ on a card."""
 
 
-@dataclasses.dataclass(frozen=True)
-class CancelJob(Button, prefix="j"):
-    job_id: int
+class AffordableOptions(DraftButton, prefix="ca"):
+    """💡 on a card its person cannot afford: switch to options that fit the balance."""
+
+
+class CancelJob(JobButton, prefix="j"):
+    """⏹ Cancel under a queued job."""
+
+
+class EditFailedPrompt(JobButton, prefix="fe"):
+    """✏️ Edit prompt under a failed job: its card again, asking for a new prompt."""
+
+
+class RetryFailedJob(JobButton, prefix="fr"):
+    """🔁 Try again under a failed job: a new job with the same request (once)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,46 +182,20 @@ class BuyButton(Button, prefix="b"):
 
 
 @dataclasses.dataclass(frozen=True)
-class EditFailedPrompt(Button, prefix="fe"):
-    """✏️ Edit prompt under a failed job: its card again, asking for a new prompt."""
-
-    job_id: int
-
-
-@dataclasses.dataclass(frozen=True)
-class RetryFailedJob(Button, prefix="fr"):
-    """🔁 Try again under a failed job: a new job with the same request (once)."""
-
-    job_id: int
-
-
-@dataclasses.dataclass(frozen=True)
 class ShowPacks(Button, prefix="bp"):
     """⭐ Buy credits on a card its person cannot afford: the credit packs."""
 
 
-@dataclasses.dataclass(frozen=True)
-class AffordableOptions(Button, prefix="ca"):
-    """💡 on a card its person cannot afford: switch to options that fit the balance."""
-
-    draft_id: int
-
-
-@dataclasses.dataclass(frozen=True)
-class ConfirmAction(Button, prefix="ac"):
+class ConfirmAction(ActionButton, prefix="ac"):
     """✅ Confirm under an admin's /grant, /refund or /broadcast."""
 
-    action_id: int
+
+class CancelAction(ActionButton, prefix="ax"):
+    """✖️ Cancel under an admin's confirmation card."""
 
 
-@dataclasses.dataclass(frozen=True)
-class CancelAction(Button, prefix="ax"):
-    action_id: int
-
-
-@dataclasses.dataclass(frozen=True)
-class StopBroadcast(Button, prefix="as"):
-    action_id: int
+class StopBroadcast(ActionButton, prefix="as"):
+    """⏹ Stop under a running broadcast."""
 
 
 @dataclasses.dataclass(frozen=True)

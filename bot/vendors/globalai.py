@@ -42,7 +42,7 @@ def _stable_has_no_4k(request: GenerationRequest) -> InvalidRequestError | None:
         return InvalidRequestError(
             "invalid.resolution",
             value=request.resolution,
-            allowed=", ".join(r.value for r in _STABLE_RESOLUTIONS),
+            allowed=tuple(r.value for r in _STABLE_RESOLUTIONS),
         )
     return None
 

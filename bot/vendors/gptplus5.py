@@ -53,8 +53,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain.capabilities import Capabilities, TierCapabilities
-from bot.domain.errors import InvalidRequestError, VendorUnavailableError
+from bot.domain.capabilities import Capabilities, TierCapabilities, narrower_in_mode
+from bot.domain.errors import VendorUnavailableError
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, VendorStatus
@@ -69,17 +69,6 @@ _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)
 _REFERENCE_RESOLUTIONS = (Resolution.P720, Resolution.P1080)
 _DURATIONS = (8,)
 _FRAME_MODES = frozenset({Mode.TEXT, Mode.IMAGE, Mode.FRAMES})
-
-
-def _reference_resolution(request: GenerationRequest) -> InvalidRequestError | None:
-    """No 4K reference model is documented (only ``veo3.1-components``)."""
-    if request.mode is Mode.REFERENCE and request.resolution not in _REFERENCE_RESOLUTIONS:
-        return InvalidRequestError(
-            "invalid.resolution",
-            value=request.resolution,
-            allowed=", ".join(r.value for r in _REFERENCE_RESOLUTIONS),
-        )
-    return None
 
 
 CAPABILITIES = Capabilities(
@@ -104,7 +93,8 @@ CAPABILITIES = Capabilities(
     extras=(Extra.ENHANCE,),
     image_transport=ImageTransport.URL,
     public_result_urls=True,  # filesystem.site CDN links, no key needed
-    extra_rules=(_reference_resolution,),
+    # No 4K reference model is documented (only ``veo3.1-components``).
+    extra_rules=(narrower_in_mode(Mode.REFERENCE, resolutions=_REFERENCE_RESOLUTIONS),),
 )
 
 _WORDS = common.StatusWords(

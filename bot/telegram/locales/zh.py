@@ -1,5 +1,7 @@
 """简体中文消息。"""
 
+from bot.telegram.locales.zh_admin import ADMIN_MESSAGES
+
 MESSAGES: dict[str, str] = {
     "start": (
         "👋 你好，{name}！我用 Google 的 Veo 3.1 制作短视频。\n\n"
@@ -244,24 +246,6 @@ MESSAGES: dict[str, str] = {
     "history.returned": "（未扣费）",
     "history.refunded": "（已退款）",
     # 管理
-    "admin.only": "这个命令只供机器人管理员使用。",
-    "admin.usage": "用法：{usage}",
-    "admin.granted": "已给 {user} 增加 {amount} 点；现在有 {total} 点。",
-    "admin.banned": "{user} 已被封禁。",
-    "admin.unbanned": "{user} 已解除封禁。",
-    "admin.allowed": "{user} 可以使用机器人了。",
-    "admin.jobs_title": "⏳ 未完成的任务：",
-    "admin.job_line": "#{id} {state} · {minutes} 分钟 · {vendor} {task} · 用户 {user}",
-    "admin.no_jobs": "没有未完成的任务。",
-    "admin.refunded": "已退还任务 #{id} 的 {amount} 点。",
-    "admin.nothing_to_refund": "任务 #{id} 没有可退的点数（未送达、免费或已退款）。",
-    "admin.stars_not_refundable": "支付 {charge} 无法退款：未知、已退款或点数已用掉。",
-    "admin.stars_refund_failed": "Telegram 拒绝了退款：{reason}",
-    "admin.stars_refunded": "已退款 {user} 的支付 {charge}；收回 {credits} 点。",
-    "admin.health_title": "🩺 运行状况",
-    "admin.health_part": "{name}：{state}{detail}",
-    "admin.health_vendor": "供应商 {name}：{state}{detail}",
-    "admin.health_detail": " — {detail}",
     "command.balance": "你的点数",
     "command.buy": "用星星购买点数",
     "help.credits": (
@@ -328,58 +312,12 @@ MESSAGES: dict[str, str] = {
     ),
     "id.yours": "🔑 你的 Telegram id 是 {id}。",
     "id.chat": "💬 这个聊天的 id 是 {id}。",
-    "admin.who": "{name}（{handle}id {id}）",
-    "admin.who_unknown": "id {id}（没有用过机器人）",
-    "admin.told": "已通知对方。",
-    "admin.not_told": "无法通知对方（对方屏蔽了机器人或从未打开过与它的对话）。",
-    "admin.grant_confirm": "🎁 给 {who} 增加 {amount} 点？\n对方现在有 {total} 点。",
-    "admin.take_confirm": "➖ 从 {who} 收回 {amount} 点？\n对方现在有 {total} 点。",
-    "admin.taken": "已从 {user} 收回 {amount} 点；现在有 {total} 点。",
-    "admin.nothing_granted": "{who} 的点数没有变化：现在有 {total} 点。",
-    "admin.refund_confirm": "↩️ 给 {who} 退还任务 #{id}？\n{amount} 点 · {vendor}\n📝 {prompt}",
-    "admin.confirm_button": "✅ 确认",
-    "admin.cancel_button": "✖️ 取消",
-    "admin.action_cancelled_card": "✖️ 已取消：什么都没做。",
-    "admin.action_done": "这已经确认过了；没有再做任何事。",
-    "admin.action_cancelled": "这已被取消。请重新发送命令。",
-    "admin.action_expired": "这个确认已过期。请重新发送命令。",
-    "admin.stranger": "🔐 {who} 请求使用这个私人机器人。",
-    "admin.allow_button": "✅ 允许",
-    "admin.already_allowed": "{who} 已经可以使用机器人。",
-    "admin.allowed_by": "✅ {who} 现在可以使用机器人了（由 {admin} 允许）。",
     "access.allowed": "✅ 管理员已允许你：现在可以使用这个机器人了。发送 /video 制作视频。",
     "access.banned": "🚫 管理员已禁止你使用这个机器人。",
     "access.unbanned": "✅ 管理员已解除对你的封禁：你可以再次使用这个机器人。",
     "credits.granted": "🎁 机器人管理员给了你 {amount} 点；你现在有 {total} 点。",
     "credits.taken": "机器人管理员收回了 {amount} 点；你现在有 {total} 点。",
     "credits.refunded": "↩️ 任务 #{id} 的 {amount} 点已退还给你；你现在有 {total} 点。",
-    "broadcast.confirm": (
-        "📣 把这条消息发给 {count} 人？\n\n{text}\n\n（广播在机器人的内存中运行：重启会停止它。）"
-    ),
-    "broadcast.progress": (
-        "📣 正在广播：已发送 {sent}/{total} · {blocked} 人屏蔽了机器人 · {failed} 失败"
-    ),
-    "broadcast.done": (
-        "📣 广播完成：已发送 {sent}/{total} · {blocked} 人屏蔽了机器人 · {failed} 失败"
-    ),
-    "broadcast.stopped": (
-        "⏹ 广播已停止：已发送 {sent}/{total} · {blocked} 人屏蔽了机器人 · {failed} 失败"
-    ),
-    "broadcast.stop_button": "⏹ 停止",
-    "broadcast.stopping": "正在停止……",
-    "broadcast.not_running": "这次广播已经不在运行了。",
-    "broadcast.too_long": "这条消息有 {length} 个字符；广播最多 {most} 个字符。",
-    "stats.text": (
-        "📊 {period}\n用户：{new} 新，{active} 活跃\n任务：{states}\n成功率：{rate}\n"
-        "供应商：{vendors}\n花费点数：{spent}\n星星：⭐ {stars}，共 {payments} 笔支付\n"
-        "视频用时中位数：{median}\n失败：{errors}"
-    ),
-    "stats.today": "今天（UTC）",
-    "stats.days": "最近 {days} 天（UTC）",
-    "stats.vendor": "{vendor} {jobs}（{delivered} 已送达）",
-    "stats.minutes": "{minutes} 分 {seconds} 秒",
-    "stats.seconds": "{seconds} 秒",
-    "stats.chart": "📈 最近 30 天（UTC）：每天的任务数和花费点数。",
     "balance.referral": "\n\n🤝 邀请朋友：对方制作第一个视频后，你们各得 {credits} 点。\n{link}",
     "referral.invited": (
         "🎁 欢迎礼物：你通过朋友的链接制作了第一个视频，获得 {credits} 点；现在有 {total} 点。"
@@ -387,4 +325,5 @@ MESSAGES: dict[str, str] = {
     "referral.inviter": (
         "🎁 你邀请的朋友制作了第一个视频：增加 {credits} 点；你现在有 {total} 点。"
     ),
+    **ADMIN_MESSAGES,
 }

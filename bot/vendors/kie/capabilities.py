@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.capabilities import Capabilities, TierCapabilities
+from bot.domain.capabilities import Capabilities, TierCapabilities, narrower_in_mode
 from bot.domain.errors import InvalidRequestError
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
@@ -15,17 +15,6 @@ _RESOLUTIONS = (Resolution.P720, Resolution.P1080)
 _DURATIONS = (8,)  # no duration field: every video is 8 s [INF]
 _MODES = frozenset({Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.EXTEND})
 _REFERENCE_RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
-
-
-def _reference_ratio(request: GenerationRequest) -> InvalidRequestError | None:
-    """REFERENCE_2_VIDEO takes 16:9 and 9:16 only (current OpenAPI; the seed said 16:9)."""
-    if request.mode is Mode.REFERENCE and request.aspect_ratio not in _REFERENCE_RATIOS:
-        return InvalidRequestError(
-            "invalid.aspect_ratio",
-            value=request.aspect_ratio,
-            allowed=", ".join(r.value for r in _REFERENCE_RATIOS),
-        )
-    return None
 
 
 def _extend_source(request: GenerationRequest) -> InvalidRequestError | None:
@@ -66,5 +55,9 @@ CAPABILITIES = Capabilities(
     image_transport=ImageTransport.UPLOAD,
     upgrades=(Resolution.P1080, Resolution.K4),
     public_result_urls=True,
-    extra_rules=(_reference_ratio, _extend_source),
+    # REFERENCE_2_VIDEO takes 16:9 and 9:16 only (current OpenAPI; the seed said 16:9).
+    extra_rules=(
+        narrower_in_mode(Mode.REFERENCE, aspect_ratios=_REFERENCE_RATIOS),
+        _extend_source,
+    ),
 )
