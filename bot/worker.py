@@ -14,7 +14,7 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 
-from bot.domain.jobs import WAITING_STATES, Job, JobState
+from bot.domain.jobs import UPLOAD_STATES, WAITING_STATES, Job, JobState
 from bot.services.jobs import JobService
 from bot.services.ports import Clock
 
@@ -66,12 +66,13 @@ class Worker:
         self._clock = clock
         self._grace_seconds = grace_seconds
         self._upload_grace_seconds = max(grace_seconds, upload_grace_seconds)
-        uploads = frozenset({JobState.FETCHING, JobState.DELIVERING})
         # The vendor's steps: twice as many under way as vendor calls at once (JobService
         # limits those), so a step's database writes never hold up the next vendor call.
         self._pools = (
-            _Pool(WAITING_STATES - uploads, asyncio.Semaphore(2 * concurrency), 4 * concurrency),
-            _Pool(uploads, asyncio.Semaphore(DELIVERY_SLOTS), DELIVERY_SLOTS),
+            _Pool(
+                WAITING_STATES - UPLOAD_STATES, asyncio.Semaphore(2 * concurrency), 4 * concurrency
+            ),
+            _Pool(UPLOAD_STATES, asyncio.Semaphore(DELIVERY_SLOTS), DELIVERY_SLOTS),
         )
         self._stopping = False
         self._wake = asyncio.Event()
@@ -204,7 +205,7 @@ class Worker:
     def _uploading_states(self) -> frozenset[JobState]:
         """The states whose step may hand a video to Telegram (and so has the upload grace)."""
         if self._jobs.fetch_delivers:
-            return frozenset({JobState.FETCHING, JobState.DELIVERING})
+            return UPLOAD_STATES
         return frozenset({JobState.DELIVERING})
 
     async def _keep_claims(self) -> None:

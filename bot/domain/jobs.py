@@ -37,6 +37,8 @@ UNFINISHED_STATES = frozenset(JobState) - TERMINAL_STATES
 WAITING_STATES = frozenset(
     {JobState.QUEUED, JobState.RUNNING, JobState.FETCHING, JobState.DELIVERING}
 )
+# The video's own steps: downloading it from the vendor, then sending it to Telegram.
+UPLOAD_STATES = frozenset({JobState.FETCHING, JobState.DELIVERING})
 # Ended by the deadline: not mid-submit (a restart fails those) and not once the video is here.
 EXPIRABLE_STATES = frozenset({JobState.QUEUED, JobState.RUNNING, JobState.FETCHING})
 
