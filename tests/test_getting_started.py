@@ -24,7 +24,7 @@ README = (ROOT / "README.md").read_text()
 SETTINGS = {name.upper() for name in Settings.model_fields}
 # Upper-case words the README uses that are not the bot's settings: compose's (the local Bot
 # API server, the replicas' proxy and database), the image's, log levels, `check`'s verdict,
-# kie.ai's generation types and the Stars currency.
+# kie.ai's generation types, the Stars currency and the tests' own PostgreSQL variables.
 NOT_SETTINGS = {
     "TELEGRAM_API_ID",
     "TELEGRAM_API_HASH",
@@ -39,6 +39,8 @@ NOT_SETTINGS = {
     "FIRST_AND_LAST_FRAMES_2_VIDEO",
     "REFERENCE_2_VIDEO",
     "XTR",
+    "TEST_DATABASE_URL",
+    "REQUIRE_POSTGRES",
 }
 
 

@@ -128,3 +128,15 @@ def test_database_url_selects_postgresql_and_is_a_secret(tmp_path: Path) -> None
     assert settings("").database_url is None
     with pytest.raises(ValueError, match="postgresql://"):
         settings("mysql://db/bot")
+
+
+def test_the_job_lease_is_a_setting_of_at_most_a_minute(tmp_path: Path) -> None:
+    def settings(**lease: float) -> Settings:
+        return make_settings(
+            "http://127.0.0.1:9", tmp_path / "bot.sqlite3", vendor="demo", **lease
+        )
+
+    assert settings().job_lease_seconds <= 60  # a killed replica's jobs go on within a minute
+    assert settings(job_lease_seconds=5).job_lease_seconds == 5
+    with pytest.raises(ValueError, match="less than or equal to 60"):
+        settings(job_lease_seconds=61)

@@ -8,12 +8,14 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
 from bot.app import BotRuntime
 from bot.store.updates import Claim, UpdateStore
 from tests.fakes.telegram import FakeTelegram
+from tests.support.credits import CREDITS, thanks
 from tests.support.harness import ALICE, Person, StartBot, free_port, settle
 from tests.support.postgres import PostgresEngine, SharedDatabase
 
@@ -154,6 +156,35 @@ async def test_one_replica_polls_and_another_takes_over_when_it_stops(
     assert (first.text or "").startswith("What I can do")
     assert (second.text or "").startswith("What I can do")
     assert len(telegram.messages(ALICE.id)) == 2
+
+
+async def test_a_payment_posted_to_two_replicas_credits_once(
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, postgres_database: str
+) -> None:
+    one = start_bot(**webhook_settings(database_url=postgres_database, **CREDITS))
+    two = start_bot(**webhook_settings(database_url=postgres_database, **CREDITS))
+    async with one, two, httpx.AsyncClient() as client:
+        telegram.successful_payment(
+            alice.user, alice.chat, payload=f"m:{ALICE.id}", total_amount=200, charge_id="ch-2"
+        )
+        update = telegram.all_updates[-1]
+        together = await asyncio.gather(post(client, one, update), post(client, two, update))
+        later = await asyncio.gather(post(client, one, update), post(client, two, update))
+        await asyncio.sleep(0.3)
+
+    assert sorted(together) in ([200, 200], [200, 503])
+    assert later == [200, 200]
+    assert telegram.texts(ALICE.id) == [thanks(220, 220)]
+    conn = await asyncpg.connect(postgres_database)
+    try:
+        rows = await conn.fetch(
+            "SELECT kind, pool, amount FROM ledger WHERE user_id = $1", ALICE.id
+        )
+        payments = await conn.fetchval("SELECT count(*) FROM payments")
+    finally:
+        await conn.close()
+    assert [tuple(row) for row in rows] == [("purchase", "paid", 220)]
+    assert payments == 1
 
 
 # -- the store, on both engines -----------------------------------------------------------------

@@ -315,6 +315,9 @@ async def cluster(
                 SHUTDOWN_GRACE_SECONDS="0.2",
                 TELEGRAM_GROUP_MESSAGES_PER_MINUTE="10000",
                 TELEGRAM_MESSAGES_PER_SECOND="10000",
+                CREDITS_ENABLED="true",  # each job reserves its price, captured on delivery
+                FREE_CREDITS_PER_DAY="1000",
+                SUPPORT_CONTACT="@support",
                 **vendor,
             )
             replicas.append(Replica(name, port, env, cwd))
@@ -454,3 +457,10 @@ async def test_two_replicas_behind_a_balancer_deliver_each_job_once_and_survive_
     assert Counter(prompt_of(call) for call in accepted_videos(telegram)) == dict.fromkeys(
         everything, 1
     )
+    # Credits: each job's reservation captured once, by whichever replica delivered it.
+    moves = cluster.database.fetch(
+        "SELECT job_id, kind, amount FROM ledger WHERE job_id IS NOT NULL"
+    )
+    for row in rows:
+        kinds = Counter(move["kind"] for move in moves if move["job_id"] == row["id"])
+        assert kinds == {"reserve": 1, "capture": 1}, (prompt_in(row), kinds)
