@@ -70,14 +70,22 @@ def on_postgresql(config: pytest.Config) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, the tests about the SQLite file itself are not part of the run (they
-    run in the SQLite one): deselected, never reported as skipped."""
+    """A run on PostgreSQL is the bot's tests on that engine: the tests whose bot keeps its
+    data where `database_path` says. The others are the same on either engine (adapters, fakes,
+    pure rules) or choose their engines themselves (the store's tests run on both in every
+    run), and the tests about the SQLite file itself run in the SQLite run: all of them are
+    deselected here, never reported as skipped."""
     if not on_postgresql(config):
         return
-    sqlite_only = [item for item in items if item.get_closest_marker("sqlite_only")]
-    if sqlite_only:
-        config.hook.pytest_deselected(items=sqlite_only)
-        items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
+    left_out = [
+        item
+        for item in items
+        if item.get_closest_marker("sqlite_only")
+        or "database_path" not in getattr(item, "fixturenames", ())
+    ]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
 
 
 @pytest.fixture
