@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.app import BotRuntime
@@ -202,6 +203,13 @@ async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client, closed after the test (what a vendor adapter under test talks through)."""
+    async with httpx.AsyncClient() as client:
+        yield client
 
 
 @pytest.fixture

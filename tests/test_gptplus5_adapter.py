@@ -10,15 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.domain import errors
 from bot.domain.capabilities import validate
-from bot.domain.errors import (
-    InvalidRequestError,
-    VendorAuthError,
-    VendorBalanceError,
-    VendorRateLimitedError,
-    VendorRejectedError,
-    VendorUnavailableError,
-)
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
@@ -43,10 +36,7 @@ from tests.fakes.gptplus5 import (
     pipeline,
 )
 from tests.fakes.media import sample_mp4_bytes
-from tests.support.adapters import (
-    PhotoMedia,
-    client_fixture,  # noqa: F401 (the `client` fixture)
-)
+from tests.support.adapters import PhotoMedia
 
 KEY = "sk-gptplus5-test-key-0123456789"
 BOT_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
@@ -191,13 +181,13 @@ def test_allowed_requests(request_: GenerationRequest) -> None:
     ],
 )
 def test_refused_requests(request_: GenerationRequest, key: str) -> None:
-    with pytest.raises(InvalidRequestError) as caught:
+    with pytest.raises(errors.InvalidRequestError) as caught:
         validate(request_, CAPABILITIES)
     assert caught.value.key == key
 
 
 def test_the_reference_rule_names_what_is_allowed() -> None:
-    with pytest.raises(InvalidRequestError) as caught:
+    with pytest.raises(errors.InvalidRequestError) as caught:
         validate(req(mode=Mode.REFERENCE, images=refs(1), resolution=Resolution.K4), CAPABILITIES)
     assert caught.value.params == {"value": Resolution.K4, "allowed": "720p, 1080p"}
 
@@ -220,9 +210,9 @@ def test_task_id() -> None:
     created = {"id": "veo3.1-components:1762241017-xTL0P9HvGF", "status": "pending"}
     assert parse_task_id(created) == "veo3.1-components:1762241017-xTL0P9HvGF"
     assert parse_task_id({"task_id": "veo3.1:1-a", "status": "pending"}) == "veo3.1:1-a"
-    with pytest.raises(VendorUnavailableError):
+    with pytest.raises(errors.VendorUnavailableError):
         parse_task_id({"status": "pending"})
-    with pytest.raises(VendorUnavailableError):
+    with pytest.raises(errors.VendorUnavailableError):
         parse_task_id(["not", "an", "object"])
 
 
@@ -347,26 +337,32 @@ def test_an_unknown_status_is_running_and_logged(caplog: pytest.LogCaptureFixtur
 @pytest.mark.parametrize(
     ("payload", "error"),
     [
-        ({"error": {"message": "无效的令牌", "type": "new_api_error"}}, VendorAuthError),
+        ({"error": {"message": "无效的令牌", "type": "new_api_error"}}, errors.VendorAuthError),
         (
             {"error": {"message": "quota exhausted", "code": "insufficient_user_quota"}},
-            VendorBalanceError,
+            errors.VendorBalanceError,
         ),
-        ({"code": "insufficient_user_quota", "message": "用户额度不足"}, VendorBalanceError),
-        ({"code": "rate_limit", "message": "slow down", "data": None}, VendorRateLimitedError),
+        (
+            {"code": "insufficient_user_quota", "message": "用户额度不足"},
+            errors.VendorBalanceError,
+        ),
+        (
+            {"code": "rate_limit", "message": "slow down", "data": None},
+            errors.VendorRateLimitedError,
+        ),
         (
             {"code": "task_not_exist", "message": "task_not_exist", "data": None},
-            VendorUnavailableError,
+            errors.VendorUnavailableError,
         ),
         (
             {"code": "upstream_error", "message": "bad upstream", "data": None},
-            VendorUnavailableError,
+            errors.VendorUnavailableError,
         ),
         (
             {"code": "sensitive_words_detected", "message": "nsfw", "data": None},
-            VendorRejectedError,
+            errors.VendorRejectedError,
         ),
-        ({"error": "plain text failure"}, VendorRejectedError),
+        ({"error": "plain text failure"}, errors.VendorRejectedError),
     ],
 )
 def test_errors_in_a_200_body_are_raised(payload: dict[str, Any], error: type) -> None:
@@ -500,13 +496,13 @@ async def test_a_200_error_body_while_polling(
     vendor = vendor_for(fake, client)
     task_id = await vendor.submit(req(), FakeMedia())
     fake.poll_faults.append(BodyError("insufficient_user_quota", "用户额度不足"))
-    with pytest.raises(VendorBalanceError):
+    with pytest.raises(errors.VendorBalanceError):
         await vendor.status(task_id)
 
 
 async def test_a_bad_key_is_refused(fake: FakeGptPlus5, client: httpx.AsyncClient) -> None:
     vendor = vendor_for(fake, client, key="sk-wrong")
-    with pytest.raises(VendorAuthError):
+    with pytest.raises(errors.VendorAuthError):
         await vendor.submit(req(), FakeMedia())
 
 
@@ -514,7 +510,7 @@ async def test_check(fake: FakeGptPlus5, client: httpx.AsyncClient) -> None:
     answer = await vendor_for(fake, client).check()
     assert answer.startswith("key accepted;")
     assert "veo3.1-fast" in answer
-    with pytest.raises(VendorAuthError):
+    with pytest.raises(errors.VendorAuthError):
         await vendor_for(fake, client, key="sk-wrong").check()
 
 
@@ -522,7 +518,7 @@ async def test_a_telegram_url_never_reaches_the_vendor(
     fake: FakeGptPlus5, client: httpx.AsyncClient
 ) -> None:
     media = FakeMedia(f"https://api.telegram.org/file/bot{BOT_TOKEN}/photos/{{key}}")
-    with pytest.raises(VendorRejectedError):
+    with pytest.raises(errors.VendorRejectedError):
         await vendor_for(fake, client).submit(req(mode=Mode.IMAGE, images=refs(1)), media)
     assert fake.leaks
     assert fake.submissions == []

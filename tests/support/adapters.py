@@ -1,45 +1,26 @@
 """What the vendor adapter tests (tests/test_<vendor>_adapter.py) share.
 
-The ``client`` fixture is registered in a test module by importing ``client_fixture`` into it.
+Their ``client`` fixture (the httpx client an adapter talks through) is in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import httpx
-import pytest
-
-from bot.domain.errors import (
-    VendorAuthError,
-    VendorBalanceError,
-    VendorError,
-    VendorRateLimitedError,
-    VendorRejectedError,
-    VendorUnavailableError,
-)
+from bot.domain import errors
 from bot.domain.request import MediaRef
 from bot.vendors.base import MediaBytes
 from tests.fakes.contract import FaultKind
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 
 # The contract's fault kinds (all but the slow "timeout") and the error each must become.
-FAULTS: list[tuple[FaultKind, type[VendorError]]] = [
-    ("auth", VendorAuthError),
-    ("balance", VendorBalanceError),
-    ("rate_limited", VendorRateLimitedError),
-    ("server_error", VendorUnavailableError),
-    ("html", VendorUnavailableError),
-    ("maintenance", VendorUnavailableError),
-    ("rejected", VendorRejectedError),
+FAULTS: list[tuple[FaultKind, type[errors.VendorError]]] = [
+    ("auth", errors.VendorAuthError),
+    ("balance", errors.VendorBalanceError),
+    ("rate_limited", errors.VendorRateLimitedError),
+    ("server_error", errors.VendorUnavailableError),
+    ("html", errors.VendorUnavailableError),
+    ("maintenance", errors.VendorUnavailableError),
+    ("rejected", errors.VendorRejectedError),
 ]
-
-
-@pytest.fixture(name="client")
-async def client_fixture() -> AsyncIterator[httpx.AsyncClient]:
-    """The httpx client the adapter under test talks through."""
-    async with httpx.AsyncClient() as client:
-        yield client
 
 
 class PhotoMedia:
