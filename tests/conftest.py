@@ -15,6 +15,7 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll
+from tests.support.credits import admin
 from tests.support.harness import (
     ALICE,
     TOKEN,
@@ -166,6 +167,12 @@ def jobs(telegram: FakeTelegram, database_path: Path) -> Jobs:
 @pytest.fixture
 def alice(telegram: FakeTelegram) -> Person:
     return Person(telegram, ALICE, TgChat.private(ALICE))
+
+
+@pytest.fixture
+def olga(telegram: FakeTelegram) -> Person:
+    """The operator: tests/support/credits.py OLGA (the admin of `CREDITS`) in a direct message."""
+    return admin(telegram)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,6 @@ from tests.support.credits import (
     OFFER_INVALID,
     OLGA,
     PACK_BUTTONS,
-    admin,
     balance_text,
     create,
     text_of,
@@ -169,9 +168,8 @@ async def test_a_payment_sent_while_the_bot_was_stopped_is_credited_at_start(
 
 
 async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-9")
         assert await text_of(alice, "/balance") == balance_text(30, 50, 30)
@@ -199,9 +197,8 @@ async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
 
 
 async def test_stars_whose_credits_are_spent_are_not_refunded(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-5")
         await create(alice, "a paper boat on a puddle")
@@ -233,9 +230,8 @@ async def test_two_copies_of_a_payment_arriving_together_credit_once(
 
 
 async def test_when_telegram_refuses_a_star_refund_the_credits_stay(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-7")
         telegram.fail_next(
