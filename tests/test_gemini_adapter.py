@@ -33,7 +33,7 @@ from bot.vendors.http import VendorHttp
 from tests.fakes.gemini import FakeGemini, rai_filtered, running
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
-from tests.support.adapters import PhotoMedia
+from tests.support.adapters import PhotoMedia, adapter_on, fake_fixture, refusal
 from tests.support.harness import OffsetClock, Person, job_rows, make_settings
 
 API_KEY = "AIzaSy-gemini-test-key-0123456789"
@@ -302,12 +302,6 @@ def test_an_error_envelope_with_http_200_is_raised(payload: Any, kind: type) -> 
 # --------------------------------------------------------------------------------------------
 
 
-def refused_key(req: GenerationRequest) -> str:
-    with pytest.raises(errors.InvalidRequestError) as info:
-        validate(req, CAPABILITIES)
-    return info.value.key
-
-
 @pytest.mark.parametrize(
     "allowed",
     [
@@ -373,7 +367,7 @@ def test_allowed_requests_pass(allowed: GenerationRequest) -> None:
     ],
 )
 def test_refused_requests_name_the_rule(refused: GenerationRequest, key: str) -> None:
-    assert refused_key(refused) == key
+    assert refusal(refused, CAPABILITIES).key == key
 
 
 def test_the_card_offers_no_sound_switch_and_every_option_else() -> None:
@@ -389,15 +383,11 @@ def test_the_card_offers_no_sound_switch_and_every_option_else() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeGemini]:
-    async with FakeGemini(API_KEY, forbidden_substrings=[BOT_TOKEN]) as server:
-        yield server
+fake = fake_fixture(lambda: FakeGemini(API_KEY, forbidden_substrings=[BOT_TOKEN]))
 
 
 def make_vendor(client: httpx.AsyncClient, fake: FakeGemini, key: str = API_KEY) -> GeminiVendor:
-    http = VendorHttp(client, NAME, timeout_seconds=2)
-    return GeminiVendor(http, VendorConfig(api_key=key, base_url=fake.base_url + "/"))
+    return adapter_on(GeminiVendor, NAME, fake.base_url, client, key)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +48,17 @@ def settings_for(fake: VendorFake, tmp_path: Path, **overrides: Any) -> Settings
     return make_settings(api_url, tmp_path / "bot.sqlite3", **values)
 
 
+def adapter_for(
+    fake: VendorFake, tmp_path: Path, client: httpx.AsyncClient, **overrides: Any
+) -> VideoVendor:
+    """The vendor's adapter as the bot builds it (through the registry), on its fake."""
+    configs = settings_for(fake, tmp_path, **overrides).vendor_configs()
+    return build_vendors(configs, client)[fake.name]
+
+
 @pytest.fixture
-async def adapter(fake: VendorFake, tmp_path: Path) -> AsyncIterator[VideoVendor]:
-    async with httpx.AsyncClient() as client:
-        yield build_vendors(settings_for(fake, tmp_path).vendor_configs(), client)[fake.name]
+def adapter(fake: VendorFake, tmp_path: Path, client: httpx.AsyncClient) -> VideoVendor:
+    return adapter_for(fake, tmp_path, client)
 
 
 def text_request(caps: Capabilities, prompt: str = "a lighthouse in a storm") -> GenerationRequest:
@@ -128,6 +134,21 @@ async def test_an_unknown_status_is_running_and_logged(
     assert first == Running(None)
     assert isinstance(final, Succeeded)
     assert any(r.levelno == logging.WARNING for r in caplog.records)
+
+
+async def test_a_wrong_key_is_an_auth_error_on_submit_poll_and_check(
+    adapter: VideoVendor, fake: VendorFake, tmp_path: Path, client: httpx.AsyncClient
+) -> None:
+    task_id = await adapter.submit(text_request(adapter.capabilities), PhotoShelf())
+    wrong = adapter_for(fake, tmp_path, client, vendor_api_key="wrong-key")
+
+    with pytest.raises(errors.VendorAuthError):
+        await wrong.submit(text_request(adapter.capabilities), PhotoShelf())
+    with pytest.raises(errors.VendorAuthError):
+        await wrong.status(task_id)
+    with pytest.raises(errors.VendorAuthError):
+        await wrong.check()
+    assert len(fake.submissions) == 1
 
 
 SUBMIT_FAULTS: list[tuple[FaultKind, type[errors.VendorError]]] = [
