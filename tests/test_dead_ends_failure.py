@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -52,6 +54,16 @@ async def failed_card(
     )
     await jobs.wait(1, "failed")
     return card
+
+
+@contextlib.asynccontextmanager
+async def failed_with_credits(
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person, jobs: Jobs
+) -> AsyncIterator[SentMessage]:
+    """The bot running with credits (10 free a day) and Alice's first job failed: its card."""
+    uniall.play_failure("the scene could not be rendered")
+    async with start_bot(**CREDITS, free_credits_per_day=10):
+        yield await failed_card(alice, jobs)
 
 
 async def test_a_failed_job_says_what_happened_gives_the_credits_back_and_offers_buttons(
@@ -123,9 +135,7 @@ async def test_edit_prompt_opens_the_card_again_with_the_prompt_asked_again(
 async def test_try_again_makes_one_new_job_with_the_same_request(
     start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    uniall.play_failure("the scene could not be rendered")
-    async with start_bot(**CREDITS, free_credits_per_day=10):
-        status = await failed_card(alice, jobs)
+    async with failed_with_credits(start_bot, uniall, alice, jobs) as status:
         uniall.play_success()
 
         answer = await alice.press(status, "Try again")
@@ -152,9 +162,7 @@ async def test_try_again_makes_one_new_job_with_the_same_request(
 async def test_try_again_passes_the_same_credit_checks(
     start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    uniall.play_failure("the scene could not be rendered")
-    async with start_bot(**CREDITS, free_credits_per_day=10):
-        status = await failed_card(alice, jobs)
+    async with failed_with_credits(start_bot, uniall, alice, jobs) as status:
         uniall.script = [in_progress(10)]  # the next job keeps running and holds its credits
         card = await alice.say("/video a second idea")
         await alice.press(card, "Create video")
