@@ -20,6 +20,7 @@ from tests.support.credits import (
     balance_text,
     bob,
     create,
+    delivered,
     history_line,
     text_of,
 )
@@ -138,8 +139,7 @@ async def test_refund_gives_a_job_back_and_history_says_so(
     start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
     async with start_bot(**CREDITS, free_credits_per_day=30):
-        await create(alice, "a refunded video")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a refunded video")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
         assert await text_of(alice, "/refund 1") == ADMIN_ONLY

@@ -18,7 +18,7 @@ from bot.migrate import migrate_to_postgres
 from bot.store.transfer import copied_tables
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram
-from tests.support.credits import CREDITS, create, thanks
+from tests.support.credits import CREDITS, create, delivered, thanks
 from tests.support.harness import ALICE, Jobs, Person, StartBot, free_port
 from tests.support.postgres import PostgresEngine
 from tests.test_payments import pay
@@ -81,8 +81,7 @@ async def copy_to_target(
     async with start_bot(**CREDITS, **photos, free_credits_per_day=30):
         said = await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-1")
         assert said == thanks(50, 80)
-        await create(alice, "a lighthouse to carry over")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a lighthouse to carry over")
         before = len(telegram.messages(alice.chat.id))
         telegram.send_photo(alice.user, alice.chat, photo_bytes(1))
         await alice.next_message(before)

@@ -23,7 +23,7 @@ from tests.support.credits import (
     OLGA,
     PACK_BUTTONS,
     balance_text,
-    create,
+    delivered,
     text_of,
     thanks,
 )
@@ -201,8 +201,7 @@ async def test_stars_whose_credits_are_spent_are_not_refunded(
 ) -> None:
     async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-5")
-        await create(alice, "a paper boat on a puddle")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a paper boat on a puddle")
         assert await text_of(alice, "/balance") == balance_text(0, 40, 0)
 
         assert await text_of(olga, "/refundstars ch-s-5") == (

@@ -24,6 +24,7 @@ from tests.support.credits import (
     card_showing,
     cost_line,
     create,
+    delivered,
     history_line,
     open_card,
     refusal,
@@ -111,8 +112,7 @@ async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
     start_bot: StartBot, telegram: FakeTelegram, alice: Person, clock: OffsetClock, jobs: Jobs
 ) -> None:
     async with start_bot(**CREDITS, free_credits_per_day=10):
-        await create(alice, "a lantern festival")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a lantern festival")
         assert await text_of(alice, "/balance") == balance_text(0, 0, 10)
 
         # Nothing fits: the new card starts from the cheapest options, not the last ones.
@@ -173,8 +173,7 @@ async def test_the_daily_cap_stops_everyone_until_midnight_utc(
 ) -> None:
     bob_dm = bob(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30, daily_credit_cap=15):
-        await create(alice, "a windmill at dusk")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a windmill at dusk")
 
         card = await open_card(bob_dm, "a rowing race")
         answer = await bob_dm.press(card, "Create video")
