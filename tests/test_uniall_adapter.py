@@ -6,8 +6,14 @@ import logging
 
 import pytest
 
-from bot.domain import errors
 from bot.domain.capabilities import validate
+from bot.domain.errors import (
+    VendorAuthError,
+    VendorBalanceError,
+    VendorRateLimitedError,
+    VendorRejectedError,
+    VendorUnavailableError,
+)
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
@@ -83,9 +89,9 @@ def test_image_modes_use_the_documented_fields() -> None:
 def test_task_id_from_id_or_task_id() -> None:
     assert parse_task_id({"id": "task_a"}) == "task_a"
     assert parse_task_id({"task_id": "task_b"}) == "task_b"
-    with pytest.raises(errors.VendorUnavailableError):
+    with pytest.raises(VendorUnavailableError):
         parse_task_id({"status": "queued"})
-    with pytest.raises(errors.VendorUnavailableError):
+    with pytest.raises(VendorUnavailableError):
         parse_task_id(["not", "an", "object"])
 
 
@@ -125,15 +131,15 @@ def test_an_unknown_status_is_running_and_logged(caplog: pytest.LogCaptureFixtur
 @pytest.mark.parametrize(
     ("code", "message", "kind"),
     [
-        (400, "bad size", errors.VendorRejectedError),
-        (422, "bad", errors.VendorRejectedError),
-        (401, "Invalid token", errors.VendorAuthError),
-        (403, "user quota is not enough", errors.VendorBalanceError),
-        (402, "pay up", errors.VendorBalanceError),
-        (429, "slow down", errors.VendorRateLimitedError),
-        (500, "oops", errors.VendorUnavailableError),
-        (502, "bad gateway", errors.VendorUnavailableError),
-        (455, "maintenance", errors.VendorUnavailableError),
+        (400, "bad size", VendorRejectedError),
+        (422, "bad", VendorRejectedError),
+        (401, "Invalid token", VendorAuthError),
+        (403, "user quota is not enough", VendorBalanceError),
+        (402, "pay up", VendorBalanceError),
+        (429, "slow down", VendorRateLimitedError),
+        (500, "oops", VendorUnavailableError),
+        (502, "bad gateway", VendorUnavailableError),
+        (455, "maintenance", VendorUnavailableError),
     ],
 )
 def test_http_errors_are_classified(code: int, message: str, kind: type) -> None:
