@@ -447,6 +447,14 @@ async def test_an_error_code_in_a_200_body(fake: FakeGlobalAI, vendor: GlobalAIV
         await vendor.status(task_id)
 
 
+async def test_a_wrong_key_is_refused_before_the_task_is_looked_up(
+    fake: FakeGlobalAI, client: httpx.AsyncClient
+) -> None:
+    """(Submit, poll and check with a wrong key, every vendor: tests/test_vendor_contract.py.)"""
+    with pytest.raises(errors.VendorAuthError):
+        await make_vendor(fake, client, key="sk-wrong").status("vgen_abc")
+
+
 async def test_check_with_a_good_key(fake: FakeGlobalAI, vendor: GlobalAIVendor) -> None:
     assert (await vendor.check()).startswith("key accepted")
     assert fake.submit_attempts == 0
