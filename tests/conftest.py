@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.app import BotRuntime
@@ -14,6 +15,7 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll
+from tests.support.credits import admin
 from tests.support.harness import (
     ALICE,
     TOKEN,
@@ -175,6 +177,12 @@ def alice(telegram: FakeTelegram) -> Person:
     return Person(telegram, ALICE, TgChat.private(ALICE))
 
 
+@pytest.fixture
+def olga(telegram: FakeTelegram) -> Person:
+    """The operator: tests/support/credits.py OLGA (the admin of `CREDITS`) in a direct message."""
+    return admin(telegram)
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL server for the whole run; skipped with the reason where none can be had."""
@@ -210,6 +218,13 @@ async def vendor(request: pytest.FixtureRequest) -> AsyncIterator[VendorFake]:
     await fake.start()
     yield fake
     await fake.stop()
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client, closed after the test (what a vendor adapter under test talks through)."""
+    async with httpx.AsyncClient() as client:
+        yield client
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from tests.support.credits import (
     balance_text,
     bob,
     create,
+    delivered,
     history_line,
     text_of,
 )
@@ -113,13 +114,12 @@ async def test_allow_only_for_admins(start_bot: StartBot, telegram: FakeTelegram
 
 async def test_jobs_lists_unfinished_jobs_with_their_age(
     start_bot: StartBot,
-    telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
+    olga: Person,
     clock: OffsetClock,
     jobs: Jobs,
 ) -> None:
-    olga = admin(telegram)
     uniall.script = [queued(), in_progress(10)]  # stays running
     async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(olga, "/jobs") == "No unfinished jobs."
@@ -136,12 +136,10 @@ async def test_jobs_lists_unfinished_jobs_with_their_age(
 
 
 async def test_refund_gives_a_job_back_and_history_says_so(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
-        await create(alice, "a refunded video")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a refunded video")
         assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
 
         assert await text_of(alice, "/refund 1") == ADMIN_ONLY
@@ -168,9 +166,8 @@ async def test_refund_gives_a_job_back_and_history_says_so(
 
 
 async def test_refund_of_a_failed_job_returns_nothing_more(
-    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
-    olga = admin(telegram)
     uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
     async with start_bot(**CREDITS, free_credits_per_day=30):
         card, _ = await create(alice, "a failed video")
@@ -225,9 +222,8 @@ async def test_vendor_trouble_alerts_the_admin_chat_once_not_once_per_job(
 
 
 async def test_health_tells_the_admins_what_went_wrong(
-    start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         assert await text_of(olga, "/health") == (
             "🩺 Health\ndatabase: ok\nworker: ok\nvendor uniall: unknown"

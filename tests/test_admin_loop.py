@@ -77,9 +77,8 @@ async def test_a_confirmation_acts_once_and_only_for_admins(
 
 
 async def test_taking_back_credits_from_someone_who_never_used_the_bot(
-    start_bot: StartBot, telegram: FakeTelegram
+    start_bot: StartBot, telegram: FakeTelegram, olga: Person
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS):
         card = await olga.say("/grant 5555 -20")
         assert card.text == "➖ Take back 20 credits from id 5555 (has not used the bot)?\n" + (

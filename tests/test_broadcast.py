@@ -94,10 +94,9 @@ async def test_a_broadcast_to_100_people_at_telegrams_pace(
 
 
 async def test_a_broadcast_can_be_stopped_and_skips_who_blocked_the_bot_next_time(
-    start_bot: StartBot, telegram: FakeTelegram
+    start_bot: StartBot, telegram: FakeTelegram, olga: Person
 ) -> None:
     crowd = people(telegram, 12)
-    olga = admin(telegram)
     # One message a second for the run (the bot keeps 8 a second free for answers).
     async with start_bot(admin_user_ids=(OLGA.id,), telegram_messages_per_second=9):
         for person in crowd:

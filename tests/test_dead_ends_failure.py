@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -14,7 +16,7 @@ from bot.telegram.i18n import t
 from bot.telegram.render import failure_details, failure_reason
 from bot.vendors.uniall import CAPABILITIES as UNIALL_CAPABILITIES
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
-from tests.fakes.uniall import FakeUniAll, in_progress
+from tests.fakes.uniall import FakeUniAll, in_progress, queued
 from tests.support.credits import CREDITS, DEFAULT_SETTINGS, balance_text, text_of
 from tests.support.harness import BOB, Jobs, OffsetClock, Person, StartBot, settle
 from tests.support.job_values import job_value
@@ -35,10 +37,14 @@ def labels(message: SentMessage) -> list[str]:
 
 
 async def failed_card(
-    person: Person, prompt: str = PROMPT, create: str = "Create video", command: str = "/video"
+    person: Person,
+    jobs: Jobs,
+    prompt: str = PROMPT,
+    create: str = "Create video",
+    command: str = "/video",
 ) -> SentMessage:
-    """Open a card, create the job and wait until the card (its status) shows the failure and
-    its buttons; return the card."""
+    """Open a card, create the job (#1) and wait until the card (its status) shows the failure
+    and its buttons and the job is failed; return the card."""
     card = await person.say(f"{command} {prompt}")
     await person.press(card, create)
     await person.telegram.wait_for(
@@ -46,7 +52,18 @@ async def failed_card(
             "❌" in (person.current(card).text or "") and len(labels(person.current(card))) == 2
         )
     )
+    await jobs.wait(1, "failed")
     return card
+
+
+@contextlib.asynccontextmanager
+async def failed_with_credits(
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person, jobs: Jobs
+) -> AsyncIterator[SentMessage]:
+    """The bot running with credits (10 free a day) and Alice's first job failed: its card."""
+    uniall.play_failure("the scene could not be rendered")
+    async with start_bot(**CREDITS, free_credits_per_day=10):
+        yield await failed_card(alice, jobs)
 
 
 async def test_a_failed_job_says_what_happened_gives_the_credits_back_and_offers_buttons(
@@ -75,11 +92,11 @@ async def test_a_failed_job_says_what_happened_gives_the_credits_back_and_offers
 
 
 async def test_a_failure_without_credits_says_nothing_about_credits(
-    start_bot: StartBot, uniall: FakeUniAll, alice: Person
+    start_bot: StartBot, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     uniall.play_failure("the scene could not be rendered")
     async with start_bot():
-        text = alice.current(await failed_card(alice)).text
+        text = alice.current(await failed_card(alice, jobs)).text
 
     assert text == (
         "❌ Job #1 failed: Veo 3.1 could not make this video this time. Try again, or change "
@@ -118,10 +135,7 @@ async def test_edit_prompt_opens_the_card_again_with_the_prompt_asked_again(
 async def test_try_again_makes_one_new_job_with_the_same_request(
     start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    uniall.play_failure("the scene could not be rendered")
-    async with start_bot(**CREDITS, free_credits_per_day=10):
-        status = await failed_card(alice)
-        await jobs.wait(1, "failed")
+    async with failed_with_credits(start_bot, uniall, alice, jobs) as status:
         uniall.play_success()
 
         answer = await alice.press(status, "Try again")
@@ -148,10 +162,7 @@ async def test_try_again_makes_one_new_job_with_the_same_request(
 async def test_try_again_passes_the_same_credit_checks(
     start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
-    uniall.play_failure("the scene could not be rendered")
-    async with start_bot(**CREDITS, free_credits_per_day=10):
-        status = await failed_card(alice)
-        await jobs.wait(1, "failed")
+    async with failed_with_credits(start_bot, uniall, alice, jobs) as status:
         uniall.script = [in_progress(10)]  # the next job keeps running and holds its credits
         card = await alice.say("/video a second idea")
         await alice.press(card, "Create video")
@@ -173,8 +184,7 @@ async def test_only_the_person_whose_job_failed_can_press_its_buttons(
     alice, bob = Person(telegram, TgUser(1001, "Alice", "en"), group), Person(telegram, BOB, group)
     uniall.play_failure("the scene could not be rendered")
     async with start_bot():
-        status = await failed_card(alice, command="/video@veo_test_bot")
-        await jobs.wait(1, "failed")
+        status = await failed_card(alice, jobs, command="/video@veo_test_bot")
 
         retry = await bob.press(status, "Try again")
         edit = await bob.press(status, "Edit prompt")
@@ -190,8 +200,7 @@ async def test_a_failed_job_in_chinese(
     xiaoming = Person(telegram, XIAOMING, TgChat.private(XIAOMING))
     uniall.play_failure(POLICY)
     async with start_bot(**CREDITS, free_credits_per_day=30):
-        status = await failed_card(xiaoming, "一只红狐狸在日出时穿过新雪奔跑", "生成视频")
-        await jobs.wait(1, "failed")
+        status = await failed_card(xiaoming, jobs, "一只红狐狸在日出时穿过新雪奔跑", "生成视频")
         shown = xiaoming.current(status)
         text = shown.text or ""
         ask = await xiaoming.press_for_question(status, "修改提示词")
@@ -214,13 +223,18 @@ async def test_an_expired_job_gives_the_credits_back_and_can_be_tried_again(
     clock: OffsetClock,
     jobs: Jobs,
 ) -> None:
-    uniall.script = [in_progress(10)]
+    uniall.script = [queued(), in_progress(10)]
     async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await alice.say(f"/video {PROMPT}")
         await alice.press(card, "Create video")
         await telegram.wait_for(lambda: len(uniall.polls) >= 2)
-        clock.advance(6 * 60)
+        held = await text_of(alice, "/balance")
+
+        clock.advance(6 * 60)  # past JOB_TIMEOUT_MINUTES (5 in the tests)
+
         text = await alice.showing(card, "took longer")
+        await jobs.wait(1, "expired")
+        back = await text_of(alice, "/balance")
         await telegram.wait_for(lambda: "🔁 Try again" in labels(alice.current(card)))
         uniall.play_success()
         await alice.press(card, "Try again")
@@ -231,6 +245,7 @@ async def test_an_expired_job_gives_the_credits_back_and_can_be_tried_again(
         f"💳 Your 10 credits are back.\n\n{PROMPT}\n⚙️ {DEFAULT_SETTINGS}"
     )
     assert [row["state"] for row in jobs.rows()] == ["expired", "delivered"]
+    assert (held, back) == (balance_text(20, 0, 30), balance_text(30, 0, 30))
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.vendors.demo import SAMPLE_VIDEO
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.support.credits import create
 from tests.support.harness import TOKEN, Jobs, Person, StartBot
 
 DEMO: dict[str, Any] = {
@@ -25,19 +26,6 @@ WHY = 'the prompt holds the word "fail", so the demo shows how a failed video lo
 
 def labels(message: SentMessage) -> list[str]:
     return [text for text, _ in message.buttons()]
-
-
-async def next_card(person: Person, before: int) -> SentMessage:
-    return await person.telegram.wait_for(
-        lambda: next(
-            (
-                m
-                for m in person.telegram.messages(person.chat.id)[before:]
-                if "Create video" in str(m.reply_markup)
-            ),
-            None,
-        )
-    )
 
 
 def test_the_demo_needs_no_key_and_no_host() -> None:
@@ -93,8 +81,7 @@ async def test_the_marker_word_fails_the_video_and_says_why(
     start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     async with start_bot(**DEMO):
-        card = await alice.say("/video this one should FAIL, please")
-        await alice.press(card, "Create video")
+        card, _ = await create(alice, "this one should FAIL, please")
         await jobs.wait(1, "failed")
         status = await alice.showing(card, "failed")
         history = await alice.say("/history")
@@ -122,7 +109,7 @@ async def test_photo_modes_work_without_a_public_url(
                 caption="the cat blinks" if index == 0 else None,
                 media_group_id="album-1",
             )
-        card = await next_card(alice, before)
+        card = await alice.next_card(before)
         assert f"🖼 {photos} photo(s) · {mode}" in (card.text or "")
         await alice.press(card, "Create video")
         video = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
@@ -133,8 +120,7 @@ async def test_a_demo_video_can_be_upgraded_and_extended(
     start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
 ) -> None:
     async with start_bot(**DEMO):
-        card = await alice.say("/video waves on a beach")
-        await alice.press(card, "Create video")
+        await create(alice, "waves on a beach")
         first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
         await alice.press(first, "⬆️ 4K")
         await jobs.wait(2, "delivered")

@@ -13,16 +13,8 @@ import httpx
 import pytest
 
 from bot.app import BotRuntime
+from bot.domain import errors
 from bot.domain.capabilities import validate
-from bot.domain.errors import (
-    InvalidRequestError,
-    VendorAuthError,
-    VendorBalanceError,
-    VendorError,
-    VendorRateLimitedError,
-    VendorRejectedError,
-    VendorUnavailableError,
-)
 from bot.domain.options import AspectRatio, Extra, Mode, Option, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Running, Succeeded
@@ -41,10 +33,7 @@ from bot.vendors.http import VendorHttp
 from tests.fakes.gemini import FakeGemini, rai_filtered, running
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 from tests.fakes.telegram import FakeTelegram
-from tests.support.adapters import (
-    PhotoMedia,
-    client_fixture,  # noqa: F401 (the `client` fixture)
-)
+from tests.support.adapters import PhotoMedia, adapter_on, fake_fixture, refusal
 from tests.support.harness import OffsetClock, Person, job_rows, make_settings
 
 API_KEY = "AIzaSy-gemini-test-key-0123456789"
@@ -182,13 +171,13 @@ def test_extension_names_the_gemini_file() -> None:
 def test_extension_never_sends_our_copy_inline() -> None:
     """The API takes only the file URI of a video it made ("Video URI not found" otherwise)."""
     source = SourceVideo(vendor=NAME, task_id=OP, media=VIDEO_REF)
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(errors.InvalidRequestError) as info:
         build_submit_body(extend(source=source), [])
     assert info.value.key == "invalid.source_video"
 
 
 def test_extension_without_any_video_is_refused() -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(errors.InvalidRequestError) as info:
         build_submit_body(extend(source=SourceVideo(vendor=NAME, task_id=OP)), [])
     assert info.value.key == "invalid.source_video"
 
@@ -201,7 +190,7 @@ def test_extension_without_any_video_is_refused() -> None:
 def test_task_id_is_the_operation_name() -> None:
     assert parse_task_id({"name": OP}) == OP
     for bad in ({}, {"name": ""}, {"name": "../../etc"}, {"name": "a//b"}, ["x"]):
-        with pytest.raises(VendorUnavailableError):
+        with pytest.raises(errors.VendorUnavailableError):
             parse_task_id(bad)
 
 
@@ -256,9 +245,9 @@ def test_an_undocumented_done_value_is_running_and_logged(
 
 
 def test_an_unreadable_answer_is_unavailable() -> None:
-    with pytest.raises(VendorUnavailableError):
+    with pytest.raises(errors.VendorUnavailableError):
         parse_status(["not", "an", "operation"])
-    with pytest.raises(VendorUnavailableError):
+    with pytest.raises(errors.VendorUnavailableError):
         parse_status({"name": OP, "done": True, "response": {"generateVideoResponse": 5}})
 
 
@@ -274,31 +263,34 @@ def _envelope(code: int | None, message: str, status: str | None = None) -> dict
 @pytest.mark.parametrize(
     ("payload", "kind"),
     [
-        (_envelope(400, "API key not valid. Please pass a valid API key."), VendorAuthError),
-        (_envelope(None, "API Key not found.", "INVALID_ARGUMENT"), VendorAuthError),
-        (_envelope(403, "Method doesn't allow unregistered callers"), VendorAuthError),
-        (_envelope(None, "denied", "PERMISSION_DENIED"), VendorAuthError),
+        (
+            _envelope(400, "API key not valid. Please pass a valid API key."),
+            errors.VendorAuthError,
+        ),
+        (_envelope(None, "API Key not found.", "INVALID_ARGUMENT"), errors.VendorAuthError),
+        (_envelope(403, "Method doesn't allow unregistered callers"), errors.VendorAuthError),
+        (_envelope(None, "denied", "PERMISSION_DENIED"), errors.VendorAuthError),
         (
             _envelope(429, "Resource has been exhausted (e.g. check quota)."),
-            VendorRateLimitedError,
+            errors.VendorRateLimitedError,
         ),
         (
             _envelope(429, "You exceeded your current quota, please check your plan."),
-            VendorRateLimitedError,
+            errors.VendorRateLimitedError,
         ),
-        (_envelope(None, "slow down", "RESOURCE_EXHAUSTED"), VendorRateLimitedError),
-        (_envelope(429, "Your prepayment credits are depleted."), VendorBalanceError),
-        (_envelope(402, "insufficient balance to generate"), VendorBalanceError),
-        (_envelope(429, "rate limit hit, check quota"), VendorRateLimitedError),
-        (_envelope(400, "durationSeconds must be 8"), VendorRejectedError),
-        (_envelope(None, "odd"), VendorRejectedError),
-        (_envelope(404, "not found"), VendorUnavailableError),
-        (_envelope(500, "internal"), VendorUnavailableError),
-        (_envelope(None, "overloaded", "UNAVAILABLE"), VendorUnavailableError),
+        (_envelope(None, "slow down", "RESOURCE_EXHAUSTED"), errors.VendorRateLimitedError),
+        (_envelope(429, "Your prepayment credits are depleted."), errors.VendorBalanceError),
+        (_envelope(402, "insufficient balance to generate"), errors.VendorBalanceError),
+        (_envelope(429, "rate limit hit, check quota"), errors.VendorRateLimitedError),
+        (_envelope(400, "durationSeconds must be 8"), errors.VendorRejectedError),
+        (_envelope(None, "odd"), errors.VendorRejectedError),
+        (_envelope(404, "not found"), errors.VendorUnavailableError),
+        (_envelope(500, "internal"), errors.VendorUnavailableError),
+        (_envelope(None, "overloaded", "UNAVAILABLE"), errors.VendorUnavailableError),
     ],
 )
 def test_an_error_envelope_with_http_200_is_raised(payload: Any, kind: type) -> None:
-    with pytest.raises(VendorError) as info:
+    with pytest.raises(errors.VendorError) as info:
         parse_status(payload)
     assert type(info.value) is kind
     with pytest.raises(kind):
@@ -308,12 +300,6 @@ def test_an_error_envelope_with_http_200_is_raised(payload: Any, kind: type) -> 
 # --------------------------------------------------------------------------------------------
 # Capabilities and their rules
 # --------------------------------------------------------------------------------------------
-
-
-def refused_key(req: GenerationRequest) -> str:
-    with pytest.raises(InvalidRequestError) as info:
-        validate(req, CAPABILITIES)
-    return info.value.key
 
 
 @pytest.mark.parametrize(
@@ -381,7 +367,7 @@ def test_allowed_requests_pass(allowed: GenerationRequest) -> None:
     ],
 )
 def test_refused_requests_name_the_rule(refused: GenerationRequest, key: str) -> None:
-    assert refused_key(refused) == key
+    assert refusal(refused, CAPABILITIES).key == key
 
 
 def test_the_card_offers_no_sound_switch_and_every_option_else() -> None:
@@ -397,15 +383,11 @@ def test_the_card_offers_no_sound_switch_and_every_option_else() -> None:
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeGemini]:
-    async with FakeGemini(API_KEY, forbidden_substrings=[BOT_TOKEN]) as server:
-        yield server
+fake = fake_fixture(lambda: FakeGemini(API_KEY, forbidden_substrings=[BOT_TOKEN]))
 
 
 def make_vendor(client: httpx.AsyncClient, fake: FakeGemini, key: str = API_KEY) -> GeminiVendor:
-    http = VendorHttp(client, NAME, timeout_seconds=2)
-    return GeminiVendor(http, VendorConfig(api_key=key, base_url=fake.base_url + "/"))
+    return adapter_on(GeminiVendor, NAME, fake.base_url, client, key)
 
 
 @pytest.fixture
@@ -477,7 +459,7 @@ async def test_extension_without_the_file_uri_is_refused_before_any_call(
     vendor: GeminiVendor, fake: FakeGemini
 ) -> None:
     media = PhotoMedia()
-    with pytest.raises(InvalidRequestError):
+    with pytest.raises(errors.InvalidRequestError):
         await vendor.submit(extend(source=SourceVideo(vendor=NAME, media=VIDEO_REF)), media)
     assert media.reads == []
     assert fake.submit_attempts == 0
@@ -520,13 +502,13 @@ async def test_a_wrong_key_is_an_auth_error_everywhere(
     final = (await run_to_end(vendor, task_id))[-1]
     assert isinstance(final, Succeeded)
     wrong = make_vendor(client, fake, key="AIzaSy-not-the-key-000000000")
-    with pytest.raises(VendorAuthError):
+    with pytest.raises(errors.VendorAuthError):
         await wrong.check()
-    with pytest.raises(VendorAuthError):
+    with pytest.raises(errors.VendorAuthError):
         await wrong.submit(request(), PhotoMedia())
-    with pytest.raises(VendorAuthError):
+    with pytest.raises(errors.VendorAuthError):
         await wrong.status(task_id)
-    with pytest.raises(VendorRejectedError):
+    with pytest.raises(errors.VendorRejectedError):
         await wrong.download(final.video_url, tmp_path / "v.mp4", 10_000_000)
     assert fake.downloads == 0
 
@@ -542,7 +524,9 @@ async def test_the_key_never_goes_to_another_host(
     task_id = await vendor.submit(request(), PhotoMedia())
     await run_to_end(vendor, task_id)
     file_id = fake.operations[task_id].file_id
-    with pytest.raises(VendorAuthError):  # no key sent: Google's 403 for unregistered callers
+    with pytest.raises(
+        errors.VendorAuthError
+    ):  # no key sent: Google's 403 for unregistered callers
         await vendor.download(
             f"{other}/v1beta/files/{file_id}:download?alt=media", tmp_path / "v", 10**7
         )
@@ -800,7 +784,7 @@ def test_a_video_can_be_extended_within_two_days(age: float) -> None:
 
 @pytest.mark.parametrize("age", [EXTENSION_WINDOW_SECONDS + 1.0, 30 * 86400.0])
 def test_a_video_older_than_two_days_is_refused_with_the_reason(age: float) -> None:
-    with pytest.raises(InvalidRequestError) as info:
+    with pytest.raises(errors.InvalidRequestError) as info:
         validate(extend_made_at(MADE_AT), CAPABILITIES, now=MADE_AT + age)
     assert info.value.key == "invalid.source_too_old"
     assert info.value.params["days"] == 2
@@ -849,14 +833,14 @@ async def _never(_: Any) -> Any:
 @pytest.mark.parametrize(
     ("handler", "kind"),
     [
-        (_html_404, VendorUnavailableError),
-        (_other_json, VendorUnavailableError),
-        (_never, VendorError),
+        (_html_404, errors.VendorUnavailableError),
+        (_other_json, errors.VendorUnavailableError),
+        (_never, errors.VendorError),
     ],
     ids=["404 html everywhere", "another API's json", "never answers"],
 )
 async def test_check_fails_unless_google_answered(
-    client: httpx.AsyncClient, handler: Any, kind: type[VendorError]
+    client: httpx.AsyncClient, handler: Any, kind: type[errors.VendorError]
 ) -> None:
     async for base_url in _serve(handler):
         http = VendorHttp(client, NAME, timeout_seconds=1)
@@ -866,7 +850,7 @@ async def test_check_fails_unless_google_answered(
 
 
 async def test_check_with_a_wrong_key_fails(client: httpx.AsyncClient, fake: FakeGemini) -> None:
-    with pytest.raises(VendorAuthError):
+    with pytest.raises(errors.VendorAuthError):
         await make_vendor(client, fake, key="AIzaSy-not-the-key-000000000").check()
 
 

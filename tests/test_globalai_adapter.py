@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from bot.domain import errors
 from bot.domain.capabilities import validate
-from bot.domain.errors import (
-    InvalidRequestError,
-    VendorAuthError,
-    VendorBalanceError,
-    VendorError,
-    VendorRateLimitedError,
-    VendorRejectedError,
-    VendorTimeoutError,
-    VendorUnavailableError,
-    VideoTooLargeError,
-)
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded
-from bot.vendors.base import VendorConfig
 from bot.vendors.globalai import (
     CAPABILITIES,
     NAME,
@@ -35,7 +24,6 @@ from bot.vendors.globalai import (
     parse_status,
     parse_task_id,
 )
-from bot.vendors.http import VendorHttp
 from tests.fakes.globalai import (
     FakeGlobalAI,
     body_code,
@@ -48,10 +36,7 @@ from tests.fakes.globalai import (
     queued,
 )
 from tests.fakes.media import sample_mp4_bytes
-from tests.support.adapters import (
-    PhotoMedia,
-    client_fixture,  # noqa: F401 (the `client` fixture)
-)
+from tests.support.adapters import PhotoMedia, adapter_on, fake_fixture, refusal
 
 KEY = "sk-globalai-test-key-0123456789"
 BOT_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
@@ -144,7 +129,7 @@ def test_reference_body_uses_input_reference_only() -> None:
 
 def test_a_mode_the_vendor_lacks_is_refused_by_the_builder() -> None:
     extend = request(mode=Mode.EXTEND, source=SourceVideo(vendor=NAME, video_url="https://v"))
-    with pytest.raises(InvalidRequestError) as caught:
+    with pytest.raises(errors.InvalidRequestError) as caught:
         build_submit_body(extend, ())
     assert caught.value.key == "invalid.mode"
 
@@ -166,15 +151,17 @@ def test_task_id_from_the_create_answer() -> None:
 @pytest.mark.parametrize(
     ("payload", "error"),
     [
-        ({"status": "queued"}, VendorUnavailableError),
-        (["not", "an", "object"], VendorUnavailableError),
-        ({"status": 3}, VendorUnavailableError),
-        ({"status": "failed", "error": "prompt is required"}, VendorRejectedError),
-        ({"code": 401, "message": "invalid api key"}, VendorAuthError),
-        ({"code": "402", "message": "insufficient balance"}, VendorBalanceError),
+        ({"status": "queued"}, errors.VendorUnavailableError),
+        (["not", "an", "object"], errors.VendorUnavailableError),
+        ({"status": 3}, errors.VendorUnavailableError),
+        ({"status": "failed", "error": "prompt is required"}, errors.VendorRejectedError),
+        ({"code": 401, "message": "invalid api key"}, errors.VendorAuthError),
+        ({"code": "402", "message": "insufficient balance"}, errors.VendorBalanceError),
     ],
 )
-def test_a_create_answer_without_id_raises(payload: object, error: type[VendorError]) -> None:
+def test_a_create_answer_without_id_raises(
+    payload: object, error: type[errors.VendorError]
+) -> None:
     with pytest.raises(error):
         parse_task_id(payload)
 
@@ -232,18 +219,20 @@ def test_an_unknown_status_is_running_and_logged(caplog: pytest.LogCaptureFixtur
 @pytest.mark.parametrize(
     ("payload", "error"),
     [
-        ({"code": 401, "message": "invalid api key"}, VendorAuthError),
-        ({"code": 403, "message": "余额不足"}, VendorBalanceError),
-        ({"code": 402, "message": "pay"}, VendorBalanceError),
-        ({"code": 429, "message": "slow down"}, VendorRateLimitedError),
-        ({"code": 400, "message": "bad id"}, VendorRejectedError),
-        ({"code": 500, "message": "oops"}, VendorUnavailableError),
-        ({"code": 404, "message": "task not found"}, VendorUnavailableError),
-        ("plain text", VendorUnavailableError),
-        (None, VendorUnavailableError),
+        ({"code": 401, "message": "invalid api key"}, errors.VendorAuthError),
+        ({"code": 403, "message": "余额不足"}, errors.VendorBalanceError),
+        ({"code": 402, "message": "pay"}, errors.VendorBalanceError),
+        ({"code": 429, "message": "slow down"}, errors.VendorRateLimitedError),
+        ({"code": 400, "message": "bad id"}, errors.VendorRejectedError),
+        ({"code": 500, "message": "oops"}, errors.VendorUnavailableError),
+        ({"code": 404, "message": "task not found"}, errors.VendorUnavailableError),
+        ("plain text", errors.VendorUnavailableError),
+        (None, errors.VendorUnavailableError),
     ],
 )
-def test_errors_in_a_200_body_are_classified(payload: object, error: type[VendorError]) -> None:
+def test_errors_in_a_200_body_are_classified(
+    payload: object, error: type[errors.VendorError]
+) -> None:
     with pytest.raises(error):
         parse_status(payload)
 
@@ -306,35 +295,28 @@ def test_allowed_requests_pass(allowed: GenerationRequest) -> None:
     ],
 )
 def test_refused_requests_name_the_rule(refused: GenerationRequest, key: str) -> None:
-    with pytest.raises(InvalidRequestError) as caught:
-        validate(refused, CAPABILITIES)
-    assert caught.value.key == key
+    assert refusal(refused, CAPABILITIES).key == key
 
 
 def test_stable_4k_names_what_is_allowed() -> None:
-    with pytest.raises(InvalidRequestError) as caught:
-        validate(request(extras=STABLE, tier=Tier.QUALITY, resolution=Resolution.K4), CAPABILITIES)
-    assert caught.value.params == {"value": Resolution.K4, "allowed": ("720p", "1080p")}
+    refused = refusal(
+        request(extras=STABLE, tier=Tier.QUALITY, resolution=Resolution.K4), CAPABILITIES
+    )
+    assert refused.params == {"value": Resolution.K4, "allowed": ("720p", "1080p")}
 
 
 # ---- the adapter against the fake -----------------------------------------------------------
 
 
-class Media(PhotoMedia):
-    """The fixture photos, hosted under unguessable public URLs."""
-
-    url = "https://media.bot.example/media/{key}-Zq8x"
+# The fixture photos, hosted under unguessable public URLs.
+Media = partial(PhotoMedia, "https://media.bot.example/media/{key}-Zq8x")
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeGlobalAI]:
-    async with FakeGlobalAI(KEY, forbidden_substrings=[BOT_TOKEN]) as server:
-        yield server
+fake = fake_fixture(lambda: FakeGlobalAI(KEY, forbidden_substrings=[BOT_TOKEN]))
 
 
 def make_vendor(fake: FakeGlobalAI, client: httpx.AsyncClient, key: str = KEY) -> GlobalAIVendor:
-    http = VendorHttp(client, NAME, timeout_seconds=2)
-    return GlobalAIVendor(http, VendorConfig(api_key=key, base_url=fake.base_url + "/"))
+    return adapter_on(GlobalAIVendor, NAME, fake.base_url, client, key)
 
 
 @pytest.fixture
@@ -401,7 +383,7 @@ async def test_every_allowed_request_is_accepted_by_the_fake(
         )
         try:
             validate(candidate, CAPABILITIES)
-        except InvalidRequestError:
+        except errors.InvalidRequestError:
             continue
         await vendor.submit(candidate, Media())
         allowed += 1
@@ -448,31 +430,29 @@ async def test_an_unknown_status_keeps_running(fake: FakeGlobalAI, vendor: Globa
 
 async def test_timeouts(fake: FakeGlobalAI, vendor: GlobalAIVendor) -> None:
     fake.fail_next_submits("timeout")
-    with pytest.raises(VendorTimeoutError):
+    with pytest.raises(errors.VendorTimeoutError):
         await vendor.submit(request(), Media())
     fake.poll_faults.append(delay(5.0, then=html(502)))
-    with pytest.raises(VendorTimeoutError):
+    with pytest.raises(errors.VendorTimeoutError):
         await vendor.status("vgen_whatever")
 
 
 async def test_an_error_code_in_a_200_body(fake: FakeGlobalAI, vendor: GlobalAIVendor) -> None:
     fake.submit_faults.append(body_code(401, "token invalid"))
-    with pytest.raises(VendorAuthError):
+    with pytest.raises(errors.VendorAuthError):
         await vendor.submit(request(), Media())
     task_id = await vendor.submit(request(), Media())
     fake.poll_faults.append(body_code(429, "too many requests"))
-    with pytest.raises(VendorRateLimitedError):
+    with pytest.raises(errors.VendorRateLimitedError):
         await vendor.status(task_id)
 
 
-async def test_a_bad_key(fake: FakeGlobalAI, client: httpx.AsyncClient) -> None:
-    wrong = make_vendor(fake, client, key="sk-wrong")
-    with pytest.raises(VendorAuthError):
-        await wrong.submit(request(), Media())
-    with pytest.raises(VendorAuthError):
-        await wrong.status("vgen_abc")
-    with pytest.raises(VendorAuthError):
-        await wrong.check()
+async def test_a_wrong_key_is_refused_before_the_task_is_looked_up(
+    fake: FakeGlobalAI, client: httpx.AsyncClient
+) -> None:
+    """(Submit, poll and check with a wrong key, every vendor: tests/test_vendor_contract.py.)"""
+    with pytest.raises(errors.VendorAuthError):
+        await make_vendor(fake, client, key="sk-wrong").status("vgen_abc")
 
 
 async def test_check_with_a_good_key(fake: FakeGlobalAI, vendor: GlobalAIVendor) -> None:
@@ -484,12 +464,12 @@ async def test_check_does_not_hide_a_rate_limit(
     fake: FakeGlobalAI, vendor: GlobalAIVendor
 ) -> None:
     fake.fail_next_polls("rate_limited")
-    with pytest.raises(VendorRateLimitedError):
+    with pytest.raises(errors.VendorRateLimitedError):
         await vendor.check()
 
 
 async def test_task_ids_are_url_encoded(fake: FakeGlobalAI, vendor: GlobalAIVendor) -> None:
-    with pytest.raises(VendorUnavailableError):  # not found
+    with pytest.raises(errors.VendorUnavailableError):  # not found
         await vendor.status("vgen_a b?c=d&e")
     assert fake.polls == ["vgen_a b?c=d&e"]
 
@@ -498,7 +478,7 @@ async def test_a_video_over_the_cap_is_refused(
     fake: FakeGlobalAI, vendor: GlobalAIVendor, tmp_path: Path
 ) -> None:
     task_id = await vendor.submit(request(), Media())
-    with pytest.raises(VideoTooLargeError):
+    with pytest.raises(errors.VideoTooLargeError):
         await vendor.download(fake.file_url(task_id), tmp_path / "v.mp4", 1000)
     assert not (tmp_path / "v.mp4").exists()
 

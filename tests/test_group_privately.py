@@ -5,7 +5,7 @@ a button to start it) in the group."""
 from __future__ import annotations
 
 from bot.telegram.locales import zh
-from tests.fakes.telegram import FakeTelegram, TgChat, TgUser
+from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.support.credits import CREDITS, balance_text
 from tests.support.group import BOT_USERNAME, member
 from tests.support.harness import ALICE, BOB, Person, StartBot
@@ -14,6 +14,12 @@ GROUP = TgChat.group(-100500, "Friends")
 XIAOMING = TgUser(id=1003, first_name="小明", language_code="zh-hans")
 HELP_BUTTON = f"https://t.me/{BOT_USERNAME}?start=help"
 START_BUTTON = f"https://t.me/{BOT_USERNAME}?start=balance"
+
+
+def assert_balance_went_privately(telegram: FakeTelegram, private: SentMessage) -> None:
+    """The private message is the balance (20 free credits a day); the group saw none of it."""
+    assert private.text == balance_text(free=20, paid=0, per_day=20)
+    assert not any("credits" in text for text in telegram.texts(GROUP.id))
 
 
 async def test_help_in_a_group_is_short_with_a_button_to_the_full_help(
@@ -54,8 +60,7 @@ async def test_balance_in_a_group_is_sent_privately(
 
     assert note.text == "Alice, I sent you your balance in a private message."
     assert note.buttons() == []
-    assert private.text == balance_text(free=20, paid=0, per_day=20)
-    assert not any("credits" in text for text in telegram.texts(GROUP.id))
+    assert_balance_went_privately(telegram, private)
 
 
 async def test_balance_for_someone_who_never_started_the_bot_offers_to_start_it(
@@ -78,8 +83,7 @@ async def test_balance_for_someone_who_never_started_the_bot_offers_to_start_it(
     assert note_zh.buttons() == [("💬 打开私聊", START_BUTTON)]
     refused = [c for c in telegram.calls_to("sendMessage") if c.params["chat_id"] == BOB.id]
     assert refused[0].status == 403  # Telegram refused the first private message
-    assert started.text == balance_text(free=20, paid=0, per_day=20)
-    assert not any("credits" in text for text in telegram.texts(GROUP.id))
+    assert_balance_went_privately(telegram, started)
 
 
 async def test_language_in_a_group_sets_the_menu_of_that_person_there(

@@ -18,7 +18,7 @@ from typing import Any
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import Jobs, Person
-from tests.support.process import bot_env
+from tests.support.process import bot_env, fakes_env
 
 UPLOAD_SECONDS = 0.8  # a sendVideo takes this long before Telegram has the video ...
 ANSWER_SECONDS = 0.8  # ... and this long more before Telegram answers
@@ -132,17 +132,13 @@ async def test_stops_during_uploads_send_each_video_once_or_only_in_the_stated_w
     tmp_path: Path, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
     telegram.upload_seconds, telegram.answer_seconds = UPLOAD_SECONDS, ANSWER_SECONDS
-    vendor = {key.upper(): str(value) for key, value in uniall.bot_settings().items()}
     env = bot_env(
         tmp_path,
-        TELEGRAM_API_URL=telegram.api_url,
-        TELEGRAM_POLL_TIMEOUT_SECONDS="1",
-        POLL_INTERVAL_SECONDS="0.05",
+        **fakes_env(telegram, uniall),
         SHUTDOWN_GRACE_SECONDS="0.2",  # shorter than any upload: only the upload grace helps
         INSTANCE_LEASE_SECONDS=str(LEASE_SECONDS),
         MAX_ACTIVE_JOBS_PER_USER="20",
-        **vendor,  # SHUTDOWN_UPLOAD_GRACE_SECONDS: the default
-    )
+    )  # SHUTDOWN_UPLOAD_GRACE_SECONDS: the default
     bot = KillTest(telegram, jobs, env, tmp_path)
     cycles = [
         (signal.SIGTERM, UPLOADING),

@@ -36,8 +36,7 @@ from hypothesis.stateful import (
 )
 
 from bot.domain.credits import Balance, Pool, PriceTable, QuotaError, QuotaReason, Quotas, StarPack
-from bot.domain.drafts import DraftOptions, DraftStep
-from bot.domain.jobs import TERMINAL_STATES, ChatPlace, Job, JobState
+from bot.domain.jobs import TERMINAL_STATES, Job, JobState
 from bot.domain.options import Resolution
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
@@ -47,6 +46,7 @@ from bot.store.drafts import DraftStore
 from bot.store.jobs import JobStore
 from bot.store.ledger import LedgerStore
 from bot.store.people import PeopleStore
+from tests.support.drafts import card_draft
 from tests.support.ledger_model import DAY, LedgerModel, Reservation, read_tables
 from tests.support.postgres import SharedDatabase, StoreEngine, open_database
 
@@ -74,6 +74,14 @@ REQUEST = GenerationRequest(prompt="a cat on a skateboard")
 users = st.sampled_from(USERS)
 prices = st.sampled_from([0, 1, 4, 6, 10])
 allowances = st.sampled_from([0, 3, 10])
+
+
+async def refused_or(making: Awaitable[Job | None]) -> Job | QuotaError | None:
+    """What a confirm or a follow-up made: the job, None (a repeat), or the quota refusal."""
+    try:
+        return await making
+    except QuotaError as refusal:
+        return refusal
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -204,20 +212,25 @@ class LedgerMachine(RuleBasedStateMachine):
         assert credited == self.model.purchase(user, charge_id, PACKS[pack].credits, self.now)
         self.seen[f"purchase {'credited' if credited else 'repeated charge'}"] += 1
 
+    def _terms(self, price: int) -> dict[str, Any]:
+        """What a new job is made on, whatever made it: its price, the quotas and the time."""
+        return {
+            "price": price,
+            "quotas": self.quotas,
+            "now": self.now,
+            "deadline_at": self.now + JOB_TIMEOUT,
+        }
+
     async def _confirm(self, draft_id: int, user: int, price: int) -> Job | QuotaError | None:
-        try:
-            return await self.jobs.create_from_draft(
+        return await refused_or(
+            self.jobs.create_from_draft(
                 draft_id=draft_id,
                 user_id=user,
                 vendor="uniall",
                 request=REQUEST,
-                price=price,
-                quotas=self.quotas,
-                now=self.now,
-                deadline_at=self.now + JOB_TIMEOUT,
+                **self._terms(price),
             )
-        except QuotaError as refusal:
-            return refusal
+        )
 
     async def _taps(
         self, draft_id: int, user: int, price: int, taps: int, at_once: bool
@@ -238,15 +251,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def confirm(self, user: int, chat: int, price: int, taps: int, at_once: bool) -> None:
         self.tick()
         draft = self.run(
-            self.drafts.replace(
-                user_id=user,
-                place=ChatPlace(chat_id=chat),
-                language="en",
-                step=DraftStep.OPTIONS,
-                prompt=REQUEST.prompt,
-                options=DraftOptions(),
-                request_message_id=None,
-                now=self.now,
+            card_draft(
+                self.drafts, chat_id=chat, user_id=user, prompt=REQUEST.prompt, now=self.now
             )
         )
         plan = self.model.plan_confirm(user, price, self.now)
@@ -352,20 +358,16 @@ class LedgerMachine(RuleBasedStateMachine):
     async def _follow_up(
         self, origin: str, parent: Job, action: Resolution, price: int
     ) -> Job | QuotaError | None:
-        try:
-            return await self.jobs.create_follow_up(
+        return await refused_or(
+            self.jobs.create_follow_up(
                 origin_key=origin,
                 parent=parent,
                 vendor=parent.vendor,
                 request=REQUEST.model_copy(update={"resolution": action}),
                 status_message_id=None,
-                price=price,
-                quotas=self.quotas,
-                now=self.now,
-                deadline_at=self.now + JOB_TIMEOUT,
+                **self._terms(price),
             )
-        except QuotaError as refusal:
-            return refusal
+        )
 
     def progress(self, job_id: int, steps: int) -> None:
         """The worker moves a job forward (submit, poll, fetch) without ending it."""
@@ -699,15 +701,8 @@ async def _fund(db: Database, credits: int) -> None:
 
 
 async def _draft(db: Database, chat_id: int) -> int:
-    draft = await DraftStore(db).replace(
-        user_id=ALICE,
-        place=ChatPlace(chat_id=chat_id),
-        language="en",
-        step=DraftStep.OPTIONS,
-        prompt=REQUEST.prompt,
-        options=DraftOptions(),
-        request_message_id=None,
-        now=T0,
+    draft = await card_draft(
+        DraftStore(db), chat_id=chat_id, user_id=ALICE, prompt=REQUEST.prompt, now=T0
     )
     return draft.id
 

@@ -11,7 +11,7 @@ import pytest
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import ALICE, TOKEN, VENDOR_KEY, Jobs, Person
-from tests.support.process import bot_env, spawn_bot
+from tests.support.process import bot_env, fakes_env, spawn_bot
 from tests.test_startup import refused_start
 
 # A vendor that quotes our key back in its error: the reason must not carry it into the log.
@@ -27,15 +27,8 @@ async def run_two_jobs(
     log_format: str,
 ) -> str:
     """`python -m bot` at DEBUG: one video delivered, one failed; the stderr it wrote."""
-    vendor = {key.upper(): str(value) for key, value in uniall.bot_settings().items()}
     env = bot_env(
-        tmp_path,
-        TELEGRAM_API_URL=telegram.api_url,
-        TELEGRAM_POLL_TIMEOUT_SECONDS="1",
-        POLL_INTERVAL_SECONDS="0.05",
-        LOG_LEVEL="DEBUG",
-        LOG_FORMAT=log_format,
-        **vendor,
+        tmp_path, **fakes_env(telegram, uniall), LOG_LEVEL="DEBUG", LOG_FORMAT=log_format
     )
     log = tmp_path / "bot.log"
     process = await spawn_bot(env, tmp_path, log)

@@ -18,7 +18,7 @@ from bot.migrate import migrate_to_postgres
 from bot.store.transfer import copied_tables
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram
-from tests.support.credits import CREDITS, create, thanks
+from tests.support.credits import CREDITS, create, delivered, thanks
 from tests.support.harness import ALICE, Jobs, Person, StartBot, free_port
 from tests.support.postgres import PostgresEngine
 from tests.test_payments import pay
@@ -65,35 +65,33 @@ async def target(postgres_url: str) -> Any:
     await engine.drop(url)
 
 
-async def make_history(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
-) -> None:
-    """People, drafts, a delivered job with its ledger rows, a payment and a kept photo."""
-    port = free_port()
-    photos = {"public_base_url": f"http://127.0.0.1:{port}", "http_port": port}
-    async with start_bot(**CREDITS, **photos, free_credits_per_day=30):
-        said = await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-1")
-        assert said == thanks(50, 80)
-        await create(alice, "a lighthouse to carry over")
-        await jobs.wait(1, "delivered")
-        before = len(telegram.messages(alice.chat.id))
-        telegram.send_photo(alice.user, alice.chat, photo_bytes(1))
-        await alice.next_message(before)
-
-
-async def test_every_table_is_copied_row_by_row_into_an_empty_database(
+@pytest.fixture
+async def copy_to_target(
     start_bot: StartBot,
     settings_for: Callable[..., Settings],
     telegram: FakeTelegram,
     alice: Person,
     jobs: Jobs,
-    database_path: Path,
     target: str,
-) -> None:
-    await make_history(start_bot, telegram, alice, jobs)
-    settings = settings_for(**CREDITS, database_url=target)
+) -> Settings:
+    """A bot's history on SQLite: people, drafts, a delivered job with its ledger rows, a
+    payment and a kept photo. Returns the settings to copy it to the `target` database."""
+    port = free_port()
+    photos = {"public_base_url": f"http://127.0.0.1:{port}", "http_port": port}
+    async with start_bot(**CREDITS, **photos, free_credits_per_day=30):
+        said = await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-1")
+        assert said == thanks(50, 80)
+        await delivered(alice, jobs, "a lighthouse to carry over")
+        before = len(telegram.messages(alice.chat.id))
+        telegram.send_photo(alice.user, alice.chat, photo_bytes(1))
+        await alice.next_message(before)
+    return settings_for(**CREDITS, database_url=target)
 
-    outcome = await migrate_to_postgres(settings)
+
+async def test_every_table_is_copied_row_by_row_into_an_empty_database(
+    start_bot: StartBot, alice: Person, database_path: Path, target: str, copy_to_target: Settings
+) -> None:
+    outcome = await migrate_to_postgres(copy_to_target)
 
     assert outcome.exit_code == 0, outcome.line
     source = sqlite_tables(database_path)
@@ -113,7 +111,7 @@ async def test_every_table_is_copied_row_by_row_into_an_empty_database(
         kept = await conn.fetch("SELECT key, data FROM photos")
     finally:
         await conn.close()
-    files = {p.name: p.read_bytes() for p in (settings.media_dir / "photos").iterdir()}
+    files = {p.name: p.read_bytes() for p in (copy_to_target.media_dir / "photos").iterdir()}
     assert {row["key"]: bytes(row["data"]) for row in kept} == files
 
     # The bot goes on on PostgreSQL with the same history: the same balance, new ids after.
@@ -126,19 +124,12 @@ async def test_every_table_is_copied_row_by_row_into_an_empty_database(
 
 
 async def test_a_database_that_is_not_empty_is_refused_and_left_alone(
-    start_bot: StartBot,
-    settings_for: Callable[..., Settings],
-    telegram: FakeTelegram,
-    alice: Person,
-    jobs: Jobs,
-    target: str,
+    target: str, copy_to_target: Settings
 ) -> None:
-    await make_history(start_bot, telegram, alice, jobs)
-    settings = settings_for(**CREDITS, database_url=target)
-    assert (await migrate_to_postgres(settings)).exit_code == 0
+    assert (await migrate_to_postgres(copy_to_target)).exit_code == 0
     copied = await postgres_tables(target)
 
-    again = await migrate_to_postgres(settings)
+    again = await migrate_to_postgres(copy_to_target)
 
     assert again.exit_code == 1
     assert again.line.startswith(f"refusing to copy: {target} is not empty (people: 1, ")

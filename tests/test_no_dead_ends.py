@@ -15,7 +15,7 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
 from tests.fakes.telegram_models import visible_text
-from tests.support.credits import CREDITS, OLGA, admin, open_card, text_of
+from tests.support.credits import CREDITS, OLGA, open_card, text_of
 from tests.support.harness import ALICE, Jobs, Person, StartBot, settle
 from tests.support.process import bot_env
 
@@ -179,9 +179,8 @@ async def test_the_description_is_set_once_in_both_languages(
 
 
 async def test_a_banned_person_gets_one_answer_to_everything(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(alice, "a lighthouse")
         banned = await text_of(olga, f"/ban {ALICE.id}")

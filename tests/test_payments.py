@@ -22,9 +22,8 @@ from tests.support.credits import (
     OFFER_INVALID,
     OLGA,
     PACK_BUTTONS,
-    admin,
     balance_text,
-    create,
+    delivered,
     text_of,
     thanks,
 )
@@ -169,9 +168,8 @@ async def test_a_payment_sent_while_the_bot_was_stopped_is_credited_at_start(
 
 
 async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-9")
         assert await text_of(alice, "/balance") == balance_text(30, 50, 30)
@@ -199,13 +197,11 @@ async def test_an_admin_refunds_unspent_stars_and_the_credits_go_back(
 
 
 async def test_stars_whose_credits_are_spent_are_not_refunded(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-5")
-        await create(alice, "a paper boat on a puddle")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a paper boat on a puddle")
         assert await text_of(alice, "/balance") == balance_text(0, 40, 0)
 
         assert await text_of(olga, "/refundstars ch-s-5") == (
@@ -233,9 +229,8 @@ async def test_two_copies_of_a_payment_arriving_together_credit_once(
 
 
 async def test_when_telegram_refuses_a_star_refund_the_credits_stay(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person
+    start_bot: StartBot, telegram: FakeTelegram, alice: Person, olga: Person
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS):
         await pay(telegram, alice, payload=f"s:{ALICE.id}", stars=50, charge_id="ch-s-7")
         telegram.fail_next(

@@ -12,7 +12,7 @@ from bot.app import BotRuntime
 from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
-from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import TOKEN, Jobs, OffsetClock, Person, StartBot, free_port
 
@@ -43,19 +43,6 @@ def send_album(person: Person, photos: list[bytes], caption: str | None = None) 
     return ids
 
 
-async def next_card(person: Person, before: int) -> SentMessage:
-    return await person.telegram.wait_for(
-        lambda: next(
-            (
-                m
-                for m in person.telegram.messages(person.chat.id)[before:]
-                if "Create video" in str(m.reply_markup)
-            ),
-            None,
-        )
-    )
-
-
 async def fetch(url: str) -> httpx.Response:
     async with httpx.AsyncClient() as client:
         return await client.get(url)
@@ -72,7 +59,7 @@ async def test_animate_one_photo_through_the_bots_own_server(
     async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         telegram.send_photo(alice.user, alice.chat, photo_bytes(1), caption="the cat blinks")
-        card = await next_card(alice, before)
+        card = await alice.next_card(before)
         assert "🖼 1 photo(s) · Animate the photo" in (card.text or "")
         assert "📝 the cat blinks" in (card.text or "")
         await alice.press(card, "Create video")
@@ -100,7 +87,7 @@ async def test_an_album_of_two_is_first_and_last_frame_in_order(
     async with start_hosted():
         before = len(telegram.messages(alice.chat.id))
         send_album(alice, [photo_bytes(1), photo_bytes(2)], caption="day turns to night")
-        card = await next_card(alice, before)
+        card = await alice.next_card(before)
         assert "🖼 2 photo(s) · First → last frame" in (card.text or "")
         await alice.press(card, "Create video")
         await telegram.wait_for(lambda: len(uniall.submissions) == 1)
@@ -146,7 +133,7 @@ async def test_an_image_file_keeps_its_original_bytes_and_photos_can_be_removed(
             mime_type="image/jpeg",
             caption="a slow zoom",
         )
-        card = await next_card(alice, before)
+        card = await alice.next_card(before)
         assert "🖼 1 photo(s)" in (card.text or "")
         await alice.press(card, "Remove photos")
         await telegram.wait_for(lambda: "🖼" not in (alice.current(card).text or ""))
@@ -163,7 +150,7 @@ async def test_kie_gets_photos_through_its_upload_api(
     async with start_bot(**kie.bot_settings()):
         before = len(telegram.messages(alice.chat.id))
         send_album(alice, [photo_bytes(1), photo_bytes(3)], caption="morning to evening")
-        card = await next_card(alice, before)
+        card = await alice.next_card(before)
         await alice.press(card, "Create video")
         await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
 
@@ -179,7 +166,7 @@ async def test_gemini_gets_photos_inline(
     async with start_bot(**gemini.bot_settings()):
         before = len(telegram.messages(alice.chat.id))
         telegram.send_photo(alice.user, alice.chat, photo_bytes(3), caption="it melts")
-        card = await next_card(alice, before)
+        card = await alice.next_card(before)
         await alice.press(card, "Create video")
         await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
 

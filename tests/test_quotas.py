@@ -24,6 +24,7 @@ from tests.support.credits import (
     card_showing,
     cost_line,
     create,
+    delivered,
     history_line,
     open_card,
     refusal,
@@ -86,28 +87,6 @@ async def test_the_card_price_follows_the_options_and_is_what_the_job_reserves(
         assert await text_of(alice, "/balance") == balance_text(64, 0, 100)
 
 
-async def test_an_expired_job_gives_its_credits_back(
-    start_bot: StartBot,
-    telegram: FakeTelegram,
-    uniall: FakeUniAll,
-    alice: Person,
-    clock: OffsetClock,
-    jobs: Jobs,
-) -> None:
-    uniall.script = [queued(), in_progress(10)]
-    async with start_bot(**CREDITS, free_credits_per_day=30):
-        card, _ = await create(alice, "a glacier calving into the sea")
-        await telegram.wait_for(lambda: len(uniall.polls) >= 2)
-        assert await text_of(alice, "/balance") == balance_text(20, 0, 30)
-
-        clock.advance(6 * 60)  # past JOB_TIMEOUT_MINUTES (5 in the tests)
-
-        text = await alice.showing(card, "took longer")
-        assert text.startswith("⌛ Job #1 took longer than 5 minutes and was stopped.")
-        await jobs.wait(1, "expired")
-        assert await text_of(alice, "/balance") == balance_text(30, 0, 30)
-
-
 async def test_a_cancelled_job_gives_its_credits_back(
     start_bot: StartBot, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person, jobs: Jobs
 ) -> None:
@@ -133,8 +112,7 @@ async def test_the_free_allowance_runs_out_and_comes_back_the_next_day(
     start_bot: StartBot, telegram: FakeTelegram, alice: Person, clock: OffsetClock, jobs: Jobs
 ) -> None:
     async with start_bot(**CREDITS, free_credits_per_day=10):
-        await create(alice, "a lantern festival")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a lantern festival")
         assert await text_of(alice, "/balance") == balance_text(0, 0, 10)
 
         # Nothing fits: the new card starts from the cheapest options, not the last ones.
@@ -195,8 +173,7 @@ async def test_the_daily_cap_stops_everyone_until_midnight_utc(
 ) -> None:
     bob_dm = bob(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30, daily_credit_cap=15):
-        await create(alice, "a windmill at dusk")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a windmill at dusk")
 
         card = await open_card(bob_dm, "a rowing race")
         answer = await bob_dm.press(card, "Create video")
@@ -290,9 +267,8 @@ async def test_an_allowlisted_bot_turns_a_stranger_away_until_an_admin_allows_th
 
 
 async def test_a_banned_person_is_refused_until_unbanned(
-    start_bot: StartBot, telegram: FakeTelegram, alice: Person, jobs: Jobs
+    start_bot: StartBot, alice: Person, olga: Person, jobs: Jobs
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         card = await open_card(alice, "a banned video")
         assert await text_of(olga, f"/ban {ALICE.id}") == (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.telegram import FakeTelegram, TgUser
-from tests.support.credits import CREDITS, balance_text, bob, create, dm, text_of
+from tests.support.credits import CREDITS, balance_text, bob, delivered, dm, text_of
 from tests.support.harness import ALICE, BOB, Jobs, Person, StartBot, query
 
 pytestmark = pytest.mark.midday
@@ -54,8 +54,7 @@ async def test_both_are_credited_once_when_the_invited_persons_first_video_is_de
         await bob_dm.say(f"/start ref_{await code_of(carol)}")
         assert referred_by(database_path, BOB.id) == ALICE.id
 
-        await create(bob_dm, "my first video")
-        await jobs.wait(1, "delivered")
+        await delivered(bob_dm, jobs, "my first video")
         await telegram.wait_for(
             lambda: (
                 query(
@@ -79,8 +78,7 @@ async def test_both_are_credited_once_when_the_invited_persons_first_video_is_de
             await code_of(carol)
         )
 
-        await create(bob_dm, "my second video")  # not the first: nothing more
-        await jobs.wait(2, "delivered")
+        await delivered(bob_dm, jobs, "my second video", 2)  # not the first: nothing more
         assert await text_of(alice, "/balance") == balance_text(30, 20, 30) + invitation(code)
         assert await text_of(bob_dm, "/balance") == balance_text(10, 20, 30) + invitation(bobs)
 
@@ -97,8 +95,7 @@ async def test_own_links_unknown_codes_and_old_hands_are_refused_silently(
         await dave.say("/start ref_nosuchcode")
         assert referred_by(database_path, DAVE.id) is None
 
-        await create(dave, "made before any link")
-        await jobs.wait(1, "delivered")
+        await delivered(dave, jobs, "made before any link")
         await dave.say(f"/start ref_{code}")  # not new any more
         assert referred_by(database_path, DAVE.id) is None
         assert await text_of(alice, "/balance") == balance_text(30, 0, 30) + invitation(code)

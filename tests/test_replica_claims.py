@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.credits import Quotas
-from bot.domain.drafts import DraftOptions, DraftStep
-from bot.domain.jobs import ChatPlace, Job, JobState
+from bot.domain.jobs import Job, JobState
 from bot.domain.request import GenerationRequest
 from bot.domain.status import FailureKind
 from bot.services.alerts import OperatorAlerts
@@ -28,6 +27,7 @@ from bot.store.drafts import DraftStore
 from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
 from bot.store.ledger import LedgerStore
+from tests.support.drafts import card_draft
 from tests.support.postgres import PostgresEngine, SharedDatabase
 
 T0 = 1_750_000_000.0
@@ -40,15 +40,8 @@ QUOTAS = Quotas(credits=True, free_per_day=0, max_active_jobs=1000)
 
 async def _job(db: Database, chat_id: int, *, now: float = T0) -> Job:
     """A queued job of Alice's in its own chat, its price reserved."""
-    draft = await DraftStore(db).replace(
-        user_id=ALICE,
-        place=ChatPlace(chat_id=chat_id),
-        language="en",
-        step=DraftStep.OPTIONS,
-        prompt=REQUEST.prompt,
-        options=DraftOptions(),
-        request_message_id=None,
-        now=now,
+    draft = await card_draft(
+        DraftStore(db), chat_id=chat_id, user_id=ALICE, prompt=REQUEST.prompt, now=now
     )
     job = await JobStore(db).create_from_draft(
         draft_id=draft.id,

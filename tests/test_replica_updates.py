@@ -46,6 +46,11 @@ def cards(telegram: FakeTelegram) -> int:
     )
 
 
+def sent_to_alice(telegram: FakeTelegram) -> tuple[int, int]:
+    """How many cards, and how many messages in all, the bot has sent Alice."""
+    return cards(telegram), len(telegram.messages(ALICE.id))
+
+
 async def post(client: httpx.AsyncClient, runtime: BotRuntime, update: dict[str, object]) -> int:
     url = f"http://127.0.0.1:{runtime.http_port}/telegram/webhook"
     secret = runtime.settings.webhook_secret
@@ -76,8 +81,7 @@ async def test_an_update_delivered_twice_takes_effect_once_when_polling(
     await settle(telegram, 1.0)
 
     assert [u["update_id"] for u in telegram.all_updates] == [repeated["update_id"]]
-    assert cards(telegram) == 1
-    assert len(telegram.messages(ALICE.id)) == 1
+    assert sent_to_alice(telegram) == (1, 1)  # one card, and nothing else
 
 
 async def test_the_webhook_answers_after_the_update_was_handled_and_only_once(
@@ -92,8 +96,7 @@ async def test_the_webhook_answers_after_the_update_was_handled_and_only_once(
 
     assert (first, again) == (200, 200)
     assert shown_when_answered == 1  # the card was sent before Telegram got its 200
-    assert cards(telegram) == 1
-    assert len(telegram.messages(ALICE.id)) == 1
+    assert sent_to_alice(telegram) == (1, 1)  # one card, and nothing else
 
 
 async def test_a_webhook_handler_failure_still_answers_200(
@@ -124,8 +127,7 @@ async def test_the_same_webhook_update_to_two_replicas_takes_effect_once(
     # again later") while the first was still on it. Once done, every copy answers 200.
     assert sorted(together) in ([200, 200], [200, 503])
     assert later == [200, 200]
-    assert cards(telegram) == 1
-    assert len(telegram.messages(ALICE.id)) == 1
+    assert sent_to_alice(telegram) == (1, 1)  # one card, and nothing else
 
 
 async def test_one_replica_polls_and_another_takes_over_when_it_stops(

@@ -32,7 +32,7 @@ from tests.fakes.uniall import FakeUniAll, completed, delay, in_progress, queued
 from tests.support.group import member
 from tests.support.harness import BOB, Person, free_port
 from tests.support.postgres import BlockingDatabase
-from tests.support.process import bot_env, spawn_bot
+from tests.support.process import bot_env, spawn_bot, vendor_env
 
 JOB_LEASE_SECONDS = 3.0
 SECRET = "e2e-webhook-secret"
@@ -294,7 +294,6 @@ async def cluster(
         await runner.setup()
         splitter.port = free_port()
         await web.TCPSite(runner, "127.0.0.1", splitter.port).start()
-        vendor = {key.upper(): str(value) for key, value in uniall.bot_settings().items()}
         for name in ("A", "B"):
             port = free_port()
             cwd = tmp_path / name
@@ -318,7 +317,7 @@ async def cluster(
                 CREDITS_ENABLED="true",  # each job reserves its price, captured on delivery
                 FREE_CREDITS_PER_DAY="1000",
                 SUPPORT_CONTACT="@support",
-                **vendor,
+                **vendor_env(uniall),
             )
             replicas.append(Replica(name, port, env, cwd))
         delivery = asyncio.create_task(splitter.run(client))

@@ -24,7 +24,7 @@ from bot.store.migrations import APPLICATION_ID, MIGRATIONS
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import ALICE, OffsetClock, Person
-from tests.support.process import NOWHERE, bot_env
+from tests.support.process import NOWHERE, bot_env, fakes_env
 
 pytestmark = pytest.mark.sqlite_only(
     reason="the start's checks of the SQLite file and its folder, and damage done to the file"
@@ -216,14 +216,7 @@ def test_an_id_list_may_hold_one_id(
 async def test_a_private_bot_with_one_allowed_id_starts_and_stops(
     tmp_path: Path, telegram: FakeTelegram, uniall: FakeUniAll, alice: Person
 ) -> None:
-    vendor = {key.upper(): str(value) for key, value in uniall.bot_settings().items()}
-    env = bot_env(
-        tmp_path,
-        TELEGRAM_API_URL=telegram.api_url,
-        TELEGRAM_POLL_TIMEOUT_SECONDS="1",
-        ALLOWED_USER_IDS=str(ALICE.id),
-        **vendor,
-    )
+    env = bot_env(tmp_path, **fakes_env(telegram, uniall), ALLOWED_USER_IDS=str(ALICE.id))
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
     )

@@ -12,7 +12,7 @@ import pytest
 
 from tests.fakes.telegram import FakeTelegram, SentMessage
 from tests.fakes.uniall import FakeUniAll, failed, queued
-from tests.support.credits import ADMIN_ONLY, CREDITS, admin, create, text_of
+from tests.support.credits import ADMIN_ONLY, CREDITS, create, delivered, text_of
 from tests.support.harness import ALICE, DAY, Jobs, OffsetClock, Person, StartBot
 
 pytestmark = pytest.mark.midday  # "today" is a UTC day: never straddle midnight
@@ -73,17 +73,16 @@ async def test_stats_of_today_and_the_last_days_with_a_chart(
     telegram: FakeTelegram,
     uniall: FakeUniAll,
     alice: Person,
+    olga: Person,
     jobs: Jobs,
     clock: OffsetClock,
 ) -> None:
-    olga = admin(telegram)
     async with start_bot(**CREDITS, free_credits_per_day=30):
         text, empty_chart = await stats_of(olga, "/stats")
         assert text == stats_text("Today (UTC)", people="1 new, 1 active")
         assert empty_chart.caption == "📈 The last 30 days (UTC): jobs and credits spent per day."
 
-        await create(alice, "a delivered one")
-        await jobs.wait(1, "delivered")
+        await delivered(alice, jobs, "a delivered one")
         uniall.script = [queued(), failed("Your prompt was flagged by the content policy")]
         await create(alice, "a failed one")
         await jobs.wait(2, "failed")

@@ -8,6 +8,8 @@ newer one makes moot.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from bot.domain.jobs import Job, JobState
@@ -35,61 +37,66 @@ class SlowChat:
     def moot(self, newer: Job) -> None:
         self.outdated.append(newer.state)
 
+    @contextlib.asynccontextmanager
+    async def feed(self) -> AsyncIterator[StatusFeed]:
+        """A feed showing in this chat, closed at the end."""
+        feed = StatusFeed(self.show, self.moot)
+        try:
+            yield feed
+        finally:
+            await feed.close(0)
+
 
 async def test_states_posted_while_one_is_shown_collapse_into_the_newest() -> None:
     chat = SlowChat()
-    feed = StatusFeed(chat.show, chat.moot)
-    for progress in (10, 20, 30, 40):
-        feed.post(job(JobState.RUNNING, progress=progress))
-        await asyncio.sleep(0)
-    await feed.shown(job(JobState.DELIVERED))
+    async with chat.feed() as feed:
+        for progress in (10, 20, 30, 40):
+            feed.post(job(JobState.RUNNING, progress=progress))
+            await asyncio.sleep(0)
+        await feed.shown(job(JobState.DELIVERED))
 
-    assert chat.shown == [
-        (JobState.RUNNING, 10, 50),
-        (JobState.DELIVERED, None, 50),
-    ]
-    # The state being shown when newer ones came was reported moot (the limiter drops it
-    # if it is still waiting for the chat's turn).
-    assert chat.outdated
-    await feed.close(0)
+        assert chat.shown == [
+            (JobState.RUNNING, 10, 50),
+            (JobState.DELIVERED, None, 50),
+        ]
+        # The state being shown when newer ones came was reported moot (the limiter drops it
+        # if it is still waiting for the chat's turn).
+        assert chat.outdated
 
 
 async def test_a_quiet_state_is_not_shown_when_the_end_comes_first() -> None:
     chat = SlowChat(seconds=0)
-    feed = StatusFeed(chat.show, chat.moot)
-    feed.post(job(JobState.DELIVERING), after=0.5)
-    await asyncio.sleep(0.05)
-    await feed.shown(job(JobState.DELIVERED))
-    await asyncio.sleep(0.6)
+    async with chat.feed() as feed:
+        feed.post(job(JobState.DELIVERING), after=0.5)
+        await asyncio.sleep(0.05)
+        await feed.shown(job(JobState.DELIVERED))
+        await asyncio.sleep(0.6)
 
-    assert chat.shown == [(JobState.DELIVERED, None, 50)]
-    await feed.close(0)
+        assert chat.shown == [(JobState.DELIVERED, None, 50)]
 
 
 async def test_a_quiet_state_is_shown_when_it_lasts() -> None:
     chat = SlowChat(seconds=0)
-    feed = StatusFeed(chat.show, chat.moot)
-    feed.post(job(JobState.FETCHING), after=0.1)
-    await asyncio.sleep(0.3)
+    async with chat.feed() as feed:
+        feed.post(job(JobState.FETCHING), after=0.1)
+        await asyncio.sleep(0.3)
 
-    assert chat.shown == [(JobState.FETCHING, None, 50)]
-    await feed.close(0)
+        assert chat.shown == [(JobState.FETCHING, None, 50)]
 
 
 async def test_the_status_message_a_first_state_made_is_edited_by_the_next() -> None:
     chat = SlowChat()
-    feed = StatusFeed(chat.show, chat.moot)
-    feed.post(job(JobState.QUEUED, status=None))
-    await asyncio.sleep(0)
-    feed.post(job(JobState.RUNNING, progress=5, status=None))  # the snapshot knew no message
-    await feed.shown(job(JobState.FAILED, status=None))
+    async with chat.feed() as feed:
+        feed.post(job(JobState.QUEUED, status=None))
+        await asyncio.sleep(0)
+        feed.post(job(JobState.RUNNING, progress=5, status=None))  # the snapshot knew no message
+        await feed.shown(job(JobState.FAILED, status=None))
 
-    # One new message (99), then edits of it: never a second status message.
-    assert chat.shown == [
-        (JobState.QUEUED, None, None),
-        (JobState.FAILED, None, 99),
-    ]
-    await feed.close(0)
+        # One new message (99), then edits of it: never a second status message.
+        assert chat.shown == [
+            (JobState.QUEUED, None, None),
+            (JobState.FAILED, None, 99),
+        ]
 
 
 async def test_a_failing_show_is_logged_and_the_next_state_still_goes() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,8 @@ import pytest
 
 from bot.checkup import run_checks
 from bot.config import Settings
+from bot.domain import errors
 from bot.domain.capabilities import Capabilities, image_count_for, validate
-from bot.domain.errors import (
-    InvalidRequestError,
-    VendorAuthError,
-    VendorBalanceError,
-    VendorError,
-    VendorRateLimitedError,
-    VendorRejectedError,
-    VendorTimeoutError,
-    VendorUnavailableError,
-    VendorUnknownOutcomeError,
-)
 from bot.domain.options import Mode
 from bot.domain.request import GenerationRequest, MediaRef
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
@@ -59,10 +48,17 @@ def settings_for(fake: VendorFake, tmp_path: Path, **overrides: Any) -> Settings
     return make_settings(api_url, tmp_path / "bot.sqlite3", **values)
 
 
+def adapter_for(
+    fake: VendorFake, tmp_path: Path, client: httpx.AsyncClient, **overrides: Any
+) -> VideoVendor:
+    """The vendor's adapter as the bot builds it (through the registry), on its fake."""
+    configs = settings_for(fake, tmp_path, **overrides).vendor_configs()
+    return build_vendors(configs, client)[fake.name]
+
+
 @pytest.fixture
-async def adapter(fake: VendorFake, tmp_path: Path) -> AsyncIterator[VideoVendor]:
-    async with httpx.AsyncClient() as client:
-        yield build_vendors(settings_for(fake, tmp_path).vendor_configs(), client)[fake.name]
+def adapter(fake: VendorFake, tmp_path: Path, client: httpx.AsyncClient) -> VideoVendor:
+    return adapter_for(fake, tmp_path, client)
 
 
 def text_request(caps: Capabilities, prompt: str = "a lighthouse in a storm") -> GenerationRequest:
@@ -140,16 +136,31 @@ async def test_an_unknown_status_is_running_and_logged(
     assert any(r.levelno == logging.WARNING for r in caplog.records)
 
 
-SUBMIT_FAULTS: list[tuple[FaultKind, type[VendorError]]] = [
-    ("server_error", VendorUnavailableError),
+async def test_a_wrong_key_is_an_auth_error_on_submit_poll_and_check(
+    adapter: VideoVendor, fake: VendorFake, tmp_path: Path, client: httpx.AsyncClient
+) -> None:
+    task_id = await adapter.submit(text_request(adapter.capabilities), PhotoShelf())
+    wrong = adapter_for(fake, tmp_path, client, vendor_api_key="wrong-key")
+
+    with pytest.raises(errors.VendorAuthError):
+        await wrong.submit(text_request(adapter.capabilities), PhotoShelf())
+    with pytest.raises(errors.VendorAuthError):
+        await wrong.status(task_id)
+    with pytest.raises(errors.VendorAuthError):
+        await wrong.check()
+    assert len(fake.submissions) == 1
+
+
+SUBMIT_FAULTS: list[tuple[FaultKind, type[errors.VendorError]]] = [
+    ("server_error", errors.VendorUnavailableError),
     # A proxy's page may hide a task the vendor made: an unknown outcome, never resent.
-    ("html", VendorUnknownOutcomeError),
-    ("maintenance", VendorUnavailableError),
-    ("timeout", VendorTimeoutError),
-    ("auth", VendorAuthError),
-    ("balance", VendorBalanceError),
-    ("rate_limited", VendorRateLimitedError),
-    ("rejected", VendorRejectedError),
+    ("html", errors.VendorUnknownOutcomeError),
+    ("maintenance", errors.VendorUnavailableError),
+    ("timeout", errors.VendorTimeoutError),
+    ("auth", errors.VendorAuthError),
+    ("balance", errors.VendorBalanceError),
+    ("rate_limited", errors.VendorRateLimitedError),
+    ("rejected", errors.VendorRejectedError),
 ]
 
 
@@ -159,13 +170,13 @@ SEND_RETRY_AFTER = {"globalai", "gptplus5"}
 
 @pytest.mark.parametrize(("kind", "error"), SUBMIT_FAULTS)
 async def test_submit_faults_are_classified(
-    adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[VendorError]
+    adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[errors.VendorError]
 ) -> None:
     fake.fail_next_submits(kind)
     with pytest.raises(error) as caught:
         await adapter.submit(text_request(adapter.capabilities), PhotoShelf())
     assert type(caught.value) is error
-    if isinstance(caught.value, VendorRateLimitedError) and fake.name in SEND_RETRY_AFTER:
+    if isinstance(caught.value, errors.VendorRateLimitedError) and fake.name in SEND_RETRY_AFTER:
         assert caught.value.retry_after == 1.0
     assert fake.submissions == []
     await adapter.submit(text_request(adapter.capabilities), PhotoShelf())  # recovered
@@ -175,13 +186,13 @@ async def test_submit_faults_are_classified(
 @pytest.mark.parametrize(
     ("kind", "error"),
     [
-        (k, VendorUnavailableError if k == "html" else e)  # a poll's proxy page: retried
+        (k, errors.VendorUnavailableError if k == "html" else e)  # a poll's proxy page: retried
         for k, e in SUBMIT_FAULTS
         if k in ("server_error", "html", "timeout", "rate_limited")
     ],
 )
 async def test_poll_faults_are_retryable(
-    adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[VendorError]
+    adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[errors.VendorError]
 ) -> None:
     fake.play_success()
     task_id = await adapter.submit(text_request(adapter.capabilities), PhotoShelf())
@@ -204,9 +215,9 @@ STATES_AFTER_A_POLL_FAULT: dict[str, tuple[VendorStatus, ...]] = {
 }
 
 
-@pytest.mark.parametrize(("kind", "error"), [*FAULTS, ("timeout", VendorTimeoutError)])
+@pytest.mark.parametrize(("kind", "error"), [*FAULTS, ("timeout", errors.VendorTimeoutError)])
 async def test_poll_faults_are_classified(
-    adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[VendorError]
+    adapter: VideoVendor, fake: VendorFake, kind: FaultKind, error: type[errors.VendorError]
 ) -> None:
     task_id = await adapter.submit(text_request(adapter.capabilities), PhotoShelf())
     fake.fail_next_polls(kind)
@@ -246,7 +257,7 @@ async def test_every_offered_combination_is_accepted_by_the_vendor(
     for request in text_combinations(adapter.capabilities):
         try:
             validate(request, adapter.capabilities)
-        except InvalidRequestError:
+        except errors.InvalidRequestError:
             continue  # a cross-option rule refuses it before any call
         await adapter.submit(request, PhotoShelf())
         accepted += 1
@@ -273,7 +284,7 @@ async def test_every_offered_photo_mode_is_accepted_by_the_vendor(
                 )
                 try:
                     validate(request, caps)
-                except InvalidRequestError:
+                except errors.InvalidRequestError:
                     continue
                 await adapter.submit(request, PhotoShelf())
                 tried += 1
@@ -289,7 +300,7 @@ def test_out_of_range_values_are_refused_before_any_call(adapter: VideoVendor) -
         base.model_copy(update={"prompt": "   "}),
     ]
     for request in bad:
-        with pytest.raises(InvalidRequestError):
+        with pytest.raises(errors.InvalidRequestError):
             validate(request, caps)
 
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import secrets
 import string
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
@@ -42,9 +41,8 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from .contract import SLOW_SECONDS, FaultKind
-from .media import sample_mp4_bytes
 from .server import TELEGRAM_FILE_URL_MARKER as TELEGRAM_FILE_URL_MARKER  # re-exported
-from .server import FakeServer, is_http_url, json_response
+from .server import ScriptedTask, TaskFake, is_http_url, json_response
 from .steps import Delay, Html, HttpError, http_error, new_api_fault
 
 NAME: Final[str] = "globalai"
@@ -188,19 +186,9 @@ def fault_step(kind: FaultKind) -> Step:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class FakeTask:
-    id: str
-    model: str
-    body: dict[str, Any]
-    script: list[Step]
-    created: int
-    position: int = 0
-
+class FakeTask(ScriptedTask[Step]):
     def next_step(self) -> Step:
-        step = self.script[min(self.position, len(self.script) - 1)]
-        self.position += 1
-        return step
+        return self.script[self.advance()]
 
 
 def validate_submit(body: Mapping[str, Any]) -> str | None:
@@ -286,7 +274,7 @@ def _html_page(code: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeGlobalAI(FakeServer):
+class FakeGlobalAI(TaskFake[Step]):
     """A fake GlobalAI server on 127.0.0.1 with a random port.
 
     Public state: ``script`` (steps copied to each NEW task), ``submit_faults`` /
@@ -297,36 +285,21 @@ class FakeGlobalAI(FakeServer):
     """
 
     name = NAME
+    submit_path = SUBMIT_PATH
+    poll_prefix = RESULT_PREFIX
 
     def __init__(
         self, api_key: str = "sk-globalai-test-key", *, forbidden_substrings: Sequence[str] = ()
     ) -> None:
-        super().__init__(api_key, forbidden_substrings, unquote_path=unquote)
-        self.script: list[Step] = default_script()
-        self.submit_faults: list[Step] = []
-        self.poll_faults: list[Step] = []
-        self.download_faults: list[Step] = []
-        self.submissions: list[dict[str, Any]] = []
+        super().__init__(api_key, forbidden_substrings, default_script(), unquote_path=unquote)
         self.rejected: list[tuple[int, object, str]] = []
-        self.submit_attempts = 0
-        self.polls: list[str] = []
-        self.downloads = 0
         self.tasks: dict[str, FakeTask] = {}
-        self.video_bytes = sample_mp4_bytes()
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
     @property
     def base_url(self) -> str:
         return self.root_url + PREFIX
-
-    def file_url(self, task_id: str) -> str:
-        return f"{self.root_url}/files/{task_id}.mp4"
-
-    def _add_routes(self, router: web.UrlDispatcher) -> None:
-        router.add_post(SUBMIT_PATH, self._handle_submit)
-        router.add_get(RESULT_PREFIX + "{task_id}", self._handle_result)
-        router.add_get("/files/{name}", self._handle_file)
 
     # ---- the contract (tests/fakes/contract.py) ----------------------------------------------
 
@@ -393,10 +366,8 @@ class FakeGlobalAI(FakeServer):
             return json_response(400, {"message": problem})
         task = FakeTask(
             id="vgen_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(12)),
-            model=body["model"],
             body=body,
             script=list(self.script) or default_script(),
-            created=int(time.time()),
         )
         self.tasks[task.id] = task
         self.submissions.append(body)
@@ -405,7 +376,7 @@ class FakeGlobalAI(FakeServer):
             {
                 "id": task.id,
                 "object": "video",
-                "created": task.created,
+                "created": task.created_at,
                 "model": task.model,
                 "status": "queued",
             },
@@ -413,7 +384,7 @@ class FakeGlobalAI(FakeServer):
 
     # ---- GET /v1/result/{id} -----------------------------------------------------------------
 
-    async def _handle_result(self, request: web.Request) -> web.StreamResponse:
+    async def _handle_poll(self, request: web.Request) -> web.StreamResponse:
         task_id = request.match_info["task_id"]
         self.polls.append(task_id)
         if self._find_leak(request, "") is not None:
@@ -440,7 +411,7 @@ class FakeGlobalAI(FakeServer):
         result: dict[str, Any] = {
             "id": task.id,
             "object": "video",
-            "created": task.created,
+            "created": task.created_at,
             "model": task.model,
             "status": "queued",
             "video_url": None,

@@ -12,18 +12,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, ClassVar, Final, Self
+from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 from urllib.parse import unquote_plus, urlsplit
 
 from aiohttp import web
 
 from .contract import FaultKind
+from .media import sample_mp4_bytes
 from .steps import GarbleShape
 
 # Telegram file URLs embed the bot token; sending one to a vendor is always a leak.
 TELEGRAM_FILE_URL_MARKER: Final[str] = "api.telegram.org/file/bot"
+
+StepT = TypeVar("StepT")
 
 
 def forbidden_needles(substrings: Sequence[str], *, allow_empty: bool = False) -> list[str]:
@@ -259,3 +264,77 @@ class FakeServer:
         if needle is not None:
             self.leaks.append(needle)
         return needle
+
+
+@dataclass(kw_only=True)
+class ScriptedTask(Generic[StepT]):
+    """A task a fake made from an accepted body: its polls answer the steps of ``script`` in
+    turn, the last one again and again."""
+
+    id: str
+    body: dict[str, Any]
+    script: list[StepT]
+    created_at: int = field(default_factory=lambda: int(time.time()))
+    position: int = 0  # index of the step the next poll answers (may run past the end)
+    polls: int = 0
+
+    @property
+    def model(self) -> Any:
+        return self.body["model"]
+
+    def advance(self) -> int:
+        """The index of the step this poll answers; moves on to the next."""
+        index = min(self.position, len(self.script) - 1)
+        self.position += 1
+        self.polls += 1
+        return index
+
+
+class TaskFake(FakeServer, Generic[StepT]):
+    """A fake whose API is a submit (POST), a poll with the task id in the path (GET) and the
+    video under ``/files/{task_id}.mp4``: UniAll's and GlobalAI's shape.
+
+    The routes, and the state their handlers keep: ``script`` (steps copied to each new task),
+    ``submit_faults`` / ``poll_faults`` / ``download_faults`` (FIFO; each request pops one),
+    ``submissions`` (accepted bodies), ``submit_attempts``, ``polls`` (task ids asked about),
+    ``downloads`` (completed MP4 downloads) and ``video_bytes`` (what a file serves).
+    """
+
+    submit_path: ClassVar[str]
+    poll_prefix: ClassVar[str]
+
+    def __init__(
+        self,
+        api_key: str,
+        forbidden_substrings: Sequence[str],
+        script: list[StepT],
+        *,
+        unquote_path: Callable[[str], str] = unquote_plus,
+    ) -> None:
+        super().__init__(api_key, forbidden_substrings, unquote_path=unquote_path)
+        self.script: list[StepT] = script
+        self.submit_faults: list[StepT] = []
+        self.poll_faults: list[StepT] = []
+        self.download_faults: list[StepT] = []
+        self.submissions: list[dict[str, Any]] = []
+        self.submit_attempts = 0
+        self.polls: list[str] = []
+        self.downloads = 0
+        self.video_bytes: bytes = sample_mp4_bytes()
+
+    def file_url(self, task_id: str) -> str:
+        return f"{self.root_url}/files/{task_id}.mp4"
+
+    def _add_routes(self, router: web.UrlDispatcher) -> None:
+        router.add_post(self.submit_path, self._handle_submit)
+        router.add_get(self.poll_prefix + "{task_id}", self._handle_poll)
+        router.add_get("/files/{name}", self._handle_file)
+
+    async def _handle_submit(self, request: web.Request) -> web.StreamResponse:
+        raise NotImplementedError
+
+    async def _handle_poll(self, request: web.Request) -> web.StreamResponse:
+        raise NotImplementedError
+
+    async def _handle_file(self, request: web.Request) -> web.StreamResponse:
+        raise NotImplementedError

@@ -29,7 +29,6 @@ import contextlib
 import json
 import secrets
 import string
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -38,10 +37,10 @@ from typing import Any, Final, Literal, TypeAlias
 from aiohttp import web
 
 from .contract import FaultKind
-from .media import sample_mp4_bytes
 from .server import (
     TELEGRAM_FILE_URL_MARKER,
-    FakeServer,
+    ScriptedTask,
+    TaskFake,
     drop_connection,
     is_http_url,
     json_response,
@@ -259,22 +258,13 @@ def default_script() -> list[Step]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class FakeTask:
-    id: str
-    model: str
-    body: dict[str, Any]
-    script: list[Step]
-    created_at: int
-    position: int = 0  # index of the step the next poll answers (may run past the end)
-    polls: int = 0
+@dataclass(kw_only=True)
+class FakeTask(ScriptedTask[Step]):
     last_status: str | None = None  # the last status string the fake reported for this task
 
     def next_step(self) -> tuple[int, Step]:
         """The step for this poll (the last one repeats) and its index; advances the position."""
-        index = min(self.position, len(self.script) - 1)
-        self.position += 1
-        self.polls += 1
+        index = self.advance()
         return index, self.script[index]
 
     def resolve_delay(self, index: int) -> Step:
@@ -386,7 +376,7 @@ def contract_fault(kind: FaultKind) -> Step:
     return new_api_fault(kind)
 
 
-class FakeUniAll(FakeServer):
+class FakeUniAll(TaskFake[Step]):
     """A fake UniAll (new-api) server on 127.0.0.1 with a random port.
 
     Public state (tests read and replace these freely):
@@ -407,24 +397,17 @@ class FakeUniAll(FakeServer):
 
     name = "uniall"
     shutdown_timeout = 2.0
+    submit_path = SUBMIT_PATH
+    poll_prefix = POLL_PATH_PREFIX
 
     def __init__(
         self, api_key: str = "sk-uniall-test-key", *, forbidden_substrings: Sequence[str] = ()
     ) -> None:
-        super().__init__(api_key, forbidden_substrings)
-        self.script: list[Step] = default_script()
-        self.submit_faults: list[Step] = []
-        self.poll_faults: list[Step] = []
-        self.download_faults: list[Step] = []
-        self.submissions: list[dict[str, Any]] = []
+        super().__init__(api_key, forbidden_substrings, default_script())
         self.rejected: list[tuple[int, dict[str, Any] | str, str]] = []
-        self.submit_attempts = 0
-        self.polls: list[str] = []
-        self.downloads = 0
         self.download_attempts = 0
         self.downloads_aborted = 0
         self.tasks: dict[str, FakeTask] = {}
-        self.video_bytes: bytes = sample_mp4_bytes()
         self.video_size: int | None = None
         self.requests: list[tuple[str, str]] = []  # (method, path_qs) of every request
 
@@ -453,14 +436,6 @@ class FakeUniAll(FakeServer):
 
     def poll_url(self, task_id: str) -> str:
         return f"{self.base_url}{POLL_PATH_PREFIX}{task_id}"
-
-    def file_url(self, task_id: str) -> str:
-        return f"{self.base_url}/files/{task_id}.mp4"
-
-    def _add_routes(self, router: web.UrlDispatcher) -> None:
-        router.add_post(SUBMIT_PATH, self._handle_submit)
-        router.add_get(POLL_PATH_PREFIX + "{task_id}", self._handle_poll)
-        router.add_get("/files/{name}", self._handle_file)
 
     # ---- helpers -----------------------------------------------------------------------------
 
@@ -529,13 +504,7 @@ class FakeUniAll(FakeServer):
         assert body is not None
 
         task_id = "task_" + "".join(secrets.choice(_TASK_ID_ALPHABET) for _ in range(32))
-        task = FakeTask(
-            id=task_id,
-            model=body["model"],
-            body=body,
-            script=list(self.script) or default_script(),
-            created_at=int(time.time()),
-        )
+        task = FakeTask(id=task_id, body=body, script=list(self.script) or default_script())
         self.tasks[task_id] = task
         self.submissions.append(body)
         task.last_status = "queued"

@@ -1,45 +1,71 @@
 """What the vendor adapter tests (tests/test_<vendor>_adapter.py) share.
 
-The ``client`` fixture is registered in a test module by importing ``client_fixture`` into it.
+Their ``client`` fixture (the httpx client an adapter talks through) is in tests/conftest.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
-from bot.domain.errors import (
-    VendorAuthError,
-    VendorBalanceError,
-    VendorError,
-    VendorRateLimitedError,
-    VendorRejectedError,
-    VendorUnavailableError,
-)
-from bot.domain.request import MediaRef
-from bot.vendors.base import MediaBytes
+from bot.domain import errors
+from bot.domain.capabilities import Capabilities, validate
+from bot.domain.request import GenerationRequest, MediaRef
+from bot.vendors.base import MediaBytes, VendorConfig
+from bot.vendors.http import VendorHttp
 from tests.fakes.contract import FaultKind
 from tests.fakes.media import photo_bytes, sample_mp4_bytes
 
 # The contract's fault kinds (all but the slow "timeout") and the error each must become.
-FAULTS: list[tuple[FaultKind, type[VendorError]]] = [
-    ("auth", VendorAuthError),
-    ("balance", VendorBalanceError),
-    ("rate_limited", VendorRateLimitedError),
-    ("server_error", VendorUnavailableError),
-    ("html", VendorUnavailableError),
-    ("maintenance", VendorUnavailableError),
-    ("rejected", VendorRejectedError),
+FAULTS: list[tuple[FaultKind, type[errors.VendorError]]] = [
+    ("auth", errors.VendorAuthError),
+    ("balance", errors.VendorBalanceError),
+    ("rate_limited", errors.VendorRateLimitedError),
+    ("server_error", errors.VendorUnavailableError),
+    ("html", errors.VendorUnavailableError),
+    ("maintenance", errors.VendorUnavailableError),
+    ("rejected", errors.VendorRejectedError),
 ]
 
+Adapter = TypeVar("Adapter")
+Fake = TypeVar("Fake")
 
-@pytest.fixture(name="client")
-async def client_fixture() -> AsyncIterator[httpx.AsyncClient]:
-    """The httpx client the adapter under test talks through."""
-    async with httpx.AsyncClient() as client:
-        yield client
+
+def fake_fixture(serve: Callable[[], AbstractAsyncContextManager[Fake]]) -> Any:
+    """A test module's ``fake`` fixture: the vendor fake ``serve()`` starts, for one test.
+
+    In the module: ``fake = fake_fixture(lambda: FakeX(KEY, forbidden_substrings=[TOKEN]))``.
+    """
+
+    @pytest.fixture(name="fake")
+    async def fixture() -> AsyncIterator[Fake]:
+        async with serve() as server:
+            yield server
+
+    return fixture
+
+
+def adapter_on(
+    make: Callable[[VendorHttp, VendorConfig], Adapter],
+    name: str,
+    base_url: str,
+    client: httpx.AsyncClient,
+    key: str,
+) -> Adapter:
+    """The adapter `make` builds, talking to the fake at `base_url` with `key` (2 s a call)."""
+    config = VendorConfig(api_key=key, base_url=base_url + "/")
+    return make(VendorHttp(client, name, timeout_seconds=2), config)
+
+
+def refusal(request: GenerationRequest, capabilities: Capabilities) -> errors.InvalidRequestError:
+    """What `validate` says of a request it must refuse (the test fails if it passes)."""
+    with pytest.raises(errors.InvalidRequestError) as caught:
+        validate(request, capabilities)
+    return caught.value
 
 
 class PhotoMedia:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.fakes.telegram import FakeTelegram, SentMessage, TgChat, TgUser
-from tests.support.harness import BOB, Person
+from tests.support.harness import BOB, Jobs, Person
 
 OLGA = TgUser(id=4242, first_name="Olga", language_code="en")  # the operator in these tests
 ADMIN_CHAT_ID = -100777
@@ -67,6 +67,12 @@ async def create(person: Person, prompt: str) -> tuple[SentMessage, dict[str, An
     card = await open_card(person, prompt)
     answer = await person.press(card, "Create video")
     return card, answer
+
+
+async def delivered(person: Person, jobs: Jobs, prompt: str, job_id: int = 1) -> dict[str, Any]:
+    """Create a video with `prompt` and wait until it (job `job_id`) is delivered; its row."""
+    await create(person, prompt)
+    return await jobs.wait(job_id, "delivered")
 
 
 async def card_showing(person: Person, card: SentMessage, line: str) -> str:

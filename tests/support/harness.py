@@ -141,6 +141,15 @@ class Person:
 
         return await self.telegram.wait_for(newer)
 
+    async def next_card(self, before: int) -> SentMessage:
+        """Wait for the bot's first card (a message with ▶️ Create video) after message `before`."""
+
+        def card() -> SentMessage | None:
+            sent = self.telegram.messages(self.chat.id)[before:]
+            return next((m for m in sent if "Create video" in str(m.reply_markup)), None)
+
+        return await self.telegram.wait_for(card)
+
     async def press(self, message: SentMessage, text_contains: str) -> dict[str, Any]:
         """Press a button by its label and return the bot's answer to the callback."""
         data = self.telegram.message(self.chat.id, message.message_id).button_data(text_contains)

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
+from tests.fakes.contract import VendorFake
+from tests.fakes.telegram import FakeTelegram
 from tests.support.harness import TOKEN, database_url
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +39,22 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     }
     chosen = {**base, **settings}
     return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
+
+
+def vendor_env(vendor: VendorFake) -> dict[str, str]:
+    """A vendor fake's settings (its `bot_settings()`) as `python -m bot` reads them."""
+    return {key.upper(): str(value) for key, value in vendor.bot_settings().items()}
+
+
+def fakes_env(telegram: FakeTelegram, vendor: VendorFake) -> dict[str, str]:
+    """Settings for `bot_env`: the bot on the fake Bot API and a vendor's fake, polling both
+    often."""
+    return {
+        "TELEGRAM_API_URL": telegram.api_url,
+        "TELEGRAM_POLL_TIMEOUT_SECONDS": "1",
+        "POLL_INTERVAL_SECONDS": "0.05",
+        **vendor_env(vendor),
+    }
 
 
 async def spawn_bot(env: dict[str, str], cwd: Path, log: Path) -> asyncio.subprocess.Process:
