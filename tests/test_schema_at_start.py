@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import asyncpg
 
 from bot.store.database import Database
 from bot.store.migrations import MIGRATIONS
-from tests.support.process import bot_env
+from tests.support.process import ended_start
 
 EXIT_WITHIN_SECONDS = 10.0
 NEWER = len(MIGRATIONS) + 1
@@ -23,21 +20,6 @@ LINE = (
 )
 
 
-def start(tmp_path: Path, **settings: str) -> tuple[int, str]:
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=bot_env(tmp_path, **settings),
-        capture_output=True,
-        text=True,
-        timeout=EXIT_WITHIN_SECONDS,
-        check=False,
-    )
-    assert time.monotonic() - started < EXIT_WITHIN_SECONDS
-    return result.returncode, result.stderr
-
-
 async def test_a_newer_sqlite_schema_refuses_the_start(tmp_path: Path) -> None:
     path = tmp_path / "data" / "bot.sqlite3"
     db = await Database.open(path)
@@ -45,7 +27,9 @@ async def test_a_newer_sqlite_schema_refuses_the_start(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version = {NEWER}")
 
-    code, stderr = start(tmp_path, DATABASE_PATH=str(path), DATABASE_URL="")
+    code, stderr = ended_start(
+        tmp_path, EXIT_WITHIN_SECONDS, DATABASE_PATH=str(path), DATABASE_URL=""
+    )
 
     assert (code, stderr) == (2, f"database error: {LINE}\n")
     with sqlite3.connect(path) as conn:
@@ -60,7 +44,7 @@ async def test_a_newer_postgresql_schema_refuses_the_start(
     conn = await asyncpg.connect(database_url)
     try:
         await conn.execute(f"UPDATE schema_version SET version = {NEWER}")
-        code, stderr = start(tmp_path, DATABASE_URL=database_url)
+        code, stderr = ended_start(tmp_path, EXIT_WITHIN_SECONDS, DATABASE_URL=database_url)
         version = await conn.fetchval("SELECT version FROM schema_version")
     finally:
         await conn.close()

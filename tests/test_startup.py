@@ -7,10 +7,8 @@ import logging
 import signal
 import socket
 import sqlite3
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,7 +22,7 @@ from bot.store.migrations import APPLICATION_ID, MIGRATIONS
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import ALICE, OffsetClock, Person
-from tests.support.process import NOWHERE, bot_env, fakes_env
+from tests.support.process import NOWHERE, bot_env, ended_start, fakes_env
 
 pytestmark = pytest.mark.sqlite_only(
     reason="the start's checks of the SQLite file and its folder, and damage done to the file"
@@ -35,19 +33,7 @@ RESTORE = "restore a backup, or move the file away to start with an empty databa
 
 
 def refused_start(tmp_path: Path, **settings: str) -> tuple[int, str]:
-    """Run `python -m bot`; it must end on its own within EXIT_WITHIN_SECONDS."""
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=bot_env(tmp_path, **settings),
-        capture_output=True,
-        text=True,
-        timeout=EXIT_WITHIN_SECONDS,
-        check=False,
-    )
-    assert time.monotonic() - started < EXIT_WITHIN_SECONDS
-    return result.returncode, result.stderr
+    return ended_start(tmp_path, EXIT_WITHIN_SECONDS, **settings)
 
 
 async def a_bot_database(path: Path) -> None:

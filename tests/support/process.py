@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bot.config import Settings
@@ -39,6 +41,23 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     }
     chosen = {**base, **settings}
     return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
+
+
+def ended_start(tmp_path: Path, within: float, **settings: str) -> tuple[int, str]:
+    """Run `python -m bot` with `settings`; it must end on its own `within` seconds. Its exit
+    code and what it printed on stderr."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=bot_env(tmp_path, **settings),
+        capture_output=True,
+        text=True,
+        timeout=within,
+        check=False,
+    )
+    assert time.monotonic() - started < within
+    return result.returncode, result.stderr
 
 
 def vendor_env(vendor: VendorFake) -> dict[str, str]:
