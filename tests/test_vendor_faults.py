@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 
 from tests.fakes.contract import VendorFake
+from tests.fakes.kie import FakeKie
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.steps import GarbleShape
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.uniall import FakeUniAll, Html, http_error, redirect
+from tests.fakes.uniall import FakeUniAll, Html, completed, http_error, redirect
 from tests.support.credits import CREDITS, balance_text, create, text_of
 from tests.support.harness import Jobs, Person, StartBot
 
@@ -188,4 +189,77 @@ async def test_a_result_link_to_a_private_address_is_refused(
     assert row["failure_kind"] == "unsafe_link"
     assert reason in row["failure_detail"]
     assert uniall.download_attempts == 1  # refused for good, not tried again
+    assert telegram.calls_to("sendVideo") == []
+
+
+async def test_a_submit_that_times_out_is_never_sent_again(
+    start_bot: StartBot, vendor: VendorFake, telegram: FakeTelegram, alice: Person, jobs: Jobs
+) -> None:
+    """No answer in time: the vendor may have made the task, so it is an unknown outcome."""
+    vendor.play_success()
+    vendor.fail_next_submits("timeout")  # the fake holds its answer past VENDOR_TIMEOUT_SECONDS
+    async with start_bot(**vendor.bot_settings(), **WATCHED, vendor_timeout_seconds=1):
+        row, text = await failed_and_refunded(alice, jobs, "")
+        await telegram.wait_for(lambda: telegram.messages(ALERTS))
+
+    assert vendor.submit_attempts == 1
+    assert row["failure_kind"] == "unknown_outcome"
+    assert "so it is unclear whether it started. Please try again." in text
+    assert telegram.calls_to("sendVideo") == []
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("label", ["1080p", "4K", "Extend"])
+async def test_a_garbled_answer_to_kies_upgrade_or_extend_is_never_sent_again(
+    start_bot: StartBot,
+    kie: FakeKie,
+    telegram: FakeTelegram,
+    alice: Person,
+    jobs: Jobs,
+    label: str,
+    shape: GarbleShape,
+) -> None:
+    """The same rule for kie's upgrade and extend calls: one task at kie, the job fails with
+    the sentence, its credits come back, the operator is told."""
+    kie.play_success()
+    async with start_bot(**kie.bot_settings(), **WATCHED):
+        await create(alice, "a paper boat drifting down a rainy street")
+        first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+        await jobs.wait(1, "delivered")
+        balance = await text_of(alice, "/balance")
+        made = kie.created()
+        kie.accept_then_garble(shape)
+        if label == "Extend":
+            await alice.press_for_question(first, "Extend")
+            extension = await alice.say("the boat sails out to sea")
+            await alice.press(extension, "Create video")
+        else:
+            await alice.press(first, label)
+        row = await jobs.wait(2, "failed")
+        said = await telegram.wait_for(
+            lambda: [t for t in telegram.texts(alice.chat.id) if "Job #2 failed" in t]
+        )
+        [alert] = await telegram.wait_for(lambda: telegram.messages(ALERTS))
+        assert await text_of(alice, "/balance") == balance
+
+    assert kie.created() == made + 1  # one task at kie, never asked for again
+    assert row["failure_kind"] == "unknown_outcome"
+    assert "so it is unclear whether it started. Please try again." in said[-1]
+    assert (alert.text or "").startswith("⚠️ Job 2: kie may have started a task at 20")
+    assert len(telegram.calls_to("sendVideo")) == 1
+
+
+async def test_a_result_link_straight_to_a_private_address_is_refused(
+    start_bot: StartBot, uniall: FakeUniAll, telegram: FakeTelegram, alice: Person, jobs: Jobs
+) -> None:
+    """Not only redirects: the link the vendor names is checked before any connection."""
+    uniall.script = [completed("http://169.254.169.254/latest/meta-data/video.mp4")]
+    async with start_bot(**WATCHED):
+        row, _ = await failed_and_refunded(
+            alice, jobs, "the video service's link leads somewhere the bot may not go"
+        )
+
+    assert row["failure_kind"] == "unsafe_link"
+    assert "169.254.169.254 is a link-local" in row["failure_detail"]
+    assert uniall.download_attempts == 0
     assert telegram.calls_to("sendVideo") == []
