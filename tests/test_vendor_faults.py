@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
+from bot.domain.errors import VendorUrlRefusedError
+from bot.vendors.http import UrlGuard
 from tests.fakes.contract import VendorFake
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import sample_mp4_bytes
@@ -263,3 +266,28 @@ async def test_a_result_link_straight_to_a_private_address_is_refused(
     assert "169.254.169.254 is a link-local" in row["failure_detail"]
     assert uniall.download_attempts == 0
     assert telegram.calls_to("sendVideo") == []
+
+
+PUBLIC_API = "https://8.8.8.8/v1"  # an IP literal: resolved without any lookup or connection
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://127.0.0.1:8080/video.mp4",
+        "http://localhost/video.mp4",
+        "http://[::1]/video.mp4",
+        "http://192.168.1.20/video.mp4",
+        "http://[::ffff:10.1.2.3]/video.mp4",
+        "http://0.0.0.0/video.mp4",
+        "ftp://8.8.4.4/video.mp4",
+    ],
+)
+async def test_a_vendor_on_a_public_address_may_not_send_the_bot_to_a_local_one(
+    link: str,
+) -> None:
+    """Loopback and private addresses only where the vendor's own API is (so local setups work)."""
+    with pytest.raises(VendorUrlRefusedError):
+        await UrlGuard(PUBLIC_API).check("uniall", httpx.URL(link))
+    await UrlGuard(PUBLIC_API).check("uniall", httpx.URL("https://8.8.4.4/video.mp4"))
+    await UrlGuard("http://127.0.0.1:9").check("uniall", httpx.URL("http://127.0.0.1:8080/v.mp4"))
