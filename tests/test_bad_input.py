@@ -16,6 +16,10 @@ from tests.support.harness import ALICE, Jobs, Person, StartBot, query, settle
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
 EXPIRED = "This button has expired. Send /video to start again."
+ASK_PROMPT = (
+    "✍️ Send me the prompt: describe the video you want in one message. To animate photos, "
+    "send up to 3 photos first (the caption can be the prompt)."
+)
 EMPTY_PROMPT = "The prompt is empty. Send a few words that describe the video."
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width and other format characters
 NOT_A_PHOTO = "This file is not a photo. Send a JPEG, PNG or WebP image."
@@ -54,6 +58,26 @@ async def edited_video(p: Person) -> str:
     p.telegram.edit_text(p.user, p.chat, p.last_sent_id, "/video a quiet harbour at dawn")
     await settle(p.telegram)
     return (await p.say("/cancel")).text or ""
+
+
+async def edited_into_the_prompt(p: Person) -> str:
+    """The wizard waits for the prompt; an earlier message edited meanwhile is not taken as it:
+    the bot's last word is still its question."""
+    await p.say("/video")
+    p.telegram.edit_text(p.user, p.chat, p.last_sent_id, "a stormy harbour at night")
+    await settle(p.telegram)
+    return p.telegram.texts(p.chat.id)[-1]
+
+
+async def edited_prompt(p: Person) -> str:
+    """The prompt message edited after the card was shown changes nothing on the card."""
+    await p.say("/video")
+    shown = await p.say("a quiet harbour at dawn")
+    before = p.current(shown).text
+    p.telegram.edit_text(p.user, p.chat, p.last_sent_id, "a stormy harbour at night")
+    await settle(p.telegram)
+    after = p.current(shown).text
+    return "unchanged" if after == before and len(p.telegram.texts(p.chat.id)) == 2 else str(after)
 
 
 async def long_prompt(p: Person) -> str:
@@ -164,6 +188,8 @@ CASES = {
     "zero-width prompt": Case(invisible_prompt, EMPTY_PROMPT),
     "/video with a zero-width prompt": Case(invisible_prompt_after_video, EMPTY_PROMPT),
     "edited into /video": Case(edited_video, "There is nothing to cancel."),
+    "edited while the prompt is asked": Case(edited_into_the_prompt, ASK_PROMPT),
+    "prompt edited under its card": Case(edited_prompt, "unchanged"),
     "prompt over the limit": Case(
         long_prompt,
         "The prompt is 1025 characters long; Veo 3.1 accepts at most 1024. "
