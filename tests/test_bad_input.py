@@ -12,6 +12,7 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.support.credits import CREDITS
 from tests.support.harness import ALICE, Jobs, Person, StartBot, query, settle
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
@@ -272,6 +273,35 @@ ADMIN_CASES = {
 }
 
 
+def paid(payload: str, stars: int, currency: str = "XTR") -> Act:
+    async def act(p: Person) -> str:
+        before = len(p.telegram.messages(p.chat.id))
+        p.telegram.successful_payment(
+            p.user,
+            p.chat,
+            payload=payload,
+            total_amount=stars,
+            charge_id="ch-x",
+            currency=currency,
+        )
+        return (await p.next_message(before)).text or ""
+
+    return act
+
+
+REFUNDED = (
+    "This payment did not match the offer, so nothing was credited and your Stars were given "
+    "back. Send /buy to choose a pack."
+)
+# A successful_payment checked against its pack: refunded with refundStarPayment, not credited
+# (tests/test_payments.py has the admins' report and a refund that fails).
+PAYMENT_CASES = {
+    "1 star for the 500-star pack": Case(paid(f"l:{ALICE.id}", 1), REFUNDED),
+    "a pack paid in USD": Case(paid(f"s:{ALICE.id}", 50, "USD"), REFUNDED),
+    "a pack that does not exist": Case(paid(f"xl:{ALICE.id}", 500), REFUNDED),
+}
+
+
 @pytest.fixture
 async def admin_bot(start_bot: StartBot, gemini: FakeGemini) -> AsyncIterator[FakeGemini]:
     settings = gemini.bot_settings() | {"credits_enabled": True, "admin_user_ids": (ALICE.id,)}
@@ -354,3 +384,20 @@ async def test_cancel_leaves_the_wizard(gemini_bot: FakeGemini, alice: Person, j
     answer = await alice.press_data(shown.message_id, create)
     assert answer["text"] == EXPIRED
     assert jobs.rows() == []
+
+
+@pytest.fixture
+async def selling_bot(start_bot: StartBot, gemini: FakeGemini) -> AsyncIterator[FakeGemini]:
+    async with start_bot(**gemini.bot_settings(), **CREDITS):
+        yield gemini
+
+
+@pytest.mark.parametrize("case", list(PAYMENT_CASES.values()), ids=list(PAYMENT_CASES))
+async def test_a_payment_that_does_not_match_its_pack_is_refunded_and_changes_nothing(
+    selling_bot: FakeGemini, alice: Person, database_path: Path, case: Case
+) -> None:
+    reply = await case.act(alice)
+
+    assert reply == case.reply
+    assert alice.telegram.refunds == [{"user_id": ALICE.id, "telegram_payment_charge_id": "ch-x"}]
+    assert query(database_path, "SELECT count(*) AS n FROM ledger") == [{"n": 0}]
