@@ -467,4 +467,12 @@ MESSAGES: dict[str, str] = {
         "🎁 A friend you invited made their first video: {credits} credits added; "
         "you now have {total}."
     ),
+    # /help: what each tier and the extension window allow (issue 9)
+    "help.extend_within": (
+        "\n• ➕ Extend a delivered video within {days} days of making it (button, or reply to "
+        "it with /extend)"
+    ),
+    "help.tier": "\n• {tier}: {details}",
+    "help.tier_parts_separator": "; ",
+    "help.tier_no_extend": "no ➕ Extend",
 }

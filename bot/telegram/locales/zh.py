@@ -387,4 +387,11 @@ MESSAGES: dict[str, str] = {
     "referral.inviter": (
         "🎁 你邀请的朋友制作了第一个视频：增加 {credits} 点；你现在有 {total} 点。"
     ),
+    # /help: what each tier and the extension window allow (issue 9)
+    "help.extend_within": (
+        "\n• ➕ 在视频制作后 {days} 天内续写已送达的视频（按钮，或用 /extend 回复它）"
+    ),
+    "help.tier": "\n• {tier}：{details}",
+    "help.tier_parts_separator": "；",
+    "help.tier_no_extend": "不能续写",
 }
