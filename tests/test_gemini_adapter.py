@@ -45,7 +45,8 @@ from tests.support.adapters import (
     PhotoMedia,
     client_fixture,  # noqa: F401 (the `client` fixture)
 )
-from tests.support.harness import OffsetClock, Person, job_rows, make_settings
+from tests.support.credits import CREDITS, text_of
+from tests.support.harness import OffsetClock, Person, job_rows, make_settings, query
 
 API_KEY = "AIzaSy-gemini-test-key-0123456789"
 BOT_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -875,7 +876,10 @@ async def test_an_extension_after_two_days_is_refused_on_the_card(
 ) -> None:
     async with FakeGemini(forbidden_substrings=[BOT_TOKEN]) as gemini:
         gemini.play_success()
-        settings = make_settings(telegram.api_url, database_path, **gemini.bot_settings())
+        credits = {**CREDITS, "free_credits_per_day": 100}
+        settings = make_settings(
+            telegram.api_url, database_path, **gemini.bot_settings(), **credits
+        )
         async with BotRuntime(settings, clock=clock):
             card = await alice.say("/video a wave rolling onto the sand")
             await alice.press(card, "Create video")
@@ -883,10 +887,14 @@ async def test_an_extension_after_two_days_is_refused_on_the_card(
             await telegram.wait_for(lambda: job_rows(database_path)[0]["state"] == "delivered")
 
             clock.advance(EXTENSION_WINDOW_SECONDS + 60)
+            balance = await text_of(alice, "/balance")
+            ledger = query(database_path, "SELECT * FROM ledger ORDER BY id")
             before = len(telegram.messages(alice.chat.id))
             await alice.press(first, "Extend")
             await alice.next_message(before)  # "What happens next?"
             refused = await alice.say("the wave breaks into foam")
+            assert await text_of(alice, "/balance") == balance  # nothing reserved or spent
+            assert query(database_path, "SELECT * FROM ledger ORDER BY id") == ledger
 
         assert refused.text == (
             "Veo 3.1 can extend a video only within 2 days of making it, and this one is "
