@@ -291,3 +291,28 @@ async def test_a_vendor_on_a_public_address_may_not_send_the_bot_to_a_local_one(
         await UrlGuard(PUBLIC_API).check("uniall", httpx.URL(link))
     await UrlGuard(PUBLIC_API).check("uniall", httpx.URL("https://8.8.4.4/video.mp4"))
     await UrlGuard("http://127.0.0.1:9").check("uniall", httpx.URL("http://127.0.0.1:8080/v.mp4"))
+
+
+WEB_PAGE = b"<!DOCTYPE html><html><head><title>Video</title></head><body>Not here.</body></html>"
+
+
+@pytest.mark.parametrize("served", [WEB_PAGE, sample_mp4_bytes()[:600]], ids=["html", "no moov"])
+async def test_whatever_the_vendor_the_result_must_be_an_mp4(
+    start_bot: StartBot,
+    vendor: VendorFake,
+    telegram: FakeTelegram,
+    alice: Person,
+    jobs: Jobs,
+    served: bytes,
+) -> None:
+    """A web page (or a cut file) served as the finished video is never sent nor charged."""
+    vendor.play_success()
+    vendor.video_bytes = served  # type: ignore[attr-defined]
+    async with start_bot(**vendor.bot_settings(), **WATCHED):
+        row, _ = await failed_and_refunded(
+            alice, jobs, "the video service sent a file that is not a video."
+        )
+
+    assert row["failure_kind"] == "not_video"
+    assert telegram.calls_to("sendVideo") == []
+    assert telegram.calls_to("sendDocument") == []
