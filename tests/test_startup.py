@@ -141,6 +141,17 @@ def test_a_database_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> No
     assert code == 2
 
 
+def test_a_database_folder_the_bot_cannot_write_is_one_line(tmp_path: Path) -> None:
+    """procfs takes no new files, not even from root (a chmod would not stop root)."""
+    code, stderr = refused_start(tmp_path, DATABASE_PATH="/proc/bot.sqlite3")
+
+    assert stderr == (
+        "database error: cannot open or create /proc/bot.sqlite3 (unable to open database "
+        "file): is its folder writable by the bot?\n"
+    )
+    assert code == 2
+
+
 def test_an_http_port_in_use_is_one_line(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
