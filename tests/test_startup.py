@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 import socket
 import sqlite3
@@ -150,6 +151,32 @@ def test_a_database_folder_the_bot_cannot_write_is_one_line(tmp_path: Path) -> N
         "file): is its folder writable by the bot?\n"
     )
     assert code == 2
+
+
+def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    """A file-size limit stands for a full disk: SQLite's writes fail while it makes its tables."""
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))  # Python ignores SIGXFSZ
+
+    path = tmp_path / "data" / "bot.sqlite3"
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=bot_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=EXIT_WITHIN_SECONDS,
+        check=False,
+        preexec_fn=small_files,
+    )
+
+    assert time.monotonic() - started < EXIT_WITHIN_SECONDS
+    assert result.stderr == (
+        f"database error: cannot write {path} (disk I/O error): is the disk full or read-only?\n"
+    )
+    assert result.returncode == 2
 
 
 def test_an_http_port_in_use_is_one_line(tmp_path: Path) -> None:

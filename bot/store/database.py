@@ -335,6 +335,10 @@ def _unusable(path: Path, exc: sqlite3.Error) -> UnusableDatabaseError:
         return UnusableDatabaseError(
             f"{path} is not an SQLite database, or its first page is damaged ({exc}); {_RESTORE}"
         )
+    if code == "SQLITE_FULL" or code.startswith(("SQLITE_IOERR", "SQLITE_READONLY")):
+        return UnusableDatabaseError(
+            f"cannot write {path} ({exc}): is the disk full or read-only?"
+        )
     if code == "SQLITE_CANTOPEN":
         return UnusableDatabaseError(
             f"cannot open or create {path} ({exc}): is its folder writable by the bot?"
