@@ -12,10 +12,15 @@ from tests.fakes.gemini import FakeGemini
 from tests.fakes.kie import FakeKie
 from tests.fakes.media import photo_bytes
 from tests.fakes.telegram import FakeTelegram, SentMessage
+from tests.support.credits import CREDITS
 from tests.support.harness import ALICE, Jobs, Person, StartBot, query, settle
 
 NEED_TEXT = "I need the prompt as text: send one message that describes the video, or /cancel."
 EXPIRED = "This button has expired. Send /video to start again."
+ASK_PROMPT = (
+    "✍️ Send me the prompt: describe the video you want in one message. To animate photos, "
+    "send up to 3 photos first (the caption can be the prompt)."
+)
 EMPTY_PROMPT = "The prompt is empty. Send a few words that describe the video."
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"  # zero-width and other format characters
 NOT_A_PHOTO = "This file is not a photo. Send a JPEG, PNG or WebP image."
@@ -54,6 +59,26 @@ async def edited_video(p: Person) -> str:
     p.telegram.edit_text(p.user, p.chat, p.last_sent_id, "/video a quiet harbour at dawn")
     await settle(p.telegram)
     return (await p.say("/cancel")).text or ""
+
+
+async def edited_into_the_prompt(p: Person) -> str:
+    """The wizard waits for the prompt; an earlier message edited meanwhile is not taken as it:
+    the bot's last word is still its question."""
+    await p.say("/video")
+    p.telegram.edit_text(p.user, p.chat, p.last_sent_id, "a stormy harbour at night")
+    await settle(p.telegram)
+    return p.telegram.texts(p.chat.id)[-1]
+
+
+async def edited_prompt(p: Person) -> str:
+    """The prompt message edited after the card was shown changes nothing on the card."""
+    await p.say("/video")
+    shown = await p.say("a quiet harbour at dawn")
+    before = p.current(shown).text
+    p.telegram.edit_text(p.user, p.chat, p.last_sent_id, "a stormy harbour at night")
+    await settle(p.telegram)
+    after = p.current(shown).text
+    return "unchanged" if after == before and len(p.telegram.texts(p.chat.id)) == 2 else str(after)
 
 
 async def long_prompt(p: Person) -> str:
@@ -164,6 +189,8 @@ CASES = {
     "zero-width prompt": Case(invisible_prompt, EMPTY_PROMPT),
     "/video with a zero-width prompt": Case(invisible_prompt_after_video, EMPTY_PROMPT),
     "edited into /video": Case(edited_video, "There is nothing to cancel."),
+    "edited while the prompt is asked": Case(edited_into_the_prompt, ASK_PROMPT),
+    "prompt edited under its card": Case(edited_prompt, "unchanged"),
     "prompt over the limit": Case(
         long_prompt,
         "The prompt is 1025 characters long; Veo 3.1 accepts at most 1024. "
@@ -243,6 +270,35 @@ ADMIN_CASES = {
     "/allow of id 0": Case(said("/allow 0"), "Usage: /allow <user id>"),
     "/refund of a negative job": Case(said("/refund -1"), "Usage: /refund <job id>"),
     "/refund of a huge job": Case(said(f"/refund {TOO_BIG}"), "Usage: /refund <job id>"),
+}
+
+
+def paid(payload: str, stars: int, currency: str = "XTR") -> Act:
+    async def act(p: Person) -> str:
+        before = len(p.telegram.messages(p.chat.id))
+        p.telegram.successful_payment(
+            p.user,
+            p.chat,
+            payload=payload,
+            total_amount=stars,
+            charge_id="ch-x",
+            currency=currency,
+        )
+        return (await p.next_message(before)).text or ""
+
+    return act
+
+
+REFUNDED = (
+    "This payment did not match the offer, so nothing was credited and your Stars were given "
+    "back. Send /buy to choose a pack."
+)
+# A successful_payment checked against its pack: refunded with refundStarPayment, not credited
+# (tests/test_payments.py has the admins' report and a refund that fails).
+PAYMENT_CASES = {
+    "1 star for the 500-star pack": Case(paid(f"l:{ALICE.id}", 1), REFUNDED),
+    "a pack paid in USD": Case(paid(f"s:{ALICE.id}", 50, "USD"), REFUNDED),
+    "a pack that does not exist": Case(paid(f"xl:{ALICE.id}", 500), REFUNDED),
 }
 
 
@@ -328,3 +384,20 @@ async def test_cancel_leaves_the_wizard(gemini_bot: FakeGemini, alice: Person, j
     answer = await alice.press_data(shown.message_id, create)
     assert answer["text"] == EXPIRED
     assert jobs.rows() == []
+
+
+@pytest.fixture
+async def selling_bot(start_bot: StartBot, gemini: FakeGemini) -> AsyncIterator[FakeGemini]:
+    async with start_bot(**gemini.bot_settings(), **CREDITS):
+        yield gemini
+
+
+@pytest.mark.parametrize("case", list(PAYMENT_CASES.values()), ids=list(PAYMENT_CASES))
+async def test_a_payment_that_does_not_match_its_pack_is_refunded_and_changes_nothing(
+    selling_bot: FakeGemini, alice: Person, database_path: Path, case: Case
+) -> None:
+    reply = await case.act(alice)
+
+    assert reply == case.reply
+    assert alice.telegram.refunds == [{"user_id": ALICE.id, "telegram_payment_charge_id": "ch-x"}]
+    assert query(database_path, "SELECT count(*) AS n FROM ledger") == [{"n": 0}]

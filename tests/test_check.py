@@ -17,10 +17,11 @@ import pytest
 from aiohttp import web
 
 from bot.__main__ import check
-from bot.checkup import CheckResult, run_checks
+from bot.checkup import CHECK_TIMEOUT_SECONDS, CheckResult, run_checks
 from bot.config import Settings
 from tests.fakes.contract import VendorFake
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.uniall import FakeUniAll
 from tests.support.harness import TOKEN, make_settings
 from tests.test_vendor_contract import fake as fake  # every vendor fake, started
 
@@ -148,10 +149,43 @@ async def test_an_address_that_never_answers_times_out(
 
 
 async def test_the_command_exits_1_on_a_failed_vendor(
-    fake: VendorFake, telegram_api: str, html_404_server: str, tmp_path: Path
+    fake: VendorFake,
+    telegram_api: str,
+    html_404_server: str,
+    silent_server: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     good = settings_for(fake, telegram_api, tmp_path)
-    bad = settings_for(fake, telegram_api, tmp_path, vendor_base_url=html_404_server)
+    wrong_places = {
+        "no route": {"vendor_base_url": html_404_server},
+        "timeout": {"vendor_base_url": silent_server},
+        "auth: key refused": {"vendor_api_key": "wrong-key"},
+    }
     # check() runs its own event loop, so it runs in a thread while the fakes serve from here.
     assert await asyncio.to_thread(check, good) == 0
-    assert await asyncio.to_thread(check, bad) == 1
+    assert f"ok   {fake.name}: " in capsys.readouterr().out
+    for reason, overrides in wrong_places.items():
+        bad = settings_for(fake, telegram_api, tmp_path, **overrides)
+        assert await asyncio.to_thread(check, bad) == 1, reason
+        printed = capsys.readouterr().out.splitlines()
+        assert printed[0].startswith("ok   telegram: bot @"), printed
+        assert printed[1].startswith(f"FAIL {fake.name}: {reason}"), printed
+
+
+async def test_the_checks_own_timeout_holds_with_a_long_vendor_timeout(
+    uniall: FakeUniAll, telegram_api: str, silent_server: str, tmp_path: Path
+) -> None:
+    """VENDOR_TIMEOUT_SECONDS may be minutes for real jobs; check waits a few seconds only."""
+    settings = make_settings(
+        telegram_api,
+        tmp_path / "bot.sqlite3",
+        **{**uniall.bot_settings(), "vendor_base_url": silent_server},
+        vendor_timeout_seconds=120,
+    )
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    result = await vendor_result(settings)
+    waited = loop.time() - started
+    assert result.line() == "FAIL uniall: timeout: no answer in time: ReadTimeout", result.line()
+    assert CHECK_TIMEOUT_SECONDS - 0.5 < waited < CHECK_TIMEOUT_SECONDS + 2

@@ -15,9 +15,10 @@ from bot.app import BotRuntime
 from bot.config import Settings
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.fakes.uniall import FakeUniAll, completed, in_progress
-from tests.support.harness import BOB, OffsetClock, Person, job_rows
+from tests.support.harness import BOB, OffsetClock, Person, job_rows, settle
 
 STORAGE_DOWN = "I can't save anything right now; please try again in a few minutes."
+SOMETHING_WRONG = "Something went wrong on my side and nothing was changed. Please try again."
 
 
 def _names(connection: sqlite3.Connection, kind: str, like: str) -> list[str]:
@@ -96,7 +97,7 @@ async def test_an_unreadable_update_between_two_good_ones_is_skipped(
 ) -> None:
     """A newer Bot API than the library knows: the update is logged once and passed over."""
     alice.send("/help")
-    telegram.push_raw_update({"message": {"message_id": 77, "text": "no chat, no date"}})
+    bad_id = telegram.push_raw_update({"message": {"message_id": 77, "text": "no chat, no date"}})
     alice.send("/start")
     replies = await telegram.wait_for(
         lambda: telegram.texts(alice.chat.id) if len(telegram.texts(alice.chat.id)) >= 2 else None
@@ -108,3 +109,36 @@ async def test_an_unreadable_update_between_two_good_ones_is_skipped(
     unreadable = [r for r in caplog.records if "cannot be read" in r.getMessage()]
     assert len(unreadable) == 1
     assert len(unreadable[0].getMessage().splitlines()) == 1
+    assert unreadable[0].getMessage().startswith(f"update {bad_id} cannot be read")
+
+
+async def test_a_handler_that_fails_unexpectedly_answers_and_alerts_once_an_hour(
+    telegram: FakeTelegram,
+    alice: Person,
+    database_path: Path,
+    settings_for: Callable[..., Settings],
+    clock: OffsetClock,
+) -> None:
+    """Any unexpected failure inside a handler: the person gets the short answer, nothing is
+    half-done, and the operator hears of it once per kind per hour."""
+    admins = TgChat.private(BOB)
+    telegram.add_chat(admins)
+    async with BotRuntime(settings_for(admin_chat_id=admins.id), clock=clock):
+        for _ in range(2):  # Telegram refuses the card itself: the handler raises
+            telegram.fail_next("sendMessage", error_code=400, description="Bad Request: odd")
+            reply = await alice.say("/video a lighthouse in fog")
+            assert reply.text == SOMETHING_WRONG
+        await telegram.wait_for(lambda: telegram.messages(admins.id))
+        card = await alice.say("/video a lighthouse in fog")  # and the next one works
+        assert "a lighthouse in fog" in (card.text or "")
+        await settle(telegram)
+        assert [m.text for m in telegram.messages(admins.id)] == [
+            "⚠️ A handler failed: BadRequest: Odd"
+        ]
+
+        clock.advance(3601)  # an hour on, the same kind is reported again
+        telegram.fail_next("sendMessage", error_code=400, description="Bad Request: odd")
+        assert (await alice.say("/help")).text == SOMETHING_WRONG
+        await telegram.wait_for(lambda: len(telegram.messages(admins.id)) == 2)
+
+    assert job_rows(database_path) == []

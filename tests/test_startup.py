@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 import signal
 import socket
 import sqlite3
@@ -124,6 +125,32 @@ def test_a_database_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> No
     code, stderr = refused_start(tmp_path, DATABASE_PATH=str(occupied / "bot.sqlite3"))
 
     assert stderr == f"database error: cannot create the folder {occupied}: File exists\n"
+    assert code == 2
+
+
+def test_a_database_folder_the_bot_cannot_write_is_one_line(tmp_path: Path) -> None:
+    """procfs takes no new files, not even from root (a chmod would not stop root)."""
+    code, stderr = refused_start(tmp_path, DATABASE_PATH="/proc/bot.sqlite3")
+
+    assert stderr == (
+        "database error: cannot open or create /proc/bot.sqlite3 (unable to open database "
+        "file): is its folder writable by the bot?\n"
+    )
+    assert code == 2
+
+
+def test_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    """A file-size limit stands for a full disk: SQLite's writes fail while it makes its tables."""
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8192, 8192))  # Python ignores SIGXFSZ
+
+    path = tmp_path / "data" / "bot.sqlite3"
+    code, stderr = ended_start(tmp_path, EXIT_WITHIN_SECONDS, preexec=small_files)
+
+    assert stderr == (
+        f"database error: cannot write {path} (disk I/O error): is the disk full or read-only?\n"
+    )
     assert code == 2
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 import pytest
 
+from bot.domain.errors import VendorUrlRefusedError
+from bot.vendors.http import UrlGuard
 from tests.fakes.contract import VendorFake
+from tests.fakes.kie import FakeKie
 from tests.fakes.media import sample_mp4_bytes
 from tests.fakes.steps import GarbleShape
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.uniall import FakeUniAll, Html, http_error, redirect
+from tests.fakes.uniall import FakeUniAll, Html, completed, http_error, redirect
 from tests.support.credits import CREDITS, balance_text, create, text_of
 from tests.support.harness import Jobs, Person, StartBot
 
@@ -189,3 +193,126 @@ async def test_a_result_link_to_a_private_address_is_refused(
     assert reason in row["failure_detail"]
     assert uniall.download_attempts == 1  # refused for good, not tried again
     assert telegram.calls_to("sendVideo") == []
+
+
+async def test_a_submit_that_times_out_is_never_sent_again(
+    start_bot: StartBot, vendor: VendorFake, telegram: FakeTelegram, alice: Person, jobs: Jobs
+) -> None:
+    """No answer in time: the vendor may have made the task, so it is an unknown outcome."""
+    vendor.play_success()
+    vendor.fail_next_submits("timeout")  # the fake holds its answer past VENDOR_TIMEOUT_SECONDS
+    async with start_bot(**vendor.bot_settings(), **WATCHED, vendor_timeout_seconds=1):
+        row, text = await failed_and_refunded(alice, jobs, "")
+        await telegram.wait_for(lambda: telegram.messages(ALERTS))
+
+    assert vendor.submit_attempts == 1
+    assert row["failure_kind"] == "unknown_outcome"
+    assert "so it is unclear whether it started. Please try again." in text
+    assert telegram.calls_to("sendVideo") == []
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("label", ["1080p", "4K", "Extend"])
+async def test_a_garbled_answer_to_kies_upgrade_or_extend_is_never_sent_again(
+    start_bot: StartBot,
+    kie: FakeKie,
+    telegram: FakeTelegram,
+    alice: Person,
+    jobs: Jobs,
+    label: str,
+    shape: GarbleShape,
+) -> None:
+    """The same rule for kie's upgrade and extend calls: one task at kie, the job fails with
+    the sentence, its credits come back, the operator is told."""
+    kie.play_success()
+    async with start_bot(**kie.bot_settings(), **WATCHED):
+        await create(alice, "a paper boat drifting down a rainy street")
+        first = await telegram.wait_for_message(alice.chat.id, lambda m: m.kind == "video")
+        await jobs.wait(1, "delivered")
+        balance = await text_of(alice, "/balance")
+        made = kie.created()
+        kie.accept_then_garble(shape)
+        if label == "Extend":
+            await alice.press_for_question(first, "Extend")
+            extension = await alice.say("the boat sails out to sea")
+            await alice.press(extension, "Create video")
+        else:
+            await alice.press(first, label)
+        row = await jobs.wait(2, "failed")
+        said = await telegram.wait_for(
+            lambda: [t for t in telegram.texts(alice.chat.id) if "Job #2 failed" in t]
+        )
+        [alert] = await telegram.wait_for(lambda: telegram.messages(ALERTS))
+        assert await text_of(alice, "/balance") == balance
+
+    assert kie.created() == made + 1  # one task at kie, never asked for again
+    assert row["failure_kind"] == "unknown_outcome"
+    assert "so it is unclear whether it started. Please try again." in said[-1]
+    assert (alert.text or "").startswith("⚠️ Job 2: kie may have started a task at 20")
+    assert len(telegram.calls_to("sendVideo")) == 1
+
+
+async def test_a_result_link_straight_to_a_private_address_is_refused(
+    start_bot: StartBot, uniall: FakeUniAll, telegram: FakeTelegram, alice: Person, jobs: Jobs
+) -> None:
+    """Not only redirects: the link the vendor names is checked before any connection."""
+    uniall.script = [completed("http://169.254.169.254/latest/meta-data/video.mp4")]
+    async with start_bot(**WATCHED):
+        row, _ = await failed_and_refunded(
+            alice, jobs, "the video service's link leads somewhere the bot may not go"
+        )
+
+    assert row["failure_kind"] == "unsafe_link"
+    assert "169.254.169.254 is a link-local" in row["failure_detail"]
+    assert uniall.download_attempts == 0
+    assert telegram.calls_to("sendVideo") == []
+
+
+PUBLIC_API = "https://8.8.8.8/v1"  # an IP literal: resolved without any lookup or connection
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://127.0.0.1:8080/video.mp4",
+        "http://localhost/video.mp4",
+        "http://[::1]/video.mp4",
+        "http://192.168.1.20/video.mp4",
+        "http://[::ffff:10.1.2.3]/video.mp4",
+        "http://0.0.0.0/video.mp4",
+        "ftp://8.8.4.4/video.mp4",
+    ],
+)
+async def test_a_vendor_on_a_public_address_may_not_send_the_bot_to_a_local_one(
+    link: str,
+) -> None:
+    """Loopback and private addresses only where the vendor's own API is (so local setups work)."""
+    with pytest.raises(VendorUrlRefusedError):
+        await UrlGuard(PUBLIC_API).check("uniall", httpx.URL(link))
+    await UrlGuard(PUBLIC_API).check("uniall", httpx.URL("https://8.8.4.4/video.mp4"))
+    await UrlGuard("http://127.0.0.1:9").check("uniall", httpx.URL("http://127.0.0.1:8080/v.mp4"))
+
+
+WEB_PAGE = b"<!DOCTYPE html><html><head><title>Video</title></head><body>Not here.</body></html>"
+
+
+@pytest.mark.parametrize("served", [WEB_PAGE, sample_mp4_bytes()[:600]], ids=["html", "no moov"])
+async def test_whatever_the_vendor_the_result_must_be_an_mp4(
+    start_bot: StartBot,
+    vendor: VendorFake,
+    telegram: FakeTelegram,
+    alice: Person,
+    jobs: Jobs,
+    served: bytes,
+) -> None:
+    """A web page (or a cut file) served as the finished video is never sent nor charged."""
+    vendor.play_success()
+    vendor.video_bytes = served  # type: ignore[attr-defined]
+    async with start_bot(**vendor.bot_settings(), **WATCHED):
+        row, _ = await failed_and_refunded(
+            alice, jobs, "the video service sent a file that is not a video."
+        )
+
+    assert row["failure_kind"] == "not_video"
+    assert telegram.calls_to("sendVideo") == []
+    assert telegram.calls_to("sendDocument") == []

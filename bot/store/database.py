@@ -217,6 +217,9 @@ class SQLiteDatabase(Database):
                 f"cannot create the folder {path.parent}: {exc.strerror or exc}"
             ) from exc
         try:
+            # Opened once here first (it reads nothing: quick): when aiosqlite's own open fails,
+            # its worker thread outlives the event loop and prints a traceback after the line.
+            sqlite3.connect(path).close()
             connection = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
             raise _unusable(path, exc) from exc
@@ -331,5 +334,13 @@ def _unusable(path: Path, exc: sqlite3.Error) -> UnusableDatabaseError:
     if code == "SQLITE_NOTADB":
         return UnusableDatabaseError(
             f"{path} is not an SQLite database, or its first page is damaged ({exc}); {_RESTORE}"
+        )
+    if code == "SQLITE_FULL" or code.startswith(("SQLITE_IOERR", "SQLITE_READONLY")):
+        return UnusableDatabaseError(
+            f"cannot write {path} ({exc}): is the disk full or read-only?"
+        )
+    if code == "SQLITE_CANTOPEN":
+        return UnusableDatabaseError(
+            f"cannot open or create {path} ({exc}): is its folder writable by the bot?"
         )
     return UnusableDatabaseError(f"cannot use {path}: {exc}")

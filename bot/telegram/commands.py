@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden, TelegramError
@@ -102,6 +103,7 @@ def help_text(lang: str, found: Services) -> str:
         durations=listing(lang, (str(d) for d in first.durations)),
         max_prompt=caps.max_prompt_chars,
     )
+    text += _help_tiers(lang, caps, modes if photos else [Mode.TEXT])
     text += _help_extras(lang, caps)
     if found.credits.enabled:
         text += t(lang, "help.credits")
@@ -112,6 +114,29 @@ def help_text(lang: str, found: Services) -> str:
     if caps.demo:
         text += t(lang, "help.demo")
     return text
+
+
+def _help_tiers(lang: str, caps: Capabilities, shown: Sequence[Mode]) -> str:
+    """When the tiers differ in resolutions, kinds or extension: a line for each tier."""
+    offers = {tier: caps.tier(tier) for tier in caps.tiers}
+    resolutions = {tier: offered.resolutions for tier, offered in offers.items()}
+    kinds = {tier: [m for m in shown if m in offered.modes] for tier, offered in offers.items()}
+    extends = {tier: Mode.EXTEND in offered.modes for tier, offered in offers.items()}
+    varies = [len({str(v) for v in d.values()}) > 1 for d in (resolutions, kinds, extends)]
+    if not any(varies):
+        return ""
+    lines = []
+    for tier in offers:
+        parts = []
+        if varies[0]:
+            parts.append(listing(lang, (resolution_label(r) for r in resolutions[tier])))
+        if varies[1]:
+            parts.append(listing(lang, (t(lang, f"mode.{m}") for m in kinds[tier])))
+        if varies[2] and not extends[tier]:
+            parts.append(t(lang, "help.tier_no_extend"))
+        details = t(lang, "help.tier_parts_separator").join(parts)
+        lines.append(t(lang, "help.tier", tier=t(lang, f"tier.{tier.value}"), details=details))
+    return "".join(lines)
 
 
 def _help_extras(lang: str, caps: Capabilities) -> str:
@@ -126,7 +151,11 @@ def _help_extras(lang: str, caps: Capabilities) -> str:
         names = listing(lang, (t(lang, f"extra.{extra}") for extra in caps.extras))
         lines.append(t(lang, "help.extras", extras=names))
     if Mode.EXTEND in caps.modes():
-        lines.append(t(lang, "help.extend"))
+        window = caps.extension_window_seconds
+        if window is None:
+            lines.append(t(lang, "help.extend"))
+        else:
+            lines.append(t(lang, "help.extend_within", days=round(window / 86400)))
     if caps.upgrades:
         upgrades = listing(lang, (resolution_label(r) for r in caps.upgrades))
         lines.append(t(lang, "help.upgrades", resolutions=upgrades))

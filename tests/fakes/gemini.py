@@ -29,7 +29,8 @@ import binascii
 import json
 import secrets
 import string
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, TypeAlias
 from urllib.parse import unquote
@@ -70,6 +71,8 @@ PARAMETER_FIELDS: Final[frozenset[str]] = frozenset(
         "sampleCount",
     }
 )
+# "Only videos generated or referenced in the last 2 days can be extended" (the docs).
+EXTENSION_WINDOW_SECONDS: Final[float] = 2 * 24 * 60 * 60
 INLINE_DATA_REFUSED: Final[str] = "`inlineData` isn't supported by this model."
 VIDEO_URI_NOT_FOUND: Final[str] = "Video URI not found."
 SEED_REFUSED: Final[str] = "`seed` isn't supported by this model."
@@ -514,6 +517,9 @@ class FakeGemini(FakeServer):
         self.rejected: list[tuple[int, str]] = []
         self.operations: dict[str, FakeOperation] = {}
         self.generated: set[str] = set()  # file URIs reported in a done answer
+        # When each of those was made (by `clock`): the API extends a video only within 2 days.
+        self.made_at: dict[str, float] = {}
+        self.clock: Callable[[], float] = time.time
         self.video_bytes = sample_mp4_bytes()
         self._redirects: dict[str, str] = {}  # token → file id
 
@@ -584,6 +590,15 @@ class FakeGemini(FakeServer):
             return drop_connection(request)
         return None
 
+    def _extendable(self) -> frozenset[str]:
+        """The videos this API made within the last 2 days (the only ones it extends)."""
+        now = self.clock()
+        return frozenset(
+            uri
+            for uri in self.generated
+            if now - self.made_at.get(uri, now) <= EXTENSION_WINDOW_SECONDS
+        )
+
     # ---- POST /v1beta/models/{model}:predictLongRunning -------------------------------------
 
     async def _handle_submit(self, request: web.Request) -> web.StreamResponse:
@@ -614,7 +629,7 @@ class FakeGemini(FakeServer):
                 body = json.loads(raw)
             except ValueError as exc:
                 problem = f"Invalid JSON payload received. {exc}"
-        problem = problem or validate_submit(model, body, frozenset(self.generated))
+        problem = problem or validate_submit(model, body, self._extendable())
         if problem is not None:
             self.rejected.append((400, problem))
             return _json(400, invalid_argument(problem))
@@ -671,6 +686,7 @@ class FakeGemini(FakeServer):
                 if uri == "auto":
                     uri = self.file_uri(operation.file_id)
                     self.generated.add(uri)
+                    self.made_at.setdefault(uri, self.clock())
                 result["generatedSamples"] = [{"video": {"uri": uri}}]
             answer["response"] = {"@type": RESPONSE_TYPE, "generateVideoResponse": result}
         elif isinstance(step, RaiFiltered):

@@ -387,6 +387,12 @@ class FakeKie(FakeServer):
     def play_no_video(self) -> None:
         self.script = [generating(), success(video_url=None)]
 
+    def created(self) -> int:
+        """Generate and extend tasks, 4K upgrades started (each costs credits) and 1080p
+        upgrades started: what ``accept_then_garble`` garbles the answer of."""
+        started_1080p = sum(1 for task in self.tasks.values() if task.hd_calls > 0)
+        return len(self.submissions) + self.fourk_charges + started_1080p
+
     def play_unknown_status(self) -> None:
         self.script = [raw_flag(7), raw_flag(7), success()]
 

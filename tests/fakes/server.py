@@ -206,18 +206,22 @@ class FakeServer:
         """The next accepted submits make their task, then their answer arrives broken."""
         self.garbled_submits.extend(shape for _ in range(times))
 
+    def created(self) -> int:
+        """How many tasks requests have made so far (what `accept_then_garble` watches)."""
+        return len(self.submissions)
+
     @web.middleware
     async def _garble(
         self, request: web.Request, handler: Callable[[web.Request], Any]
     ) -> web.StreamResponse:
-        before = len(self.submissions)
+        before = self.created()
         self.in_flight += 1  # requests under way at once: what MAX_CONCURRENT_VENDOR_CALLS caps
         self.busiest = max(self.busiest, self.in_flight)
         try:
             response: web.StreamResponse = await handler(request)
         finally:
             self.in_flight -= 1
-        accepted = len(self.submissions) > before and 200 <= response.status < 300
+        accepted = self.created() > before and 200 <= response.status < 300
         if not (accepted and self.garbled_submits):
             return response
         shape = self.garbled_submits.pop(0)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import Settings
@@ -43,9 +44,11 @@ def bot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     return {**inherited, "PYTHONPATH": str(ROOT), **{k: v for k, v in chosen.items() if v}}
 
 
-def ended_start(tmp_path: Path, within: float, **settings: str) -> tuple[int, str]:
-    """Run `python -m bot` with `settings`; it must end on its own `within` seconds. Its exit
-    code and what it printed on stderr."""
+def ended_start(
+    tmp_path: Path, within: float, *, preexec: Callable[[], None] | None = None, **settings: str
+) -> tuple[int, str]:
+    """Run `python -m bot` with `settings` (and `preexec` run in the child before it starts);
+    it must end on its own `within` seconds. Its exit code and what it printed on stderr."""
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, "-m", "bot"],
@@ -55,6 +58,7 @@ def ended_start(tmp_path: Path, within: float, **settings: str) -> tuple[int, st
         text=True,
         timeout=within,
         check=False,
+        preexec_fn=preexec,
     )
     assert time.monotonic() - started < within
     return result.returncode, result.stderr

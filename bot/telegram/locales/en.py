@@ -1,6 +1,7 @@
 """English messages."""
 
 from bot.telegram.locales.en_admin import ADMIN_MESSAGES
+from bot.telegram.locales.en_money import MONEY_MESSAGES
 
 MESSAGES: dict[str, str] = {
     "start": (
@@ -263,34 +264,6 @@ MESSAGES: dict[str, str] = {
     "command.help": "What this bot can do",
     "command.start": "Start",
     # credits and Stars
-    "balance.free_bot": "Videos are free on this bot.",
-    "balance.text": (
-        "💳 You have {total} credits: {free} free for today and {paid} bought. "
-        "Your free credits come back to {per_day} every day (UTC). /buy adds more."
-    ),
-    "buy.choose": "Choose a pack of credits (paid with Telegram Stars):",
-    "buy.pack": "{credits} credits · ⭐ {stars}",
-    "buy.title": "{credits} credits",
-    "buy.description": "{credits} credits for making videos, for {stars} Telegram Stars.",
-    "buy.invalid": "This offer is no longer valid. Send /buy again.",
-    "buy.thanks": "⭐ Thank you! {credits} credits added; you now have {total}.",
-    "buy.refunded": (
-        "This payment did not match the offer, so nothing was credited and your Stars were "
-        "given back. Send /buy to choose a pack."
-    ),
-    "buy.refund_failed": (
-        "This payment did not match the offer, so nothing was credited. The operator has been "
-        "told and will give your Stars back."
-    ),
-    "paysupport": (
-        "Problems with a payment? Write to {contact} with the time of the payment. "
-        "Credits that are still unspent can be refunded in Stars."
-    ),
-    "terms": (
-        "Terms: credits buy video generations on this bot; a video that fails, expires or is "
-        "cancelled costs nothing (its credits come back at once). Unspent purchased credits "
-        "can be refunded on request (/paysupport). Free daily credits are not refundable."
-    ),
     "history.cost": " · 💳 {price}",
     "history.returned": " (not charged)",
     "history.refunded": " (refunded)",
@@ -325,7 +298,6 @@ MESSAGES: dict[str, str] = {
     # issue 13: support, the command menu, the queue, groups, photos, inline mode, description
     "command.paysupport": "Help with a payment",
     "command.terms": "Terms of the credits",
-    "paysupport.admin": "the admin",
     "status.queued_place": "⏳ Job #{id}: {place} in line{wait}\n\n{summary}",
     "status.typical_wait": " · usually ready in about {minutes} min",
     "help.group": (
@@ -334,11 +306,6 @@ MESSAGES: dict[str, str] = {
         "videos.\nThe full help is in a private chat with me."
     ),
     "button.full_help": "📖 Full help",
-    "balance.sent_privately": "{name}, I sent you your balance in a private message.",
-    "balance.start_private": (
-        "{name}, I can't write to you privately yet: open a chat with me, then send /balance "
-        "there."
-    ),
     "button.open_private": "💬 Open a private chat",
     "photos.kept_first": (
         "🖼 A video takes at most {most} photos, so the card keeps the first {most}; "
@@ -374,24 +341,14 @@ MESSAGES: dict[str, str] = {
     ),
     "access.banned": "🚫 An admin has banned you from this bot.",
     "access.unbanned": "✅ An admin has lifted your ban: you may use this bot again.",
-    "credits.granted": (
-        "🎁 You received {amount} credits from the bot's admin; you now have {total}."
+    # /help: what each tier and the extension window allow (issue 9)
+    "help.extend_within": (
+        "\n• ➕ Extend a delivered video within {days} days of making it (button, or reply to "
+        "it with /extend)"
     ),
-    "credits.taken": "The bot's admin took back {amount} credits; you now have {total}.",
-    "credits.refunded": (
-        "↩️ The {amount} credits of job #{id} were given back to you; you now have {total}."
-    ),
-    "balance.referral": (
-        "\n\n🤝 Invite a friend: you both get {credits} credits when they make their first "
-        "video.\n{link}"
-    ),
-    "referral.invited": (
-        "🎁 Welcome gift: {credits} credits for your first video through a friend's link; "
-        "you now have {total}."
-    ),
-    "referral.inviter": (
-        "🎁 A friend you invited made their first video: {credits} credits added; "
-        "you now have {total}."
-    ),
+    "help.tier": "\n• {tier}: {details}",
+    "help.tier_parts_separator": "; ",
+    "help.tier_no_extend": "no ➕ Extend",
+    **MONEY_MESSAGES,
     **ADMIN_MESSAGES,
 }

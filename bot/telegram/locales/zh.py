@@ -1,6 +1,7 @@
 """简体中文消息。"""
 
 from bot.telegram.locales.zh_admin import ADMIN_MESSAGES
+from bot.telegram.locales.zh_money import MONEY_MESSAGES
 
 MESSAGES: dict[str, str] = {
     "start": (
@@ -224,24 +225,6 @@ MESSAGES: dict[str, str] = {
     "command.help": "机器人能做什么",
     "command.start": "开始",
     # 点数与星星
-    "balance.free_bot": "这个机器人的视频是免费的。",
-    "balance.text": (
-        "💳 你有 {total} 点：今天免费 {free} 点，购买 {paid} 点。"
-        "免费点数每天（UTC）恢复到 {per_day} 点。/buy 可以购买更多。"
-    ),
-    "buy.choose": "选择点数包（用 Telegram 星星支付）：",
-    "buy.pack": "{credits} 点 · ⭐ {stars}",
-    "buy.title": "{credits} 点",
-    "buy.description": "{credits} 点用于制作视频，价格 {stars} 个 Telegram 星星。",
-    "buy.invalid": "这个报价已失效，请重新发送 /buy。",
-    "buy.thanks": "⭐ 谢谢！已增加 {credits} 点，你现在有 {total} 点。",
-    "buy.refunded": "这笔支付与报价不符，没有增加点数，星星已退还给你。请发送 /buy 选择点数包。",
-    "buy.refund_failed": "这笔支付与报价不符，没有增加点数。已通知运营者，他们会退还你的星星。",
-    "paysupport": "支付有问题？请联系 {contact} 并说明支付时间。尚未使用的点数可以退回星星。",
-    "terms": (
-        "条款：点数用于在本机器人生成视频；失败、超时或取消的视频不收费（点数立即退回）。"
-        "未使用的购买点数可应要求退款（/paysupport）。每日免费点数不可退款。"
-    ),
     "history.cost": " · 💳 {price}",
     "history.returned": "（未扣费）",
     "history.refunded": "（已退款）",
@@ -275,7 +258,6 @@ MESSAGES: dict[str, str] = {
     # issue 13：支付帮助、命令菜单、排队、群组、照片、内联模式、简介
     "command.paysupport": "支付帮助",
     "command.terms": "点数使用条款",
-    "paysupport.admin": "管理员",
     "status.queued_place": "⏳ 任务 #{id}：排在第 {place} 位{wait}\n\n{summary}",
     "status.typical_wait": " · 通常约 {minutes} 分钟完成",
     "help.group": (
@@ -283,10 +265,6 @@ MESSAGES: dict[str, str] = {
         "然后回复我的提问；/history@{bot} 显示你的视频。\n完整帮助请在与我的私聊中查看。"
     ),
     "button.full_help": "📖 完整帮助",
-    "balance.sent_privately": "{name}，你的点数已通过私信发给你。",
-    "balance.start_private": (
-        "{name}，我还不能私信你：请先打开与我的私聊，然后在那里发送 /balance。"
-    ),
     "button.open_private": "💬 打开私聊",
     "photos.kept_first": "🖼 一个视频最多用 {most} 张照片，卡片保留前 {most} 张，其余的没有加入。",
     "list.separator": "、",
@@ -315,15 +293,13 @@ MESSAGES: dict[str, str] = {
     "access.allowed": "✅ 管理员已允许你：现在可以使用这个机器人了。发送 /video 制作视频。",
     "access.banned": "🚫 管理员已禁止你使用这个机器人。",
     "access.unbanned": "✅ 管理员已解除对你的封禁：你可以再次使用这个机器人。",
-    "credits.granted": "🎁 机器人管理员给了你 {amount} 点；你现在有 {total} 点。",
-    "credits.taken": "机器人管理员收回了 {amount} 点；你现在有 {total} 点。",
-    "credits.refunded": "↩️ 任务 #{id} 的 {amount} 点已退还给你；你现在有 {total} 点。",
-    "balance.referral": "\n\n🤝 邀请朋友：对方制作第一个视频后，你们各得 {credits} 点。\n{link}",
-    "referral.invited": (
-        "🎁 欢迎礼物：你通过朋友的链接制作了第一个视频，获得 {credits} 点；现在有 {total} 点。"
+    # /help: what each tier and the extension window allow (issue 9)
+    "help.extend_within": (
+        "\n• ➕ 在视频制作后 {days} 天内续写已送达的视频（按钮，或用 /extend 回复它）"
     ),
-    "referral.inviter": (
-        "🎁 你邀请的朋友制作了第一个视频：增加 {credits} 点；你现在有 {total} 点。"
-    ),
+    "help.tier": "\n• {tier}：{details}",
+    "help.tier_parts_separator": "；",
+    "help.tier_no_extend": "不能续写",
+    **MONEY_MESSAGES,
     **ADMIN_MESSAGES,
 }
