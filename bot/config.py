@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.domain.credits import DEFAULT_PACKS, PriceTable, Quotas, StarPack
 from bot.vendors.base import DEFAULT_TIMEOUT_SECONDS, DEMO_VIDEO_SECONDS, VendorConfig
-from bot.vendors.registry import (
+from bot.vendors.known import (
     DEFAULT_BASE_URLS,
     KEYLESS_VENDORS,
     KIE_UPLOAD_BASE_URL,

@@ -14,7 +14,7 @@ import pytest
 from bot.__main__ import USAGE
 from bot.config import Settings
 from bot.vendors.demo import SAMPLE_VIDEO
-from bot.vendors.registry import KNOWN_VENDORS
+from bot.vendors.known import KNOWN_VENDORS
 from tests.fakes.telegram import FakeTelegram, TgChat
 from tests.support.group import BOT_USERNAME, member
 from tests.support.harness import ALICE, TOKEN, Person, StartBot

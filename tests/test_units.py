@@ -15,6 +15,8 @@ from bot.domain.request import GenerationRequest, MediaRef, SourceVideo
 from bot.services.mp4 import probe
 from bot.telegram.i18n import CATALOGS, language_for
 from bot.telegram.render import refusal_text
+from bot.vendors.known import KNOWN_VENDORS
+from bot.vendors.registry import FACTORIES
 from bot.vendors.uniall import CAPABILITIES
 from tests.fakes.media import SAMPLE_MP4
 
@@ -105,3 +107,7 @@ def test_a_refusal_lists_what_is_allowed_the_way_each_language_writes_lists() ->
     assert "4, 6, 8" in english
     assert "4、6、8" in chinese
     assert ", " not in chinese
+
+
+def test_every_known_vendor_has_an_adapter_in_the_same_order() -> None:
+    assert tuple(FACTORIES) == KNOWN_VENDORS

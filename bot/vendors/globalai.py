@@ -21,11 +21,11 @@ from bot.domain.errors import (
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, VendorStatus
-from bot.vendors import common
+from bot.vendors import common, known
 from bot.vendors.http import classify, error_message
 
-NAME = "globalai"
-DEFAULT_BASE_URL = "https://zcbservice.aizfw.cn/kyyReactApiServer"
+NAME = known.GLOBALAI
+DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)

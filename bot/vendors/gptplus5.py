@@ -58,11 +58,11 @@ from bot.domain.errors import VendorUnavailableError
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, VendorStatus
-from bot.vendors import common
+from bot.vendors import common, known
 from bot.vendors.http import classify, error_message
 
-NAME = "gptplus5"
-DEFAULT_BASE_URL = "https://az.gptplus5.com"
+NAME = known.GPTPLUS5
+DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)

@@ -1,4 +1,4 @@
-"""The vendors this bot knows, their documented API roots, and building the configured ones."""
+"""Building the configured vendors' adapters (`known.py` names them)."""
 
 from __future__ import annotations
 
@@ -20,16 +20,6 @@ FACTORIES: dict[str, VendorFactory] = {
     gemini.NAME: gemini.GeminiVendor,
     demo.NAME: demo.DemoVendor,
 }
-KNOWN_VENDORS = tuple(FACTORIES)
-# The documented API roots; UniAll publishes none, so its base must be set.
-DEFAULT_BASE_URLS: dict[str, str] = {
-    module.NAME: module.DEFAULT_BASE_URL
-    for module in (uniall, globalai, kie, gptplus5, gemini, demo)
-    if module.DEFAULT_BASE_URL is not None
-}
-# Built in, with no key and no network (the quick start's VENDOR=demo).
-KEYLESS_VENDORS = frozenset({demo.NAME})
-KIE_UPLOAD_BASE_URL = kie.DEFAULT_UPLOAD_BASE_URL
 
 
 def build_vendors(

@@ -18,11 +18,11 @@ from bot.domain.capabilities import Capabilities, TierCapabilities
 from bot.domain.options import AspectRatio, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, VendorStatus
-from bot.vendors import common
+from bot.vendors import common, known
 from bot.vendors.http import error_message
 
-NAME = "uniall"
-DEFAULT_BASE_URL: str | None = None
+NAME = known.UNIALL
+DEFAULT_BASE_URL: str | None = None  # UniAll publishes no root: VENDOR_BASE_URL is required
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)

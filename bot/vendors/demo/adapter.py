@@ -13,11 +13,12 @@ from bot.domain.errors import VendorRejectedError, VideoTooLargeError
 from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Queued, Running, Succeeded, VendorStatus
+from bot.vendors import known
 from bot.vendors.base import MediaSource, VendorConfig
 from bot.vendors.http import VendorHttp
 
-NAME = "demo"
-DEFAULT_BASE_URL = "builtin://demo"  # no network: nothing is ever asked of this root
+NAME = known.DEMO
+DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 SAMPLE_VIDEO = Path(__file__).with_name("sample.mp4")
 SAMPLE_URL = "builtin://demo/sample.mp4"
 FAIL_WORD = "fail"

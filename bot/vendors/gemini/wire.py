@@ -18,10 +18,11 @@ from pydantic import BaseModel
 from bot.domain.errors import InvalidRequestError
 from bot.domain.options import Mode, Tier
 from bot.domain.request import GenerationRequest
+from bot.vendors import known
 from bot.vendors.base import MediaBytes
 
-NAME = "gemini"
-DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com"
+NAME = known.GEMINI
+DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 API_VERSION = "v1beta"
 MODELS: dict[Tier, str] = {
     Tier.FAST: "veo-3.1-fast-generate-preview",

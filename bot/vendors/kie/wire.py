@@ -18,14 +18,15 @@ from bot.domain.errors import VendorUnavailableError, VendorUnreadableError
 from bot.domain.options import AspectRatio, Extra, Mode, Resolution, Tier
 from bot.domain.request import GenerationRequest
 from bot.domain.status import Failed, FailureKind, Running, VendorStatus
+from bot.vendors import known
 from bot.vendors.common import finished, first_http_url, read_model, still_running, unreadable
 from bot.vendors.http import classify
 
 _M = TypeVar("_M", bound=BaseModel)
 
-NAME = "kie"
-DEFAULT_BASE_URL = "https://api.kie.ai"
-DEFAULT_UPLOAD_BASE_URL = "https://kieai.redpandaai.co"
+NAME = known.KIE
+DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
+DEFAULT_UPLOAD_BASE_URL = known.KIE_UPLOAD_BASE_URL
 UPLOAD_FOLDER = "veo-bot"  # any folder name; files expire after 3 days [DOC]
 UPGRADE_1080P = "1080p"
 UPGRADE_4K = "4k"
