@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.config import Scale
 from bench.proc import cpu_seconds, rss_bytes
-from bench.rig import TOKEN, Driver, TimedUniAll, bot
+from bench.rig import TOKEN, Driver, TimedUniAll, bot, running_jobs
 from bench.stats import percentile, say
 from bench.stores import JobStore, sqlite_store
 from tests.fakes.telegram import FakeTelegram, TgChat, TgUser
@@ -120,7 +120,9 @@ async def measure(
         async with bot(telegram, uniall, work, **store.settings):
             pass
         started = time.monotonic()
-        tasks = await store.seed(template, telegram, uniall, jobs, interval)
+        seeded = running_jobs(template, telegram, uniall, count=jobs, interval=interval)
+        await store.write(seeded)
+        tasks = seeded.task_ids
         say(f"    seeded {jobs} jobs into {store.name} in {time.monotonic() - started:.1f} s")
         settings = {
             **store.settings,

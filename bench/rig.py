@@ -53,7 +53,7 @@ class TimedUniAll(FakeUniAll):
     def add_task(self, task_id: str, script: Sequence[Step]) -> FakeTask:
         """A task as if submitted earlier (a seeded job's)."""
         body = {"model": "veo3.1-video-720p", "prompt": PROMPT}
-        task = FakeTask(task_id, body["model"], body, list(script), int(time.time()))
+        task = FakeTask(id=task_id, body=body, script=list(script), created_at=int(time.time()))
         self.tasks[task_id] = task
         return task
 
@@ -272,7 +272,7 @@ def running_jobs(
 
     Each person's chat in the fake holds the request and the status message the job points at,
     and each task is known to the fake UniAll ("in progress" on every poll). Nothing is written
-    to a database here: `seed_running_jobs` (SQLite) and `bench.stores` (PostgreSQL) do that.
+    to a database here: `bench.stores` does that (the SQLite file or PostgreSQL).
     """
     now = time.time()
     skip = {"id", "draft_id", "origin_key"}
@@ -314,27 +314,14 @@ def running_jobs(
     return SeededJobs(columns, rows, task_ids)
 
 
-def seed_running_jobs(
-    db_path: Path,
-    template: dict[str, Any],
-    telegram: FakeTelegram,
-    uniall: TimedUniAll,
-    *,
-    count: int,
-    interval: float,
-    first_user: int = 5_000_000,
-) -> list[str]:
-    """`running_jobs` written into the bot's SQLite file. Returns the task ids."""
-    jobs = running_jobs(
-        template, telegram, uniall, count=count, interval=interval, first_user=first_user
-    )
+def write_sqlite_jobs(db_path: Path, jobs: SeededJobs) -> None:
+    """`running_jobs` written into the bot's SQLite file."""
     columns = jobs.columns
     with sqlite3.connect(db_path) as conn:
         conn.executemany(
             f"INSERT INTO jobs ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
             jobs.rows,
         )
-    return jobs.task_ids
 
 
 def _fake_chat(telegram: FakeTelegram, user_id: int) -> None:

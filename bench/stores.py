@@ -1,7 +1,8 @@
 """Where figure 2's seeded jobs live: the bot's SQLite file, or a fresh PostgreSQL database.
 
 A `JobStore` is the settings that point the bot at its database and the function that writes
-the running jobs into it (while the bot is stopped, after it made its schema). PostgreSQL comes
+the running jobs (`bench.rig.running_jobs`) into it (while the bot is stopped, after it made
+its schema). PostgreSQL comes
 from `tests.support.postgres`, as in the tests: a throw-away server started from the installed
 binaries (as the `postgres` user when run as root), or the one `TEST_DATABASE_URL` names, and a
 fresh database on it for the run, dropped after.
@@ -17,12 +18,10 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 
-from bench.rig import SeededJobs, TimedUniAll, running_jobs, seed_running_jobs
-from tests.fakes.telegram import FakeTelegram
+from bench.rig import SeededJobs, write_sqlite_jobs
 from tests.support.postgres import PostgresEngine, PostgresUnavailable, postgres_server
 
-# (template, telegram, uniall, count, interval) -> the fake UniAll's task ids
-Seed = Callable[[dict[str, Any], FakeTelegram, TimedUniAll, int, float], Awaitable[list[str]]]
+Write = Callable[[SeededJobs], Awaitable[None]]
 
 __all__ = ["JobStore", "PostgresUnavailable", "postgres_store", "sqlite_store"]
 
@@ -31,25 +30,17 @@ __all__ = ["JobStore", "PostgresUnavailable", "postgres_store", "sqlite_store"]
 class JobStore:
     name: str  # "SQLite", "PostgreSQL": for the lines printed
     settings: dict[str, str]  # the bot's settings that choose the database
-    seed: Seed
+    write: Write  # the running jobs into the database (the bot stopped, its schema made)
 
 
 def sqlite_store(work: Path) -> JobStore:
     """The SQLite file `bench.rig.bot(..., work)` gives the bot (`DATABASE_PATH`)."""
     db_path = work / "bot.sqlite3"
 
-    async def seed(
-        template: dict[str, Any],
-        telegram: FakeTelegram,
-        uniall: TimedUniAll,
-        count: int,
-        interval: float,
-    ) -> list[str]:
-        return seed_running_jobs(
-            db_path, template, telegram, uniall, count=count, interval=interval
-        )
+    async def write(jobs: SeededJobs) -> None:
+        write_sqlite_jobs(db_path, jobs)
 
-    return JobStore("SQLite", {}, seed)
+    return JobStore("SQLite", {}, write)
 
 
 @contextlib.asynccontextmanager
@@ -60,19 +51,11 @@ async def postgres_store() -> AsyncIterator[JobStore]:
         engine = PostgresEngine(server_url)
         url = str(await engine.create())
 
-        async def seed(
-            template: dict[str, Any],
-            telegram: FakeTelegram,
-            uniall: TimedUniAll,
-            count: int,
-            interval: float,
-        ) -> list[str]:
-            jobs = running_jobs(template, telegram, uniall, count=count, interval=interval)
+        async def write(jobs: SeededJobs) -> None:
             await _copy_jobs(url, jobs)
-            return jobs.task_ids
 
         try:
-            yield JobStore("PostgreSQL", {"DATABASE_URL": url}, seed)
+            yield JobStore("PostgreSQL", {"DATABASE_URL": url}, write)
         finally:
             await engine.drop(url)
 
