@@ -55,7 +55,6 @@ def assemble(
         telegram.bot,
         shown_capabilities(settings, vendors),
         job_timeout_minutes=settings.job_timeout_minutes,
-        admin_chat_id=settings.admin_chat_id,
         clock=runtime.clock,
         shown=status,
         queue=QueueReads(QueueStore(db), runtime.clock),

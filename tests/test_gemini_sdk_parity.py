@@ -37,11 +37,11 @@ from bot.vendors.base import MediaBytes
 from bot.vendors.gemini import (
     API_VERSION,
     CAPABILITIES,
-    DEFAULT_BASE_URL,
     NAME,
     build_submit_body,
     model_name,
 )
+from bot.vendors.known import DEFAULT_BASE_URLS, GEMINI
 from tests.fakes.media import photo_bytes
 
 PROMPT = "a lighthouse in a storm, the beam sweeping over the waves"
@@ -161,7 +161,7 @@ def test_the_adapter_sends_what_the_sdk_sends(tier: Tier, mode: Mode) -> None:
 def test_the_adapter_posts_where_the_sdk_posts() -> None:
     """`{base_url}{api_version}/{model}:predictLongRunning`, with the key in x-goog-api-key."""
     options = _CLIENT._api_client._http_options
-    assert options.base_url == f"{DEFAULT_BASE_URL}/"
+    assert options.base_url == f"{DEFAULT_BASE_URLS[GEMINI]}/"
     assert options.api_version == API_VERSION
     assert (options.headers or {}).get("x-goog-api-key") == "offline-parity-test-key"
 

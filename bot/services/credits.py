@@ -143,6 +143,3 @@ class CreditsService:
 
     async def refunded(self, job_ids: list[int]) -> set[int]:
         return await self._ledger.refunded_jobs(job_ids)
-
-    async def spent_since(self, since: float) -> int:
-        return await self._ledger.spent_since(since)

@@ -17,9 +17,6 @@ class JobReads:
     async def unfinished(self) -> list[Job]:
         return await self._store.in_states(UNFINISHED_STATES)
 
-    async def counts_since(self, since: float) -> tuple[dict[str, int], dict[str, int]]:
-        return await self._store.counts_since(since)
-
     async def recent(self, chat_id: int, user_id: int, limit: int) -> list[Job]:
         return await self._store.recent(chat_id, user_id, limit)
 

@@ -53,7 +53,7 @@ class PeopleService:
         capabilities: Capabilities,
         languages: tuple[str, ...],
         clock: Clock,
-        profiles: ProfileStore | None = None,
+        profiles: ProfileStore,
         *,
         remember_seconds: float = math.inf,
     ) -> None:
@@ -90,8 +90,6 @@ class PeopleService:
 
     async def seen(self, visitor: Visitor) -> None:
         """Record that this person used the bot: once a day, or when their name changes."""
-        if self._profiles is None:
-            return
         now = self._clock()
         day = day_key(now)
         if self._seen.get(visitor.user_id) == (day, visitor):
@@ -114,7 +112,7 @@ class PeopleService:
 
     async def profile(self, user_id: int) -> Profile:
         """The person behind an id, in the language they read (the first one if unknown)."""
-        row = await self._profiles.profile(user_id) if self._profiles else None
+        row = await self._profiles.profile(user_id)
         if row is None:
             return Profile(user_id, None, None, self._languages[0], known=False, blocked=False)
         language = row.language or row.telegram_language or self._languages[0]
@@ -130,16 +128,13 @@ class PeopleService:
     async def blocked_us(self, user_id: int) -> None:
         """Telegram refused a message to this person (403): they blocked the bot."""
         self._seen.pop(user_id, None)  # their next message in the DM records them again
-        if self._profiles is not None:
-            await self._profiles.mark_blocked(user_id, self._clock())
+        await self._profiles.mark_blocked(user_id, self._clock())
 
     async def reachable(self) -> list[int]:
         """Everyone who has used the bot and has not blocked it."""
-        return await self._profiles.reachable() if self._profiles else []
+        return await self._profiles.reachable()
 
     async def first_request_today(self, user_id: int) -> bool:
         """Whether a stranger's refusal is their first today (the admins hear of it once)."""
-        if self._profiles is None:
-            return False
         now = self._clock()
         return await self._profiles.take_access_request(user_id, day_key(now), now)

@@ -115,18 +115,6 @@ class JobStore(JobClaims):
             "WHERE chat_id = $1 AND result_message_id = $2", (chat_id, message_id)
         )
 
-    async def counts_since(self, since: float) -> tuple[dict[str, int], dict[str, int]]:
-        """Jobs created since `since` by state, and failures by kind."""
-        states = await self._db.all(
-            "SELECT state, COUNT(*) FROM jobs WHERE created_at >= $1 GROUP BY state", (since,)
-        )
-        kinds = await self._db.all(
-            "SELECT failure_kind, COUNT(*) FROM jobs WHERE created_at >= $1 "
-            "AND failure_kind IS NOT NULL GROUP BY failure_kind",
-            (since,),
-        )
-        return {str(r[0]): int(r[1]) for r in states}, {str(r[0]): int(r[1]) for r in kinds}
-
     async def set_status_message(self, job_id: int, message_id: int) -> None:
         await self._db.write(
             "UPDATE jobs SET status_message_id = $1 WHERE id = $2 AND status_message_id IS NULL",

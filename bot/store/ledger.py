@@ -299,12 +299,3 @@ class LedgerStore:
             job_ids,
         )
         return {int(r[0]) for r in rows}
-
-    async def spent_since(self, since: float) -> int:
-        async with self._db.read() as conn:
-            return -await _scalar(
-                conn,
-                "SELECT SUM(amount) FROM ledger WHERE kind IN ('reserve', 'release', 'refund') "
-                "AND created_at >= $1",
-                since,
-            )

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from bot.domain.jobs import TERMINAL_STATES
 from bot.store.database import Database
 
-_ENDS = frozenset(state.value for state in TERMINAL_STATES)
-
 
 @dataclass(frozen=True)
 class ShownStatus:
@@ -19,7 +17,7 @@ class ShownStatus:
     @property
     def ended(self) -> bool:
         """The job's end was shown (its text is not kept: nothing is compared with it)."""
-        return self.state in _ENDS
+        return self.state in TERMINAL_STATES
 
 
 class StatusStore:

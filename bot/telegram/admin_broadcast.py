@@ -1,5 +1,6 @@
 """/broadcast's Telegram side: each person's message at low priority through the bot's rate
-limiter, the admin's card edited with the progress (coalesced), and ⏹ Stop.
+limiter, the admin's card edited with the progress (a newer edit replaces one still waiting),
+and ⏹ Stop.
 
 A run lives in this process's memory (bot/services/broadcast.py): a restart ends it.
 """
@@ -83,10 +84,7 @@ async def show_progress(
             message_id=message_id,
             reply_markup=stop if running else None,
             # Progress coalesces to the newest; the end is never overtaken.
-            rate_limit_args={
-                "priority": "low" if running else "high",
-                "coalesce": ("broadcast", progress.action_id),
-            },
+            rate_limit_args={"priority": "low" if running else "high"},
         )
     except BadRequest as exc:
         if "not modified" not in exc.message:

@@ -45,7 +45,6 @@ class TelegramNotifier:
         capabilities: Mapping[str, Capabilities],
         *,
         job_timeout_minutes: float,
-        admin_chat_id: int | None,
         clock: Clock,
         shown: StatusMemory,
         queue: QueueReads | None = None,
@@ -54,7 +53,6 @@ class TelegramNotifier:
         self._clock = clock
         self._capabilities = capabilities
         self._job_timeout_minutes = job_timeout_minutes
-        self._admin_chat_id = admin_chat_id
         self._shown = shown  # in the database: any replica may show a job's next state
         self._queue = queue  # a queued job's place in line and the typical wait
 
@@ -206,10 +204,6 @@ class TelegramNotifier:
             await self._send_text(job, text)
         except TelegramError as exc:
             raise _delivery_error(exc) from exc
-
-    async def send_alert(self, text: str) -> None:
-        if self._admin_chat_id is not None:
-            await self._bot.send_message(self._admin_chat_id, text)
 
     @staticmethod
     def _reply_to(job: Job) -> ReplyParameters | None:

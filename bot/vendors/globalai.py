@@ -25,7 +25,6 @@ from bot.vendors import common, known
 from bot.vendors.http import classify, error_message
 
 NAME = known.GLOBALAI
-DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)

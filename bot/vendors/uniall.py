@@ -1,7 +1,7 @@
 """UniAll's Veo 3.1 route: POST /v1/video/generations, GET /v1/videos/{task_id}.
 
 Sources: seeds 001 and 003 (UniAll docs) and vendors.md §2. UniAll publishes no host, so
-VENDOR_BASE_URL is required (DEFAULT_BASE_URL is None).
+VENDOR_BASE_URL is required (bot/vendors/known.py has no root for it).
 
 `extra_body.seed` and `extra_body.negative_prompt` are in seed 001's parameter table and its
 text-to-video example (`"negative_prompt": "watermark, blur", "seed": 7`), so the card offers
@@ -22,7 +22,6 @@ from bot.vendors import common, known
 from bot.vendors.http import error_message
 
 NAME = known.UNIALL
-DEFAULT_BASE_URL: str | None = None  # UniAll publishes no root: VENDOR_BASE_URL is required
 
 _RATIOS = (AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT)
 _RESOLUTIONS = (Resolution.P720, Resolution.P1080, Resolution.K4)

@@ -12,7 +12,6 @@ survives a restart like any other.
 
 from bot.vendors.demo.adapter import (
     CAPABILITIES,
-    DEFAULT_BASE_URL,
     FAIL_WORD,
     NAME,
     SAMPLE_VIDEO,
@@ -22,7 +21,6 @@ from bot.vendors.demo.adapter import (
 
 __all__ = [
     "CAPABILITIES",
-    "DEFAULT_BASE_URL",
     "FAIL_WORD",
     "NAME",
     "SAMPLE_VIDEO",

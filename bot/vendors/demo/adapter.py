@@ -18,7 +18,6 @@ from bot.vendors.base import MediaSource, VendorConfig
 from bot.vendors.http import VendorHttp
 
 NAME = known.DEMO
-DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 SAMPLE_VIDEO = Path(__file__).with_name("sample.mp4")
 SAMPLE_URL = "builtin://demo/sample.mp4"
 FAIL_WORD = "fail"

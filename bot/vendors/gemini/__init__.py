@@ -13,7 +13,6 @@ from bot.vendors.gemini.answers import parse_status, parse_task_id, reclassify
 from bot.vendors.gemini.capabilities import CAPABILITIES, EXTENSION_WINDOW_SECONDS
 from bot.vendors.gemini.wire import (
     API_VERSION,
-    DEFAULT_BASE_URL,
     KEY_HEADER,
     MODELS,
     NAME,
@@ -24,7 +23,6 @@ from bot.vendors.gemini.wire import (
 __all__ = [
     "API_VERSION",
     "CAPABILITIES",
-    "DEFAULT_BASE_URL",
     "EXTENSION_WINDOW_SECONDS",
     "KEY_HEADER",
     "MODELS",

@@ -22,7 +22,6 @@ from bot.vendors import known
 from bot.vendors.base import MediaBytes
 
 NAME = known.GEMINI
-DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 API_VERSION = "v1beta"
 MODELS: dict[Tier, str] = {
     Tier.FAST: "veo-3.1-fast-generate-preview",

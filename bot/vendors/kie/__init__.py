@@ -22,7 +22,6 @@ from bot.vendors.kie.callbacks import CALLBACK_MAX_AGE_SECONDS, callback_task_id
 from bot.vendors.kie.capabilities import CAPABILITIES
 from bot.vendors.kie.upgrades import parse_4k, parse_1080p
 from bot.vendors.kie.wire import (
-    DEFAULT_BASE_URL,
     DEFAULT_UPLOAD_BASE_URL,
     NAME,
     UPGRADE_4K,
@@ -44,7 +43,6 @@ from bot.vendors.kie.wire import (
 __all__ = [
     "CALLBACK_MAX_AGE_SECONDS",
     "CAPABILITIES",
-    "DEFAULT_BASE_URL",
     "DEFAULT_UPLOAD_BASE_URL",
     "NAME",
     "UPGRADE_4K",

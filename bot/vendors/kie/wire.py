@@ -25,7 +25,6 @@ from bot.vendors.http import classify
 _M = TypeVar("_M", bound=BaseModel)
 
 NAME = known.KIE
-DEFAULT_BASE_URL = known.DEFAULT_BASE_URLS[NAME]
 DEFAULT_UPLOAD_BASE_URL = known.KIE_UPLOAD_BASE_URL
 UPLOAD_FOLDER = "veo-bot"  # any folder name; files expire after 3 days [DOC]
 UPGRADE_1080P = "1080p"
