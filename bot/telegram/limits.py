@@ -89,19 +89,6 @@ class _Chat:
     newest: dict[Hashable, int] = field(default_factory=dict)
 
 
-@dataclass
-class _Stamp:
-    """One counted request in the whole bot's last second: sent `at`, and, once answered, the
-    answer's time (Telegram counted it somewhere in between; a request still on its way has not
-    left the window)."""
-
-    at: float
-    answered: bool = False
-
-    def live(self, now: float) -> bool:
-        return not self.answered or now - self.at < 1.0
-
-
 class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
     def __init__(
         self,
@@ -121,7 +108,10 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._max_retries = max_retries
         self._clock = clock
         self._chats: dict[int | str, _Chat] = {}
-        self._overall: deque[_Stamp] = deque()
+        # The whole bot's last second: requests on their way, and when the others were answered
+        # (Telegram counted each somewhere between its sending and its answer).
+        self._in_flight = 0
+        self._answered: deque[float] = deque()
         self._tickets = itertools.count()
         self._shared = shared
 
@@ -180,14 +170,15 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         attempt = 0
         while True:
             sent = False
-            stamp: _Stamp | None = None
+            counted = False
             await self._take_turn(chat, ticket, low)
             try:
                 if key is not None and chat.newest.get(key) != ticket:
                     return SKIPPED  # a newer edit of the same message is on its way
                 if low and key is not None and self._saving_budget(chat, chat_id):
                     return SKIPPED  # progress in a busy group: the next state will show
-                stamp = await self._wait_for_budget(chat, chat_id)
+                await self._wait_for_budget(chat, chat_id)
+                counted = True
                 if still_wanted is not None and not await still_wanted():
                     return SKIPPED  # what it would show is out of date now
                 sent = True
@@ -208,9 +199,10 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                 # then cannot arrive at Telegram less than a second before the next.
                 if sent:
                     chat.next_at = max(chat.next_at, self._clock() + self._chat_interval)
-                if stamp is not None:  # the whole bot's window, likewise from the answer
-                    stamp.at = max(stamp.at, self._clock()) if sent else stamp.at
-                    stamp.answered = True
+                if counted:  # the whole bot's second, likewise from the answer
+                    self._in_flight -= 1
+                    if sent:
+                        self._answered.append(self._clock())
                 self._end_turn(chat)
 
     async def _take_turn(self, chat: _Chat, ticket: int, low: bool) -> None:
@@ -239,9 +231,9 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat.busy = False
         self._hand_on(chat)
 
-    async def _wait_for_budget(self, chat: _Chat, chat_id: int | str) -> _Stamp:
-        """Sleep until this chat, its group window and the whole bot may send one more; the
-        stamp it takes in the whole bot's window."""
+    async def _wait_for_budget(self, chat: _Chat, chat_id: int | str) -> None:
+        """Sleep until this chat, its group window and the whole bot may send one more, and
+        count it as on its way."""
         group = _is_group(chat_id)
         while True:
             now = self._clock()
@@ -251,12 +243,11 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
                     chat.sent.popleft()
                 if len(chat.sent) >= self._group_limit:
                     wait = max(wait, chat.sent[0] + self._group_window - now)
-            while self._overall and not self._overall[0].live(now):
-                self._overall.popleft()
-            live = [stamp for stamp in self._overall if stamp.live(now)]
-            if len(live) >= self._overall_rate:
-                leaving = [stamp.at + 1.0 - now for stamp in live if stamp.answered]
-                wait = max(wait, min(leaving, default=1.0 / self._overall_rate))
+            while self._answered and now - self._answered[0] >= 1.0:
+                self._answered.popleft()
+            if self._in_flight + len(self._answered) >= self._overall_rate:
+                leaving = self._answered[0] + 1.0 - now if self._answered else 0.0
+                wait = max(wait, leaving or 1.0 / self._overall_rate)
             if wait <= 0:
                 break
             await asyncio.sleep(wait)
@@ -268,9 +259,7 @@ class ChatRateLimiter(BaseRateLimiter[dict[str, Any]]):
         chat.next_at = now + self._chat_interval
         if group:
             chat.sent.append(now)
-        stamp = _Stamp(now)
-        self._overall.append(stamp)
-        return stamp
+        self._in_flight += 1
 
     def _saving_budget(self, chat: _Chat, chat_id: int | str) -> bool:
         """Whether a group has used half of its minute: the rest is kept for what people
