@@ -27,17 +27,15 @@ class AdminActionStore:
     async def add(
         self, kind: ActionKind, admin_id: int, payload: ActionPayload, now: float
     ) -> AdminAction:
-        async with self._db.transaction() as conn:
-            row = await conn.fetchrow(
-                "INSERT INTO admin_actions (kind, admin_id, payload_json, state, created_at, "
-                f"updated_at) VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING {_COLUMNS}",
-                kind.value,
-                admin_id,
-                payload.model_dump_json(),
-                now,
-            )
-        assert row is not None
-        return _action(row)
+        rows = await self._db.write_rows(
+            "INSERT INTO admin_actions (kind, admin_id, payload_json, state, created_at, "
+            f"updated_at) VALUES ($1, $2, $3, 'pending', $4, $4) RETURNING {_COLUMNS}",
+            kind.value,
+            admin_id,
+            payload.model_dump_json(),
+            now,
+        )
+        return _action(rows[0])
 
     async def get(self, action_id: int) -> AdminAction | None:
         row = await self._db.one(
@@ -48,13 +46,11 @@ class AdminActionStore:
     async def move(self, action_id: int, expected: str, state: str, now: float) -> bool:
         """Move the action from `expected` to `state`; False when it was not in `expected`
         (someone else moved it first: a double press, another admin, another process)."""
-        async with self._db.transaction() as conn:
-            moved = await conn.execute(
-                "UPDATE admin_actions SET state = $1, updated_at = $2 "
-                "WHERE id = $3 AND state = $4",
-                state,
-                now,
-                action_id,
-                expected,
-            )
+        moved = await self._db.write(
+            "UPDATE admin_actions SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+            state,
+            now,
+            action_id,
+            expected,
+        )
         return moved > 0

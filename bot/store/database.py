@@ -118,15 +118,13 @@ class Database(ABC):
     def read(self) -> contextlib.AbstractAsyncContextManager[Connection]:
         """Reads outside a write transaction; a database error comes out as StorageError."""
 
+    @abstractmethod
     async def write(self, query: str, *args: object) -> int:
         """One statement that writes, a transaction of its own; the rows it changed."""
-        async with self.transaction() as conn:
-            return await conn.execute(query, *args)
 
+    @abstractmethod
     async def write_rows(self, query: str, *args: object) -> list[Row]:
         """One statement that writes and returns rows (`RETURNING`), a transaction of its own."""
-        async with self.transaction() as conn:
-            return await conn.fetch(query, *args)
 
     @abstractmethod
     async def healthy(self) -> bool:

@@ -36,22 +36,21 @@ class ProfileStore:
         now: float,
     ) -> None:
         """Record a sighting; `reachable` (a message in the DM) ends a block."""
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "INSERT INTO people (user_id, first_name, username, telegram_language, "
-                "first_seen_at, last_seen_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5) "
-                "ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name, "
-                "username = excluded.username, telegram_language = excluded.telegram_language, "
-                "first_seen_at = COALESCE(people.first_seen_at, excluded.first_seen_at), "
-                "last_seen_at = excluded.last_seen_at, "
-                "blocked_at = CASE WHEN $6 = 1 THEN NULL ELSE people.blocked_at END",
-                user_id,
-                first_name,
-                username,
-                telegram_language,
-                now,
-                int(reachable),
-            )
+        await self._db.write(
+            "INSERT INTO people (user_id, first_name, username, telegram_language, "
+            "first_seen_at, last_seen_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5) "
+            "ON CONFLICT (user_id) DO UPDATE SET first_name = excluded.first_name, "
+            "username = excluded.username, telegram_language = excluded.telegram_language, "
+            "first_seen_at = COALESCE(people.first_seen_at, excluded.first_seen_at), "
+            "last_seen_at = excluded.last_seen_at, "
+            "blocked_at = CASE WHEN $6 = 1 THEN NULL ELSE people.blocked_at END",
+            user_id,
+            first_name,
+            username,
+            telegram_language,
+            now,
+            int(reachable),
+        )
 
     async def profile(self, user_id: int) -> ProfileRow | None:
         row = await self._db.one(
@@ -73,10 +72,7 @@ class ProfileStore:
         )
 
     async def mark_blocked(self, user_id: int, now: float) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE people SET blocked_at = $1 WHERE user_id = $2", now, user_id
-            )
+        await self._db.write("UPDATE people SET blocked_at = $1 WHERE user_id = $2", now, user_id)
 
     async def reachable(self) -> list[int]:
         """Everyone who has used the bot and has not blocked it, by id."""
