@@ -126,10 +126,13 @@ class BotRuntime:
         log.info("bot @%s is running with vendor %s", telegram.bot.username, settings.vendor[0])
 
     def _shared_pace(self) -> SharedPace:
-        from bot.compose import Stores
+        """Telegram's flood budget kept in the database, for replicas that share it (loaded
+        only then)."""
+        from bot.services.pacing import SharedPacing
+        from bot.store.pacing import PaceStore
 
         assert self._db is not None
-        return Stores.on(self._db).shared_pace()
+        return SharedPacing(PaceStore(self._db))
 
     async def _serve_http(
         self,

@@ -18,7 +18,6 @@ from bot.services.drafts import DraftService
 from bot.services.followups import FollowUpService
 from bot.services.jobs import JobService
 from bot.services.media import MediaLibrary
-from bot.services.pacing import SharedPacing
 from bot.services.people import PeopleService
 from bot.services.ports import Clock, JobNotifier
 from bot.services.referrals import Referrals
@@ -34,7 +33,6 @@ from bot.store.hosting import HostingStore
 from bot.store.jobs import JobStore
 from bot.store.lease import LeaseStore
 from bot.store.ledger import LedgerStore
-from bot.store.pacing import PaceStore
 from bot.store.people import PeopleStore
 from bot.store.photos import PhotoStore
 from bot.store.profiles import ProfileStore
@@ -55,7 +53,6 @@ class Stores:
     albums: AlbumStore
     status: StatusStore
     alerts: AlertStore
-    pace: PaceStore
     profiles: ProfileStore
     admin_actions: AdminActionStore
     stats: StatsStore
@@ -73,7 +70,6 @@ class Stores:
             albums=AlbumStore(db),
             status=StatusStore(db),
             alerts=AlertStore(db),
-            pace=PaceStore(db),
             profiles=ProfileStore(db),
             admin_actions=AdminActionStore(db),
             stats=StatsStore(db),
@@ -82,10 +78,6 @@ class Stores:
     def status_memory(self) -> StatusMemory:
         """What the notifier's status-edit throttle remembers, shared by every replica."""
         return StatusMemory(self.status)
-
-    def shared_pace(self) -> SharedPacing:
-        """Telegram's flood budget kept in the database, for replicas that share it."""
-        return SharedPacing(self.pace)
 
 
 def shown_capabilities(
