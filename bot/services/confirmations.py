@@ -7,6 +7,8 @@ a second admin or another process pressing at the same moment finds it moved and
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.domain.admin_actions import ActionKind, ActionPayload, ActionState, AdminAction
 from bot.domain.errors import Refusal, StaleButtonError
 from bot.services.ports import Clock
@@ -34,25 +36,25 @@ class AdminActions:
 
     async def confirm(self, action_id: int) -> AdminAction:
         """Take a pending action to act on it (once); a Refusal says why not."""
-        action = await self._pending(action_id)
-        confirmed = (
-            ActionState.RUNNING if action.kind is ActionKind.BROADCAST else ActionState.DONE
+        return await self._take(
+            action_id,
+            lambda action: (
+                ActionState.RUNNING if action.kind is ActionKind.BROADCAST else ActionState.DONE
+            ),
         )
-        if not await self._store.move(action.id, ActionState.PENDING, confirmed, self._clock()):
-            await self._pending(action_id)  # raises: someone moved it first
-            raise StaleButtonError
-        return action
 
     async def reopen(self, action: AdminAction, state: ActionState) -> None:
         """Acting failed: the card may be pressed again."""
         await self._store.move(action.id, state, ActionState.PENDING, self._clock())
 
     async def cancel(self, action_id: int) -> AdminAction:
+        return await self._take(action_id, lambda _: ActionState.CANCELLED)
+
+    async def _take(self, action_id: int, to: Callable[[AdminAction], ActionState]) -> AdminAction:
+        """Move a pending action on (once); a Refusal says why not (someone moved it first)."""
         action = await self._pending(action_id)
-        if not await self._store.move(
-            action.id, ActionState.PENDING, ActionState.CANCELLED, self._clock()
-        ):
-            await self._pending(action_id)
+        if not await self._store.move(action.id, ActionState.PENDING, to(action), self._clock()):
+            await self._pending(action_id)  # raises: it moved on meanwhile
             raise StaleButtonError
         return action
 

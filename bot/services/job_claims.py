@@ -54,7 +54,8 @@ class JobClaims:
             await self._moves.fail(
                 job, JobState.SUBMITTING, FailureKind.INTERRUPTED, "interrupted by a restart"
             )
-            await self.release({job.id})
+        if lapsed:
+            await self.release({job.id for job in lapsed})
 
     async def release(self, job_ids: set[int]) -> None:
         """Let go of jobs whose steps ended."""
