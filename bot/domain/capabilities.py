@@ -11,6 +11,8 @@ from bot.domain.options import AspectRatio, Extra, ImageTransport, Mode, Option,
 from bot.domain.request import GenerationRequest
 
 ExtraRule = Callable[[GenerationRequest], InvalidRequestError | None]
+# The modes a card's photos decide, best first (no photo, one, two, references).
+PHOTO_MODES = (Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.REFERENCE)
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,9 @@ class Capabilities:
     def modes_for_photos(self, tier: Tier, count: int) -> tuple[Mode, ...]:
         """The photo-driven modes a tier offers for this many photos, best first."""
         caps = self.tiers[tier]
-        order = (Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.REFERENCE)
         return tuple(
             mode
-            for mode in order
+            for mode in PHOTO_MODES
             if mode in caps.modes
             and image_count_for(mode, caps)[0] <= count <= image_count_for(mode, caps)[1]
         )

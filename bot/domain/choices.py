@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from bot.domain.capabilities import Capabilities, validate
+from bot.domain.capabilities import PHOTO_MODES, Capabilities, validate
 from bot.domain.drafts import Cost, DraftOptions, Preferences, request_from
 from bot.domain.errors import InvalidRequestError, StaleButtonError
 from bot.domain.options import AspectRatio, Extra, Mode, Option, Resolution, Tier
@@ -71,22 +71,24 @@ def mode_choices(options: DraftOptions, caps: Capabilities) -> tuple[Mode, ...]:
         return ()
     count = len(options.images)
     offered = {mode for tier in caps.tiers for mode in caps.modes_for_photos(tier, count)}
-    order = (Mode.TEXT, Mode.IMAGE, Mode.FRAMES, Mode.REFERENCE)
-    return tuple(mode for mode in order if mode in offered)
+    return tuple(mode for mode in PHOTO_MODES if mode in offered)
 
 
 def tier_for_photos(caps: Capabilities, options: DraftOptions, photos: int) -> Tier:
     """The chosen tier when it can use this many photos, else the first one that can."""
-    if caps.modes_for_photos(options.tier, photos):
-        return options.tier
-    return next((t for t in caps.tiers if caps.modes_for_photos(t, photos)), options.tier)
+    return _first_tier(options, caps, lambda tier: bool(caps.modes_for_photos(tier, photos)))
 
 
 def tier_for_mode(options: DraftOptions, mode: Mode, caps: Capabilities) -> Tier:
     """The chosen tier when it can do `mode` with the draft's photos, else the first that can."""
     count = len(options.images)
-    tiers = (options.tier, *caps.tiers)
-    return next(tier for tier in tiers if mode in caps.modes_for_photos(tier, count))
+    return _first_tier(options, caps, lambda tier: mode in caps.modes_for_photos(tier, count))
+
+
+def _first_tier(options: DraftOptions, caps: Capabilities, can: Callable[[Tier], bool]) -> Tier:
+    """The chosen tier when it `can`, else the first of the vendor's that can (else the
+    chosen one)."""
+    return next((tier for tier in (options.tier, *caps.tiers) if can(tier)), options.tier)
 
 
 def with_choice(
@@ -140,17 +142,26 @@ def current_value(options: DraftOptions, option: Option) -> str:
 
 
 Price = Callable[[DraftOptions], int]  # credits for a video with these options
-# What changing to a cheaper option set may change; the mode, photos, shape and switches stay.
-_PRICED = ("tier", "resolution", "aspect_ratio", "duration_seconds", "sound")
+# The listed choices, each with its field, in the card's order; what changing to a cheaper
+# option set may change (the mode, photos and switches stay).
+_LISTED_FIELDS = {
+    Option.TIER: "tier",
+    Option.RESOLUTION: "resolution",
+    Option.ASPECT_RATIO: "aspect_ratio",
+    Option.DURATION: "duration_seconds",
+    Option.SOUND: "sound",
+}
 
 
 def cheapest(options: DraftOptions, caps: Capabilities, price: Price) -> DraftOptions:
     """The cheapest option set that keeps the draft's kind of video (its mode and photos),
     as a card its person cannot afford offers it; of equally cheap ones, the fewest changes."""
+    return _cheapest(options, list(_variants(options, caps)), price)
+
+
+def _cheapest(options: DraftOptions, variants: list[DraftOptions], price: Price) -> DraftOptions:
     return min(
-        _variants(options, caps),
-        key=lambda variant: (price(variant), _changes(options, variant)),
-        default=options,
+        variants, key=lambda variant: (price(variant), _changes(options, variant)), default=options
     )
 
 
@@ -161,7 +172,8 @@ def affordable_start(
     else the nearest options that do, else the cheapest (never a choice they cannot pay)."""
     if price(options) <= budget:
         return options
-    return nearest_within(options, caps, price, budget) or cheapest(options, caps, price)
+    variants = list(_variants(options, caps))  # made once: each is fitted and validated
+    return _nearest(options, variants, price, budget) or _cheapest(options, variants, price)
 
 
 def card_cost(options: DraftOptions, caps: Capabilities, price: Price, budget: int) -> Cost:
@@ -175,15 +187,12 @@ def card_cost(options: DraftOptions, caps: Capabilities, price: Price, budget: i
     return cost.model_copy(update={"cheaper": cheaper, "cheaper_price": price(cheaper)})
 
 
-def nearest_within(
-    options: DraftOptions,
-    caps: Capabilities,
-    price: Price,
-    budget: int,
+def _nearest(
+    options: DraftOptions, variants: list[DraftOptions], price: Price, budget: int
 ) -> DraftOptions | None:
-    """The option set closest to `options` that costs at most `budget` (fewest changed
-    choices; of those, the one that keeps the tier and then the dearest), or None."""
-    fitting = [variant for variant in _variants(options, caps) if price(variant) <= budget]
+    """The variant closest to `options` that costs at most `budget` (fewest changed choices;
+    of those, the one that keeps the tier and then the dearest), or None."""
+    fitting = [variant for variant in variants if price(variant) <= budget]
     if not fitting:
         return None
     return min(
@@ -229,20 +238,13 @@ def _allowed(options: DraftOptions, caps: Capabilities) -> bool:
 
 
 def _changes(before: DraftOptions, after: DraftOptions) -> int:
-    return sum(getattr(before, name) != getattr(after, name) for name in _PRICED)
+    return sum(getattr(before, name) != getattr(after, name) for name in _LISTED_FIELDS.values())
 
 
 def changed_choices(before: DraftOptions, after: DraftOptions) -> list[tuple[Option, str]]:
     """The listed choices `after` makes differently from `before`, in the card's order."""
-    fields = {
-        Option.TIER: "tier",
-        Option.RESOLUTION: "resolution",
-        Option.ASPECT_RATIO: "aspect_ratio",
-        Option.DURATION: "duration_seconds",
-        Option.SOUND: "sound",
-    }
     return [
         (option, current_value(after, option))
-        for option, name in fields.items()
+        for option, name in _LISTED_FIELDS.items()
         if getattr(before, name) != getattr(after, name)
     ]
