@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 from telegram.error import TelegramError
 
 from bot.domain.admin_actions import ActionKind, ActionPayload
-from bot.domain.errors import Refusal
 from bot.domain.jobs import JobState
 from bot.telegram.admin_confirm import propose
 from bot.telegram.admin_notices import describe, tell, told
-from bot.telegram.context import Callback, Turn, on_update
+from bot.telegram.context import Callback, Turn, on_update, text_after_command
 from bot.telegram.i18n import t
+from bot.telegram.render import shorten
 
 # An admin command: the answer to reply with, or None when it answered itself (a card).
 AdminHandler = Callable[[Turn, list[str]], Awaitable[str | None]]
@@ -27,8 +27,7 @@ def admin_only(handler: AdminHandler) -> Callback:
     """Run `handler` for admins; everyone else gets a plain refusal."""
 
     async def run(turn: Turn) -> None:
-        if not turn.services.credits.is_admin(turn.user.id):
-            raise Refusal("admin.only")
+        turn.require_admin()
         answer = await handler(turn, turn.context.args or [])
         if answer is not None:
             await turn.reply(answer)
@@ -103,8 +102,7 @@ MAX_BROADCAST = 3800  # characters: the text and its card's header fit one messa
 async def broadcast(turn: Turn, args: list[str]) -> str | None:
     """/broadcast <text>: to everyone who has used the bot, after ✅ Confirm."""
     found, lang = turn.services, turn.lang
-    parts = (turn.message.text or "").split(maxsplit=1)
-    text = parts[1].strip() if len(parts) == 2 else ""
+    text = text_after_command(turn.message) or ""
     if not text:
         return t(lang, "admin.usage", usage="/broadcast <text>")
     if len(text) > MAX_BROADCAST:
@@ -157,7 +155,7 @@ async def refund(turn: Turn, args: list[str]) -> str | None:
         amount=job.price,
         who=who,
         vendor=job.vendor,
-        prompt=prompt if len(prompt) <= 200 else prompt[:199] + "…",
+        prompt=shorten(prompt, 200),
     )
     await propose(turn, ActionKind.REFUND, ActionPayload(job_id=job.id), text)
     return None

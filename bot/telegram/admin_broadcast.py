@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
@@ -20,6 +20,7 @@ from bot.services.broadcast import BroadcastProgress, Outcome
 from bot.telegram.callbacks import StopBroadcast
 from bot.telegram.context import Turn, on_button
 from bot.telegram.i18n import t
+from bot.telegram.render import button
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +69,7 @@ async def show_progress(
 ) -> None:
     running = progress.state is ActionState.RUNNING
     stop = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    t(lang, "broadcast.stop_button"),
-                    callback_data=StopBroadcast(progress.action_id).pack(),
-                )
-            ]
-        ]
+        [[button(lang, "broadcast.stop_button", StopBroadcast(progress.action_id))]]
     )
     try:
         await bot.edit_message_text(
@@ -100,8 +94,7 @@ async def start_broadcast(turn: Turn, action: AdminAction) -> None:
 
 @on_button(StopBroadcast)
 async def stop_broadcast(turn: Turn, button: StopBroadcast) -> None:
-    if not turn.services.credits.is_admin(turn.user.id):
-        raise Refusal("admin.only")
+    turn.require_admin()
     if not await turn.services.broadcasts.stop(button.action_id):
         raise Refusal("broadcast.not_running")
     await turn.query.answer(t(turn.lang, "broadcast.stopping"))

@@ -6,28 +6,24 @@ Only an admin may press them. Confirm acts once: a second press, a cancelled or 
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.admin_actions import ActionKind, ActionPayload, ActionState, AdminAction
-from bot.domain.errors import Refusal, StaleButtonError
+from bot.domain.errors import StaleButtonError
 from bot.telegram.admin_broadcast import start_broadcast
 from bot.telegram.admin_notices import describe, tell, told
 from bot.telegram.callbacks import CancelAction, ConfirmAction
 from bot.telegram.context import Turn, on_button
 from bot.telegram.i18n import t
+from bot.telegram.render import button
 
 
 def confirm_keyboard(lang: str, action_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    t(lang, "admin.confirm_button"),
-                    callback_data=ConfirmAction(action_id).pack(),
-                ),
-                InlineKeyboardButton(
-                    t(lang, "admin.cancel_button"), callback_data=CancelAction(action_id).pack()
-                ),
+                button(lang, "admin.confirm_button", ConfirmAction(action_id)),
+                button(lang, "admin.cancel_button", CancelAction(action_id)),
             ]
         ]
     )
@@ -39,15 +35,10 @@ async def propose(turn: Turn, kind: ActionKind, payload: ActionPayload, text: st
     await turn.reply(text, reply_markup=confirm_keyboard(turn.lang, action.id))
 
 
-def _only_admins(turn: Turn) -> None:
-    if not turn.services.credits.is_admin(turn.user.id):
-        raise Refusal("admin.only")
-
-
 @on_button(ConfirmAction)
 async def confirm(turn: Turn, button: ConfirmAction) -> None:
     """✅ Confirm: act once, then show what was done where the card was."""
-    _only_admins(turn)
+    turn.require_admin()
     found = turn.services
     action = await found.admin_actions.confirm(button.action_id)
     await turn.query.answer()
@@ -64,7 +55,7 @@ async def confirm(turn: Turn, button: ConfirmAction) -> None:
 
 @on_button(CancelAction)
 async def cancel(turn: Turn, button: CancelAction) -> None:
-    _only_admins(turn)
+    turn.require_admin()
     await turn.services.admin_actions.cancel(button.action_id)
     await turn.query.answer()
     await turn.query.edit_message_text(t(turn.lang, "admin.action_cancelled_card"))

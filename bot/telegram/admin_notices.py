@@ -9,16 +9,16 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
-from bot.domain.errors import Refusal
 from bot.services.container import Services
 from bot.services.people import Profile
 from bot.telegram.callbacks import AllowStranger
 from bot.telegram.context import Turn, on_button
 from bot.telegram.i18n import t
+from bot.telegram.render import button
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +82,9 @@ async def stranger_knocked(sink: AdminAlertSink, found: Services, user_id: int) 
         return
     profile = await found.people.profile(user_id)
     lang = "en"
-    button = InlineKeyboardButton(
-        t(lang, "admin.allow_button"), callback_data=AllowStranger(user_id).pack()
-    )
     await sink.send_alert(
         t(lang, "admin.stranger", who=describe(lang, profile)),
-        InlineKeyboardMarkup([[button]]),
+        InlineKeyboardMarkup([[button(lang, "admin.allow_button", AllowStranger(user_id))]]),
     )
 
 
@@ -107,8 +104,7 @@ def attach(sink: AdminAlertSink, found: Services) -> None:
 async def allow_stranger(turn: Turn, button: AllowStranger) -> None:
     """✅ Allow: the stranger may use the bot, and is told so."""
     found, lang = turn.services, turn.lang
-    if not found.credits.is_admin(turn.user.id):
-        raise Refusal("admin.only")
+    turn.require_admin()
     allowed, _ = await found.credits.access(button.user_id)
     profile = await found.people.profile(button.user_id)
     who = describe(lang, profile)

@@ -19,7 +19,7 @@ from bot.telegram.callbacks import (
     ShowPacks,
 )
 from bot.telegram.i18n import t
-from bot.telegram.render import settings_line, shorten
+from bot.telegram.render import button, settings_line, shorten
 
 CARD_PROMPT_CHARS = 600
 
@@ -75,7 +75,7 @@ def _short_rows(draft: Draft, cost: Cost | None) -> list[list[InlineKeyboardButt
     if cost is None or not cost.short:
         return []
     lang = draft.language
-    rows = [[_button(lang, "button.buy_credits", ShowPacks())]]
+    rows = [[button(lang, "button.buy_credits", ShowPacks())]]
     if cost.cheaper is not None and cost.cheaper_fits:
         changes = " · ".join(
             option_label(lang, option, value)
@@ -162,21 +162,17 @@ def card_keyboard(
     rows += _short_rows(draft, cost)
     rows.append(
         [
-            _button(lang, "button.discard", DiscardDraft(draft.id)),
-            _button(lang, "button.create", CreateJob(draft.id)),
+            button(lang, "button.discard", DiscardDraft(draft.id)),
+            button(lang, "button.create", CreateJob(draft.id)),
         ]
     )
     return InlineKeyboardMarkup(rows)
 
 
-def _button(lang: str, key: str, data: Button) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t(lang, key), callback_data=data.pack())
-
-
 def _choice(
     lang: str, key: str, draft_id: int, option: Option, value: str
 ) -> InlineKeyboardButton:
-    return _button(lang, key, ChooseOption(draft_id, option, value))
+    return button(lang, key, ChooseOption(draft_id, option, value))
 
 
 def settings_text(lang: str, options: DraftOptions, caps: Capabilities) -> str:
@@ -187,5 +183,5 @@ def settings_keyboard(
     lang: str, options: DraftOptions, caps: Capabilities
 ) -> InlineKeyboardMarkup:
     rows = _option_rows(lang, None, options, caps)
-    rows.append([_button(lang, "button.done", SettingsDone())])
+    rows.append([button(lang, "button.done", SettingsDone())])
     return InlineKeyboardMarkup(rows)

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, Message, PreCheckoutQuery, Update, User
+from telegram import CallbackQuery, Message, MessageEntity, PreCheckoutQuery, Update, User
 from telegram.error import BadRequest
 from telegram.ext import CallbackContext, CallbackQueryHandler, ExtBot
 
@@ -81,6 +81,11 @@ class Turn:
     @property
     def place(self) -> ChatPlace:
         return place_of(self.message)
+
+    def require_admin(self) -> None:
+        """Refuse anyone but the bot's admins."""
+        if not self.services.credits.is_admin(self.user.id):
+            raise Refusal("admin.only")
 
     async def reply(self, text: str, **kwargs: Any) -> Message:
         return await self.message.reply_text(text, **kwargs)
@@ -185,3 +190,14 @@ def pre_checkout_of(turn: Turn) -> PreCheckoutQuery:
     query = turn.update.pre_checkout_query
     assert query is not None, "a payment handler got an update without a pre-checkout query"
     return query
+
+
+def text_after_command(message: Message) -> str | None:
+    """What follows `/video` or `/video@bot`, or None when nothing does."""
+    text = message.text or ""
+    command = next(
+        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
+        None,
+    )
+    rest = text[command.length :] if command else text
+    return rest.strip() or None

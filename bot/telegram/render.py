@@ -97,16 +97,17 @@ def status_keyboard(job: Job) -> InlineKeyboardMarkup | None:
     """✖️ Cancel while queued; ✏️ Edit prompt and 🔁 Try again once it failed or expired."""
     lang = job.language
     if job.state in RETRIABLE:
-        buttons = [_button(lang, "button.retry", RetryFailedJob(job.id))]
+        buttons = [button(lang, "button.retry", RetryFailedJob(job.id))]
         if job.request.mode is not Mode.UPGRADE:
-            buttons.insert(0, _button(lang, "button.edit_prompt", EditFailedPrompt(job.id)))
+            buttons.insert(0, button(lang, "button.edit_prompt", EditFailedPrompt(job.id)))
         return InlineKeyboardMarkup([buttons])
     if job.state is not JobState.QUEUED:
         return None
-    return InlineKeyboardMarkup([[_button(lang, "button.cancel_job", CancelJob(job.id))]])
+    return InlineKeyboardMarkup([[button(lang, "button.cancel_job", CancelJob(job.id))]])
 
 
-def _button(lang: str, key: str, data: Button) -> InlineKeyboardButton:
+def button(lang: str, key: str, data: Button) -> InlineKeyboardButton:
+    """A button labelled with the text `key`, pressing it sends `data`."""
     return InlineKeyboardButton(t(lang, key), callback_data=data.pack())
 
 

@@ -15,7 +15,7 @@ from bot.services.container import Services
 from bot.services.followups import source_of
 from bot.telegram.callbacks import AffordableOptions, ChooseOption, CreateJob, DiscardDraft
 from bot.telegram.cards import card_keyboard, card_text
-from bot.telegram.context import Turn, on_button, on_update
+from bot.telegram.context import Turn, on_button, on_update, text_after_command
 from bot.telegram.i18n import t
 
 _ASK_KEYS = {
@@ -23,17 +23,6 @@ _ASK_KEYS = {
     DraftStep.SEED: "ask_seed",
     DraftStep.NEGATIVE: "ask_negative",
 }
-
-
-def text_after_command(message: Message) -> str | None:
-    """What follows `/video` or `/video@bot`, or None when nothing does."""
-    text = message.text or ""
-    command = next(
-        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
-        None,
-    )
-    rest = text[command.length :] if command else text
-    return rest.strip() or None
 
 
 @on_update
