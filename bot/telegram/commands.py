@@ -56,7 +56,7 @@ async def help_command(turn: Turn) -> None:
         return
     bot = turn.bot.username
     button = InlineKeyboardButton(
-        t(turn.lang, "button.full_help"), url=f"https://t.me/{bot}?start={START_HELP}"
+        t(turn.lang, "button.full_help"), url=turn.start_link(START_HELP)
     )
     await turn.reply(
         t(turn.lang, "help.group", bot=bot), reply_markup=InlineKeyboardMarkup([[button]])
@@ -74,9 +74,8 @@ async def balance(turn: Turn) -> None:
     try:
         await turn.bot.send_message(turn.user.id, await money.balance_text(turn))
     except Forbidden:  # they never started the bot, or blocked it
-        bot = turn.bot.username
         button = InlineKeyboardButton(
-            t(turn.lang, "button.open_private"), url=f"https://t.me/{bot}?start={START_BALANCE}"
+            t(turn.lang, "button.open_private"), url=turn.start_link(START_BALANCE)
         )
         await turn.reply(
             t(turn.lang, "balance.start_private", name=name),

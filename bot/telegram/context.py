@@ -82,6 +82,10 @@ class Turn:
     def place(self) -> ChatPlace:
         return place_of(self.message)
 
+    def start_link(self, parameter: str) -> str:
+        """The link that opens a private chat with the bot and sends `/start parameter`."""
+        return f"https://t.me/{self.bot.username}?start={parameter}"
+
     def require_admin(self) -> None:
         """Refuse anyone but the bot's admins."""
         if not self.services.credits.is_admin(self.user.id):

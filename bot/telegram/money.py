@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from bot.domain.credits import StarPack
 from bot.domain.drafts import DraftStep
 from bot.domain.errors import Refusal, StaleButtonError
+from bot.services.referrals import PREFIX as REFERRAL_PREFIX
 from bot.telegram import wizard
 from bot.telegram.callbacks import BuyButton, ShowPacks
 from bot.telegram.context import Turn, for_everyone, on_button, on_update, pre_checkout_of
@@ -54,7 +55,7 @@ async def _referral_line(turn: Turn) -> str:
     if not referrals.enabled:
         return ""
     code = await referrals.code_for(turn.user.id)
-    link = f"https://t.me/{turn.bot.username}?start=ref_{code}"
+    link = turn.start_link(REFERRAL_PREFIX + code)
     return t(turn.lang, "balance.referral", credits=referrals.credits_each, link=link)
 
 
@@ -64,6 +65,7 @@ async def buy(turn: Turn) -> None:
     if not turn.services.credits.enabled:
         await turn.reply(t(turn.lang, "balance.free_bot"))
         return
+    await turn.services.credits.check_access(turn.user.id)
     await _send_packs(turn)
 
 
@@ -80,7 +82,6 @@ async def show_packs(turn: Turn, button: ShowPacks) -> None:
 async def _send_packs(turn: Turn) -> None:
     """The credit packs, each a button that sends its Stars invoice."""
     credits, lang = turn.services.credits, turn.lang
-    await credits.check_access(turn.user.id)
     rows = [
         [
             InlineKeyboardButton(
