@@ -51,9 +51,10 @@ def assemble(
     stores = Stores.on(db)
     status = stores.status_memory()
     vendors = build_vendors(settings.vendor_configs(), http)
+    capabilities = shown_capabilities(settings, vendors)
     notifier = TelegramNotifier(
         telegram.bot,
-        shown_capabilities(settings, vendors),
+        capabilities,
         job_timeout_minutes=settings.job_timeout_minutes,
         clock=runtime.clock,
         shown=status,
@@ -65,6 +66,7 @@ def assemble(
         settings,
         stores,
         vendors,
+        capabilities,
         notifier,
         # Several processes share alert cooldowns in the database; SQLite's one process keeps
         # them in memory.

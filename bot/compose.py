@@ -95,6 +95,7 @@ def build_services(
     settings: Settings,
     stores: Stores,
     vendors: Mapping[str, VideoVendor],
+    capabilities: Mapping[str, Capabilities],
     notifier: JobNotifier,
     alerts: OperatorAlerts,
     *,
@@ -103,9 +104,11 @@ def build_services(
     wake_worker: Callable[[], None],
     instance_id: str = "this process",
 ) -> Services:
-    """Every service, wired to the stores, the vendors (the first is the card's) and Telegram."""
+    """Every service, wired to the stores, the vendors (the first is the card's, each with the
+    capabilities people are shown) and Telegram."""
     primary = vendors[settings.vendor[0]]
-    capabilities = shown_capabilities(settings, vendors)
+    # Another replica may ban someone or change a language: it holds here within half a minute.
+    remember_seconds = 30.0 if stores.jobs.shared else math.inf
     job_timeout_seconds = settings.job_timeout_minutes * 60
     allowlist = settings.allowed_user_ids
     credits = CreditsService(
@@ -119,8 +122,7 @@ def build_services(
             allowlist=frozenset(allowlist) if allowlist is not None else None,
         ),
         clock=clock,
-        # Another replica may ban someone: it holds here within half a minute.
-        remember_seconds=30.0 if stores.jobs.shared else math.inf,
+        remember_seconds=remember_seconds,
     )
     referrals = Referrals(
         stores.profiles, credits, credits_each=settings.referral_credits, clock=clock
@@ -179,8 +181,7 @@ def build_services(
         languages,
         clock,
         profiles=stores.profiles,
-        # Another replica may change a language: it shows here within half a minute.
-        remember_seconds=30.0 if stores.jobs.shared else math.inf,
+        remember_seconds=remember_seconds,
     )
     admin_actions = AdminActions(stores.admin_actions, clock)
     return Services(
