@@ -126,18 +126,20 @@ def _check(changes: JobChanges) -> None:
         raise ValueError(f"not an updatable job column: {sorted(unknown)}")
 
 
-async def _refuse_illegal(
-    conn: Connection, job_id: int, expected: JobState | Iterable[JobState], new: JobState
-) -> None:
-    """After a move found nothing: raise if the job is in an expected state that cannot move
-    to `new` (a bug), rather than report a lost race."""
+def _illegal_from(expected: JobState | Iterable[JobState], new: JobState) -> frozenset[JobState]:
+    """The expected states the move table does not let go to `new` (the move skips them)."""
     wanted = {expected} if isinstance(expected, JobState) else set(expected)
-    if all(can_move(state, new) for state in wanted):
-        return
+    return frozenset(state for state in wanted if not can_move(state, new))
+
+
+async def _refuse_illegal(
+    conn: Connection, job_id: int, illegal: frozenset[JobState], new: JobState
+) -> None:
+    """After a move found nothing: raise if the job is in one of the `illegal` expected
+    states (a bug), rather than report a lost race."""
     found = await conn.fetchval("SELECT state FROM jobs WHERE id = $1", job_id)
-    current = JobState(found) if found is not None else None
-    if current is not None and current in wanted and not can_move(current, new):
-        raise IllegalMoveError(current, new)
+    if found is not None and JobState(found) in illegal:
+        raise IllegalMoveError(JobState(found), new)
 
 
 async def _queue(

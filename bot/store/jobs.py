@@ -17,6 +17,7 @@ from bot.store.job_rows import (
     JOBS_CHANNEL,
     JobChanges,
     _check,
+    _illegal_from,
     _job,
     _move,
     _placeholders,
@@ -194,8 +195,10 @@ class JobStore(JobClaims):
         query, values = _move(job_id, expected, new_state, now, changes, claimant)
         rows = await self._db.write_rows(query, *values)
         if not rows:
-            async with self._db.read() as conn:
-                await _refuse_illegal(conn, job_id, expected, new_state)
+            illegal = _illegal_from(expected, new_state)
+            if illegal:  # only then can the job be where it must not move from
+                async with self._db.read() as conn:
+                    await _refuse_illegal(conn, job_id, illegal, new_state)
             return None
         return _job(rows[0])
 
@@ -221,8 +224,10 @@ class JobStore(JobClaims):
             query, values = _move(job_id, expected, end, now, changes, claimant)
             row = await conn.fetchrow(query, *values)
             if row is None:
-                await _refuse_illegal(conn, job_id, expected, end)
-            if row is not None:
+                illegal = _illegal_from(expected, end)
+                if illegal:
+                    await _refuse_illegal(conn, job_id, illegal, end)
+            else:
                 capture = end is JobState.DELIVERED
                 await settle(conn, job_id, row["user_id"], capture=capture, now=now)
         return _job(row) if row else None
