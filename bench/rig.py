@@ -66,6 +66,11 @@ def quick_script() -> list[Step]:
     return [queued(), completed()]
 
 
+def database_path(data_dir: Path) -> Path:
+    """The SQLite file the bot keeps in `data_dir` (its `DATABASE_PATH` here)."""
+    return data_dir / "bot.sqlite3"
+
+
 def bot_env(
     telegram: FakeTelegram, uniall: FakeUniAll, data_dir: Path, **settings: str
 ) -> dict[str, str]:
@@ -79,7 +84,7 @@ def bot_env(
         "VENDOR": "uniall",
         "VENDOR_API_KEY": VENDOR_KEY,
         "VENDOR_BASE_URL": uniall.base_url,
-        "DATABASE_PATH": str(data_dir / "bot.sqlite3"),
+        "DATABASE_PATH": str(database_path(data_dir)),
         "HTTP_HOST": "127.0.0.1",
         "HTTP_PORT": "0",
         "MAX_ACTIVE_JOBS_PER_USER": "100000",
@@ -312,16 +317,6 @@ def running_jobs(
         )
         rows.append(tuple(values[name] for name in columns))
     return SeededJobs(columns, rows, task_ids)
-
-
-def write_sqlite_jobs(db_path: Path, jobs: SeededJobs) -> None:
-    """`running_jobs` written into the bot's SQLite file."""
-    columns = jobs.columns
-    with sqlite3.connect(db_path) as conn:
-        conn.executemany(
-            f"INSERT INTO jobs ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-            jobs.rows,
-        )
 
 
 def _fake_chat(telegram: FakeTelegram, user_id: int) -> None:

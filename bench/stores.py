@@ -11,6 +11,7 @@ fresh database on it for the run, dropped after.
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import asyncpg  # type: ignore[import-untyped]
 
-from bench.rig import SeededJobs, write_sqlite_jobs
+from bench.rig import SeededJobs, database_path
 from tests.support.postgres import PostgresEngine, PostgresUnavailable, postgres_server
 
 Write = Callable[[SeededJobs], Awaitable[None]]
@@ -35,10 +36,15 @@ class JobStore:
 
 def sqlite_store(work: Path) -> JobStore:
     """The SQLite file `bench.rig.bot(..., work)` gives the bot (`DATABASE_PATH`)."""
-    db_path = work / "bot.sqlite3"
+    db_path = database_path(work)
 
     async def write(jobs: SeededJobs) -> None:
-        write_sqlite_jobs(db_path, jobs)
+        with sqlite3.connect(db_path) as conn:
+            conn.executemany(
+                f"INSERT INTO jobs ({', '.join(jobs.columns)}) "
+                f"VALUES ({', '.join('?' for _ in jobs.columns)})",
+                jobs.rows,
+            )
 
     return JobStore("SQLite", {}, write)
 

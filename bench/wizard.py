@@ -16,6 +16,7 @@ from bench.rig import (
     Driver,
     TimedUniAll,
     bot,
+    database_path,
     echo_bot,
     schema_from_a_real_job,
     wizard,
@@ -76,7 +77,7 @@ async def bot_round(scale: Scale, work: Path, result: WizardResult) -> None:
             result.bot_ms.append(used * 1000 / updates)
             result.bot_calls_per_update = (_bot_calls(telegram) - calls_before) / updates
     if not result.template:
-        result.template = schema_from_a_real_job(work / "bot.sqlite3")
+        result.template = schema_from_a_real_job(database_path(work))
 
 
 def _bot_calls(telegram: FakeTelegram) -> int:
