@@ -46,6 +46,11 @@ class VideoOptions(BaseModel):
     negative_prompt: str | None = None
     extras: dict[Extra, bool] = Field(default_factory=dict)
 
+    def vendor_or(self, primary: str) -> str:
+        """The vendor this belongs with: the one that has the video it continues or upgrades,
+        else `primary` (the card's vendor, where anything else starts)."""
+        return self.source.vendor if self.source is not None else primary
+
 
 class GenerationRequest(VideoOptions):
     model_config = ConfigDict(frozen=True, extra="forbid")

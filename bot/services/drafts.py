@@ -73,8 +73,7 @@ class DraftService:
         return self._capabilities.get(vendor, self.capabilities)
 
     def _vendor_of(self, draft: Draft) -> str:
-        source = draft.options.source
-        return source.vendor if source is not None else self._vendor
+        return draft.options.vendor_or(self._vendor)
 
     def photos_enabled(self, caps: Capabilities | None = None) -> bool:
         """Photos can reach the vendor: its upload API, inline bytes, or our hosted URLs."""
@@ -147,8 +146,7 @@ class DraftService:
         The card is the first vendor's (where a failed-over job began), or the one that has
         the video a continuation extends."""
         request = parent.request
-        source = request.source.vendor if request.source is not None else self._vendor
-        caps = self._capabilities.get(source, self.capabilities)
+        caps = self.capabilities_for_vendor(request.vendor_or(self._vendor))
         seed = None
         if caps.seed_range is not None and request.seed is not None:
             seed = random.randint(*caps.seed_range)

@@ -166,7 +166,7 @@ class FollowUpService:
         request = parent.request
         # A continuation or an upgrade stays with the vendor that has the video; anything
         # else starts again at the first vendor (and fails over from there).
-        vendor = request.source.vendor if request.source is not None else self._primary_vendor
+        vendor = request.vendor_or(self._primary_vendor)
         validate(request, self._capabilities[vendor], now=self._clock())
         await self._credits.check_access(user_id)
         return await self._create(parent, f"{parent.id}:retry", vendor, request, None)
