@@ -73,10 +73,20 @@ def failure_details(job: Job, caps: Capabilities) -> str | None:
     )
 
 
+def _summary(job: Job, caps: Capabilities) -> str:
+    """The prompt and the settings, under a job's status."""
+    return (
+        shorten(job.request.prompt, 300) + "\n⚙️ " + settings_line(job.language, job.request, caps)
+    )
+
+
 def status_text(job: Job, caps: Capabilities, job_timeout_minutes: float) -> str:
     lang = job.language
-    summary = shorten(job.request.prompt, 300) + "\n⚙️ " + settings_line(lang, job.request, caps)
-    params: dict[str, object] = {"id": job.id, "summary": summary, "vendor": caps.display_name}
+    params: dict[str, object] = {
+        "id": job.id,
+        "summary": _summary(job, caps),
+        "vendor": caps.display_name,
+    }
     if job.state is JobState.RUNNING:
         params["progress"] = (
             t(lang, "status.progress", progress=job.progress) if job.progress else ""
@@ -85,12 +95,11 @@ def status_text(job: Job, caps: Capabilities, job_timeout_minutes: float) -> str
         params["reason"] = failure_reason(job, caps)
     elif job.state is JobState.EXPIRED:
         params["minutes"] = f"{job_timeout_minutes:g}"
-    text = t(lang, f"status.{job.state.value}", **params)
-    if job.state in RETRIABLE and job.price > 0:
+    if job.state in RETRIABLE:
         # Released in the same transaction that ended the job: the credits are back already.
-        head, _, rest = text.partition("\n\n")
-        text = f"{head}\n{t(lang, 'status.credits_back', price=job.price)}\n\n{rest}"
-    return text
+        back = t(lang, "status.credits_back", price=job.price) if job.price > 0 else ""
+        params["credits_back"] = f"\n{back}" if back else ""
+    return t(lang, f"status.{job.state.value}", **params)
 
 
 def status_keyboard(job: Job) -> InlineKeyboardMarkup | None:
@@ -156,10 +165,11 @@ def queued_text(job: Job, caps: Capabilities, line: QueueLine) -> str:
     """A queued job's status with its place in line and, when recent jobs of its vendor and
     options show one, the usual wait."""
     lang = job.language
-    summary = shorten(job.request.prompt, 300) + "\n⚙️ " + settings_line(lang, job.request, caps)
     wait = ""
     if line.typical_seconds is not None:
         minutes = max(1, round(line.typical_seconds / 60))
         wait = t(lang, "status.typical_wait", minutes=minutes)
     place = ordinal(lang, line.place)
-    return t(lang, "status.queued_place", id=job.id, place=place, wait=wait, summary=summary)
+    return t(
+        lang, "status.queued_place", id=job.id, place=place, wait=wait, summary=_summary(job, caps)
+    )

@@ -57,10 +57,10 @@ MESSAGES: dict[str, str] = {
     "status.fetching": "⬇️ Job #{id}: the video is ready, fetching it…\n\n{summary}",
     "status.delivering": "📤 Job #{id}: sending you the video…\n\n{summary}",
     "status.delivered": "✅ Job #{id} is done (made by {vendor}).\n\n{summary}",
-    "status.failed": "❌ Job #{id} failed: {reason}\n\n{summary}",
+    "status.failed": "❌ Job #{id} failed: {reason}{credits_back}\n\n{summary}",
     "status.expired": (
         "⌛ Job #{id} took longer than {minutes} minutes and was stopped. "
-        "Please try again.\n\n{summary}"
+        "Please try again.{credits_back}\n\n{summary}"
     ),
     "status.cancelled": "🚫 Job #{id} was cancelled.\n\n{summary}",
     "failure.rejected": (

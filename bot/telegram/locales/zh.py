@@ -57,8 +57,10 @@ MESSAGES: dict[str, str] = {
     "status.fetching": "⬇️ 任务 #{id}：视频已生成，正在下载…\n\n{summary}",
     "status.delivering": "📤 任务 #{id}：正在发送视频…\n\n{summary}",
     "status.delivered": "✅ 任务 #{id} 已完成（由 {vendor} 生成）。\n\n{summary}",
-    "status.failed": "❌ 任务 #{id} 失败：{reason}\n\n{summary}",
-    "status.expired": "⌛ 任务 #{id} 超过 {minutes} 分钟仍未完成，已停止。请重试。\n\n{summary}",
+    "status.failed": "❌ 任务 #{id} 失败：{reason}{credits_back}\n\n{summary}",
+    "status.expired": (
+        "⌛ 任务 #{id} 超过 {minutes} 分钟仍未完成，已停止。请重试。{credits_back}\n\n{summary}"
+    ),
     "status.cancelled": "🚫 任务 #{id} 已取消。\n\n{summary}",
     "failure.rejected": (
         "{vendor} 不能生成这个视频：提示词或照片似乎违反了内容规则。请修改提示词后重试。"
