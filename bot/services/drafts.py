@@ -247,16 +247,24 @@ class DraftService:
         photos: Sequence[MediaRef],
         caption: str | None,
         request_message_id: int,
-    ) -> Draft:
-        """Add photos to this person's draft here (opening one if needed).
-
-        Refuses them all when the vendor cannot receive photos or they would be too many.
-        """
+    ) -> tuple[Draft | None, int]:
+        """Add photos to this person's draft here (opening one if needed): as many as a video
+        takes, the first ones. The draft (None when none fitted: it stays as it was) and how
+        many photos were left out. Refuses them all when the vendor cannot receive photos."""
         caps = self.capabilities
         if not self.photos_enabled(caps):
             raise InvalidRequestError("invalid.photos_disabled")
         async with self._lock(place.chat_id, user_id):
             draft = await self.current(place.chat_id, user_id)
+            # A card that extends a video takes no photos: they start a new one.
+            held = (
+                0
+                if draft is None or draft.options.source is not None
+                else len(draft.options.images)
+            )
+            kept = photos[: max(caps.max_photos() - held, 0)]
+            if not kept:
+                return None, len(photos)
             if draft is None or draft.options.source is not None:
                 draft = await self.start(
                     user_id=user_id,
@@ -265,11 +273,7 @@ class DraftService:
                     prompt=None,
                     request_message_id=request_message_id,
                 )
-            images = (*draft.options.images, *photos)
-            if len(images) > caps.max_photos():
-                refusal = InvalidRequestError("invalid.too_many_photos", most=caps.max_photos())
-                refusal.vendor = caps.display_name
-                raise refusal
+            images = (*draft.options.images, *kept)
             options = fit(
                 draft.options.model_copy(
                     update={
@@ -282,7 +286,7 @@ class DraftService:
             draft = await self._update(draft, options=options)
             if caption and not is_blank(caption):
                 draft = await self._receive_text(draft, caption, request_message_id)
-            return draft
+            return draft, len(photos) - len(kept)
 
     # -- buttons ----------------------------------------------------------------------------
 

@@ -70,30 +70,18 @@ async def _add(turn: Turn, photos: list[MediaRef], caption: str | None, message_
     """Add the photos to the card; past the most a video takes, the card keeps the first ones
     and the person is told (the card stays as it is)."""
     drafts = turn.services.drafts
-    most = drafts.capabilities.max_photos()
-    room = most - await _held(turn)
-    kept = photos[: max(room, 0)] if drafts.photos_enabled(drafts.capabilities) else photos
-    if kept:
-        draft = await drafts.add_photos(
-            user_id=turn.user.id,
-            place=turn.place,
-            language=turn.lang,
-            photos=kept,
-            caption=caption,
-            request_message_id=message_id,
-        )
+    draft, left_out = await drafts.add_photos(
+        user_id=turn.user.id,
+        place=turn.place,
+        language=turn.lang,
+        photos=photos,
+        caption=caption,
+        request_message_id=message_id,
+    )
+    if draft is not None:
         await show_draft(turn, draft)
-    if len(kept) < len(photos):
-        await turn.reply(t(turn.lang, "photos.kept_first", most=most))
-
-
-async def _held(turn: Turn) -> int:
-    """Photos already on this person's card here (a card that extends a video takes none:
-    photos start a new one)."""
-    draft = await turn.services.drafts.current(turn.message.chat_id, turn.user.id)
-    if draft is None or draft.options.source is not None:
-        return 0
-    return len(draft.options.images)
+    if left_out:
+        await turn.reply(t(turn.lang, "photos.kept_first", most=drafts.capabilities.max_photos()))
 
 
 async def _download(turn: Turn) -> MediaRef:

@@ -213,7 +213,6 @@ MESSAGES: dict[str, str] = {
         "This bot cannot pass photos to {vendor}: the operator has to set PUBLIC_BASE_URL. "
         "Send a text prompt instead."
     ),
-    "invalid.too_many_photos": "{vendor} takes at most {most} photos. Send /video to start over.",
     # /settings and /language
     "settings.card": (
         "⚙️ Your defaults for new videos:\n{settings}\n\nTap to change, then ✅ Done."

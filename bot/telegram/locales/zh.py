@@ -180,7 +180,6 @@ MESSAGES: dict[str, str] = {
     "invalid.photos_disabled": (
         "本机器人无法把照片交给 {vendor}：管理员需要设置 PUBLIC_BASE_URL。请改为发送文字提示词。"
     ),
-    "invalid.too_many_photos": "{vendor} 最多接受 {most} 张照片。发送 /video 重新开始。",
     # /settings 与 /language
     "settings.card": "⚙️ 新视频的默认选项：\n{settings}\n\n点按修改，然后点 ✅ 完成。",
     "settings.saved": "✅ 已保存。新卡片将从这些设置开始。",
