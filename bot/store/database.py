@@ -16,7 +16,7 @@ import logging
 import re
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -88,6 +88,21 @@ class Database(ABC):
     # What a claim's inner SELECT ends with to lock the rows it picks, skipping those another
     # process is claiming; empty on SQLite, whose write transactions already run one at a time.
     claim_lock: str = ""
+    # Whether the last write failed: /healthz reports the database failing until one succeeds.
+    _last_write_failed: bool = False
+
+    @contextlib.contextmanager
+    def _writing(
+        self, errors: type[BaseException] | tuple[type[BaseException], ...]
+    ) -> Iterator[None]:
+        """Around a write: the engine's `errors` come out as StorageError, and whether it went
+        through is remembered for `healthy`."""
+        try:
+            yield
+        except errors as error:
+            self._last_write_failed = True
+            raise StorageError(f"database write failed: {error}") from error
+        self._last_write_failed = False
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -200,7 +215,6 @@ class SQLiteDatabase(Database):
         self._connection = connection
         self._conn = SQLiteConnection(connection)
         self._lock = asyncio.Lock()
-        self._last_write_failed = False
 
     @classmethod
     async def open_file(cls, path: Path) -> SQLiteDatabase:
@@ -254,17 +268,14 @@ class SQLiteDatabase(Database):
                 # One an earlier failure could not end (its rollback failed): end it now, or
                 # it would hold the write lock for good.
                 await self._abandon()
-            try:
-                await self._connection.execute("BEGIN IMMEDIATE")
-                yield self._conn
-                await self._connection.commit()
-            except BaseException as error:
-                await asyncio.shield(self._abandon())
-                if isinstance(error, sqlite3.Error):
-                    self._last_write_failed = True
-                    raise StorageError(f"database write failed: {error}") from error
-                raise
-            self._last_write_failed = False
+            with self._writing(sqlite3.Error):
+                try:
+                    await self._connection.execute("BEGIN IMMEDIATE")
+                    yield self._conn
+                    await self._connection.commit()
+                except BaseException:
+                    await asyncio.shield(self._abandon())
+                    raise
 
     async def write(self, query: str, *args: object) -> int:
         """SQLite runs a lone statement as a transaction of its own: no BEGIN and COMMIT."""
@@ -279,13 +290,8 @@ class SQLiteDatabase(Database):
         async with self._lock:
             if self._connection.in_transaction:
                 await self._abandon()
-            try:
-                result = await run(query, *args)
-            except sqlite3.Error as error:
-                self._last_write_failed = True
-                raise StorageError(f"database write failed: {error}") from error
-            self._last_write_failed = False
-            return result
+            with self._writing(sqlite3.Error):
+                return await run(query, *args)
 
     async def _abandon(self) -> None:
         try:

@@ -83,7 +83,6 @@ class PostgresDatabase(Database):
     def __init__(self, pool: Any, url: str) -> None:
         self._pool = pool
         self.url = url
-        self._last_write_failed = False
 
     @classmethod
     async def connect_url(cls, url: str, *, pool_size: int = POOL_SIZE) -> PostgresDatabase:
@@ -111,13 +110,9 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        try:
+        with self._writing(_ERRORS):
             async with self._pool.acquire() as connection, connection.transaction():
                 yield PostgresConnection(connection)
-        except _ERRORS as error:
-            self._last_write_failed = True
-            raise StorageError(f"database write failed: {error}") from error
-        self._last_write_failed = False
 
     async def write(self, query: str, *args: object) -> int:
         """A lone statement in autocommit: one round trip, no BEGIN and COMMIT."""
@@ -127,13 +122,8 @@ class PostgresDatabase(Database):
         return cast(list[Row], await self._alone("fetch", query, args))
 
     async def _alone(self, method: str, query: str, args: tuple[object, ...]) -> Any:
-        try:
-            result = await getattr(self._pool, method)(query, *args)
-        except _ERRORS as error:
-            self._last_write_failed = True
-            raise StorageError(f"database write failed: {error}") from error
-        self._last_write_failed = False
-        return result
+        with self._writing(_ERRORS):
+            return await getattr(self._pool, method)(query, *args)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
