@@ -165,14 +165,15 @@ class LedgerStore:
 
     async def balance(self, user_id: int, free_per_day: int, now: float) -> Balance:
         """The balance as it stands, with today's allowance counted even before first use."""
-        async with self._db.read() as conn:
-            free = await pool_balance(conn, user_id, Pool.FREE)
-            paid = await pool_balance(conn, user_id, Pool.PAID)
-            topped = await _scalar(
-                conn,
-                "SELECT COUNT(*) FROM ledger WHERE idempotency_key = $1",
-                f"daily:{user_id}:{day_key(now)}",
-            )
+        row = await self._db.one(
+            "SELECT COALESCE(SUM(CASE WHEN pool = $2 THEN amount END), 0), "
+            "COALESCE(SUM(CASE WHEN pool = $3 THEN amount END), 0), "
+            "COUNT(CASE WHEN idempotency_key = $4 THEN 1 END) "
+            "FROM ledger WHERE user_id = $1",
+            (user_id, Pool.FREE.value, Pool.PAID.value, f"daily:{user_id}:{day_key(now)}"),
+        )
+        assert row is not None  # an aggregate always answers one row
+        free, paid, topped = int(row[0]), int(row[1]), int(row[2])
         if not topped:
             free = max(free, free_per_day)
         return Balance(free=free, paid=paid)
